@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// PlanKB: a core library (PlanKit, Foundation only) with thin targets around it:
+// PlanIngest (HTML through libxml2, the one document loader), PlanIndex (SQLite through GRDB)
+// and the `plankb` command-line tool.
+let package = Package(
+    name: "PlanKB",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "PlanKit", targets: ["PlanKit"]),
+        .library(name: "PlanIngest", targets: ["PlanIngest"]),
+        .library(name: "PlanIndex", targets: ["PlanIndex"]),
+        .executable(name: "plankb", targets: ["plankb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Tree, ids, normalisation, text ingest, segmentation, extraction, diff. No I/O-heavy dependency.
+        .target(name: "PlanKit"),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // HTML → blocks + metadata through libxml2, and `DocumentLoader`, the one entry point for every format.
+        .target(name: "PlanIngest", dependencies: ["PlanKit", "CLibXML2"]),
+        // The knowledge base: SQLite schema, FTS5 with a Chinese tokenizer, queries.
+        .target(name: "PlanIndex", dependencies: ["PlanKit", .product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(
+            name: "plankb",
+            dependencies: [
+                "PlanKit", "PlanIngest", "PlanIndex",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PlanKitTests", dependencies: ["PlanKit"]),
+        .testTarget(name: "PlanIngestTests", dependencies: ["PlanIngest", "PlanKit"]),
+        .testTarget(name: "PlanIndexTests", dependencies: ["PlanIndex", "PlanIngest", "PlanKit"]),
+        .testTarget(name: "PlankbCLITests", dependencies: ["PlanKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,77 @@
+/// One node of a document tree: a heading with what it contains, a paragraph, or a clause.
+///
+/// The tree is independent of where the document came from (text, Markdown, HTML, a JSON line):
+/// every node keeps its original text and its span in the source, and its `id` is derived from numbering
+/// alone, so that it survives changes elsewhere in the document.
+public struct Node: Codable, Hashable, Sendable {
+    /// Akoma Ntoso style id: parent id + `__` + alias + `_` + number (`chp_5__sec_4__para_2`).
+    public var id: String
+    public var kind: NodeKind
+    /// The number of a numbered node (第一百二十三条 → 123); for unnumbered nodes, absent.
+    public var num: Int?
+    /// The label as printed ("第五章", "（三）", "1."), absent for unnumbered nodes.
+    public var label: String?
+    /// The title without its label ("发挥比较优势，建设竞争力强开放型产业体系"), for headings and titled items.
+    public var heading: String?
+    /// The original text of the block (label included), as printed in the source.
+    public var text: String
+    public var span: SourceSpan
+    public var children: [Node]
+
+    public init(id: String = "", kind: NodeKind, num: Int? = nil, label: String? = nil, heading: String? = nil,
+                text: String, span: SourceSpan, children: [Node] = []) {
+        self.id = id
+        self.kind = kind
+        self.num = num
+        self.label = label
+        self.heading = heading
+        self.text = text
+        self.span = span
+        self.children = children
+    }
+
+    /// The heading as a reader names the node: "第五章 发挥比较优势…" for headings, else the label or kind.
+    public var displayTitle: String {
+        switch (label, heading) {
+        case let (label?, heading?): return "\(label) \(heading)"
+        case let (nil, heading?): return heading
+        case let (label?, nil): return label
+        case (nil, nil): return kind.rawValue
+        }
+    }
+
+    /// All nodes below this one in document order (pre-order), not including `self`.
+    public var descendants: [Node] {
+        var result: [Node] = []
+        func walk(_ node: Node) {
+            for child in node.children {
+                result.append(child)
+                walk(child)
+            }
+        }
+        walk(self)
+        return result
+    }
+
+    /// Calls `body` for each node below and including `self`, in document order, with the headings above it.
+    public func forEach(_ body: (_ node: Node, _ ancestors: [Node]) throws -> Void) rethrows {
+        var stack: [Node] = []
+        func walk(_ node: Node) throws {
+            try body(node, stack)
+            stack.append(node)
+            for child in node.children { try walk(child) }
+            stack.removeLast()
+        }
+        try walk(self)
+    }
+
+    /// The node with the given id, searching `self` and its descendants.
+    /// - Complexity: O(n) in the number of nodes.
+    public func node(withID id: String) -> Node? {
+        if self.id == id { return self }
+        for child in children {
+            if let found = child.node(withID: id) { return found }
+        }
+        return nil
+    }
+}
