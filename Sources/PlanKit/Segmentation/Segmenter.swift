@@ -16,7 +16,27 @@ public enum Segmenter {
         var metadata = builder.metadata
         if metadata.title == nil, let heading = root.heading { metadata.title = heading }
         diagnostics.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        diagnostics = DiagnosticLimit.apply(to: diagnostics)
         return PlanDocument(metadata: metadata, root: root, diagnostics: diagnostics)
+    }
+}
+
+/// Keeps a flood of one finding (a generated file where every heading repeats) readable: the first
+/// `perID` of each id, then one note that counts the rest.
+enum DiagnosticLimit {
+    static let perID = 50
+
+    static func apply(to diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var counts: [String: Int] = [:]
+        var kept: [Diagnostic] = []
+        for diagnostic in diagnostics {
+            counts[diagnostic.id, default: 0] += 1
+            if counts[diagnostic.id]! <= perID { kept.append(diagnostic) }
+        }
+        for (id, count) in counts.sorted(by: { $0.key < $1.key }) where count > perID {
+            kept.append(Diagnostic(.warning, "segment.more-findings", "\(count - perID) more \(id) findings not shown"))
+        }
+        return kept
     }
 }
 
