@@ -193,11 +193,37 @@ struct TreeBuilder {
 
         if let label, accepts(label, block: block) {
             addLabelled(block, label: label)
-        } else if block.hints.contains(.figureCaption) {
+        } else if block.hints.contains(.figureCaption) || looksLikeFigureCaption(block) {
+            while let top = stack.last, top.kind == .listEntry { stack.removeLast() }
             attachToParagraphHolder(DraftNode(kind: .figure, text: block.text, span: block.span, acceptsParagraphs: false))
+        } else if sawStructure, let name = listEntryName(block) {
+            while let top = stack.last, top !== root, top.kind.rank >= NodeKind.listEntry.rank || !top.acceptsParagraphs {
+                stack.removeLast()
+            }
+            let entry = DraftNode(kind: .listEntry, heading: name, text: block.text, span: block.span, acceptsParagraphs: true)
+            append(entry, to: stack.last!)
+            stack.append(entry)
         } else {
             addParagraph(block)
         }
+    }
+
+    /// A list label standing alone ("一核:", "五区:"): a short name and a colon; the entries follow it.
+    private func listEntryName(_ block: Block) -> String? {
+        let text = block.text
+        guard (2...12).contains(text.count), let last = text.last, last == ":" || last == "：" else { return nil }
+        let name = text.dropLast()
+        guard !name.contains(where: { "，,。；;：:、".contains($0) }) else { return nil }
+        return String(name)
+    }
+
+    /// A caption line in text: short, no closing punctuation, naming a figure ("…空间布局规划图", "图1 …").
+    private func looksLikeFigureCaption(_ block: Block) -> Bool {
+        let text = block.text
+        guard text.count <= 40, let last = text.last, !"。；：:，,！？".contains(last) else { return false }
+        if text.hasSuffix("图") || text.hasSuffix("示意图") { return true }
+        let afterFigure = text.dropFirst()
+        return text.hasPrefix("图") && (afterFigure.first?.isNumber ?? false)
     }
 
     /// The document's own title, repeated at the top of the body.
