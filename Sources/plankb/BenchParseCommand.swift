@@ -75,7 +75,7 @@ struct BenchParseCommand: ParsableCommand {
         print(String(format: "ratio plankb/xmllint on HTML: %.2f (plankb decodes, strips chrome, segments and builds the tree; xmllint only parses)",
                      plankbRate / xmllintRate))
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         print("peak memory (max RSS): \(usage.ru_maxrss / 1024) MB")
     }
 
