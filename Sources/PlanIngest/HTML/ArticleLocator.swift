@@ -64,12 +64,13 @@ enum ChromeRules {
     }
 
     /// How much a line speaks for the element around it being the article: prose counts for, links and
-    /// chrome against, short plain lines (headings, labels, menu items without links) not at all.
+    /// chrome against, plain lines (titles, headings, labels) a little for — so an element that adds a title
+    /// above the text beats the text alone, but not one that also adds a menu or a footer.
     static func weight(of line: PageLine) -> Int {
         if isChrome(line.text) { return -(line.visibleCount + 20) }
         if line.linkDensity > 0.5 { return -line.visibleCount }
         if hasSentencePunctuation(line.text) { return line.visibleCount }
-        return 0
+        return 1
     }
 }
 
@@ -79,7 +80,7 @@ enum ChromeRules {
 /// every line votes for the elements around it with its `ChromeRules.weight`, and the element with the
 /// highest total wins: an ancestor that adds a menu, a footer or a related-links list scores lower than the
 /// article itself, a descendant that leaves out paragraphs scores lower too. On a tie the deeper element
-/// wins (it adds nothing but empty wrappers).
+/// wins (the ancestor adds only empty wrappers).
 /// - Complexity: O(elements + lines).
 enum ArticleLocator {
     /// Known CMS article containers, by id and by class.
@@ -87,11 +88,14 @@ enum ArticleLocator {
     static let knownContainerClasses = ["TRS_Editor"]
 
     /// The index of the article element, or nil when nothing on the page reads as prose.
-    static func locate(elements: [PageElement], lines: [PageLine], useKnownContainers: Bool = true) -> Int? {
+    /// `metadataLines` (a `发布时间：… 来源：…` line, a metadata table) count against the elements around
+    /// them: they sit beside the article, in the page's frame.
+    static func locate(elements: [PageElement], lines: [PageLine], metadataLines: Set<Int> = [],
+                       useKnownContainers: Bool = true) -> Int? {
         guard !elements.isEmpty else { return nil }
         var totals = [Int](repeating: 0, count: elements.count)
-        for line in lines where line.owner >= 0 && line.owner < elements.count {
-            totals[line.owner] += ChromeRules.weight(of: line)
+        for (index, line) in lines.enumerated() where line.owner >= 0 && line.owner < elements.count {
+            totals[line.owner] += metadataLines.contains(index) ? -5 : ChromeRules.weight(of: line)
         }
         for index in elements.indices.reversed() where elements[index].parent >= 0 {
             totals[elements[index].parent] += totals[index]

@@ -37,6 +37,7 @@ public enum HTMLIngester {
         metadata.fillGaps(from: found.metadata)
 
         let container = ArticleLocator.locate(elements: page.elements, lines: page.lines,
+                                              metadataLines: found.metadataLines,
                                               useKnownContainers: useKnownContainers)
         if container == nil, !page.lines.isEmpty {
             diagnostics.append(Diagnostic(.note, "ingest.no-article",
