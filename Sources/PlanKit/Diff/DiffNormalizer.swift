@@ -2,38 +2,28 @@
 /// (`，` and `,`, `（` and `(`, `１` and `1`), curly and straight quotes, NBSP and U+3000, and white space
 /// between Chinese characters (PDF extraction and web pages insert it freely).
 ///
-/// Line breaks are kept: inside a diffed unit they separate paragraphs (款), and a paragraph break is structure,
-/// not format. Used by the diff to decide `format-only`; a shared normaliser may replace it.
+/// Built on the shared `Normalizer`, line by line: inside a diffed unit line breaks separate paragraphs (款),
+/// and a paragraph break is structure, not format.
 public enum DiffNormalizer {
     /// The text with format differences folded away. Two texts that differ only in format give equal results.
     /// - Complexity: O(n) in the length of `text`.
     public static func normalize(_ text: String) -> String {
-        var folded: [Character] = []
-        folded.reserveCapacity(text.count)
-        for character in text {
-            folded.append(fold(character))
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in Normalizer.normalize(String(line.map(foldQuotes))) }
+            .joined(separator: "\n")
+    }
+
+    /// Curly quotes → straight ones, halfwidth ideographic forms → their usual forms; the shared
+    /// `Normalizer` does the rest.
+    static func foldQuotes(_ character: Character) -> Character {
+        switch character {
+        case "\u{201C}", "\u{201D}", "\u{301D}", "\u{301E}": "\""
+        case "\u{2018}", "\u{2019}": "'"
+        case "\u{FF61}": "。"
+        case "\u{FF64}": "、"
+        case "\r": "\n"
+        default: character
         }
-        // Drop spaces unless they separate two Latin letters or digits ("Article 5", "COVID 19").
-        var result = ""
-        result.reserveCapacity(folded.count)
-        var index = 0
-        while index < folded.count {
-            let character = folded[index]
-            if character == " " {
-                var end = index
-                while end < folded.count, folded[end] == " " { end += 1 }
-                let before = result.last
-                let after = end < folded.count ? folded[end] : nil
-                if let before, let after, isLatinWordCharacter(before), isLatinWordCharacter(after) {
-                    result.append(" ")
-                }
-                index = end
-                continue
-            }
-            result.append(character)
-            index += 1
-        }
-        return result
     }
 
     /// One character in its folded form: full-width ASCII → ASCII, every kind of space → " ", quotes → straight.

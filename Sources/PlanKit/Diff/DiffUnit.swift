@@ -152,6 +152,17 @@ enum Shingles {
         return 2 * Double(intersectionCount(a, b)) / Double(a.count + b.count)
     }
 
+    /// The similarity used to align leaves: Dice's coefficient, or for a short text that stands almost whole
+    /// inside a longer one (an article that gained a paragraph) 0.6 × its containment, whichever is higher.
+    static func leafSimilarity(_ a: [UInt64], _ b: [UInt64]) -> Double {
+        let shared = Double(intersectionCount(a, b))
+        guard !a.isEmpty, !b.isEmpty else { return a.isEmpty && b.isEmpty ? 1 : 0 }
+        let dice = 2 * shared / Double(a.count + b.count)
+        let smaller = min(a.count, b.count)
+        guard smaller >= 8 else { return dice }
+        return max(dice, 0.6 * shared / Double(smaller))
+    }
+
     /// How much of `part` lies within `whole`: |P∩W| / |P|.
     static func containment(of part: [UInt64], in whole: [UInt64]) -> Double {
         if part.isEmpty { return 0 }

@@ -100,12 +100,24 @@ public enum DocumentDiff {
                 continue
             }
             let b = alignment.new[partner]
-            let oldParentPartner = a.parent.flatMap { alignment.partnerOfOld[$0] }
-            let newParentPartner = b.parent.flatMap { alignment.partnerOfNew[$0] }
-            let parentsCorrespond = (a.parent == nil && b.parent == nil)
-                || (a.parent != nil && oldParentPartner == b.parent)
-                || (a.parent != nil && b.parent != nil && oldParentPartner == nil && newParentPartner == nil)
-            if !parentsCorrespond { moved.insert(a.position) }
+            // Compare the nearest aligned headings above each side: a node whose former heading now stands
+            // elsewhere, or whose section vanished into another chapter, has moved.
+            func nearestAligned(_ start: Int?, in units: [DiffUnit], partners: [Int?]) -> Int? {
+                var cursor = start
+                while let position = cursor {
+                    if partners[position] != nil { return position }
+                    cursor = units[position].parent
+                }
+                return nil
+            }
+            let oldAnchor = nearestAligned(a.parent, in: alignment.old, partners: alignment.partnerOfOld)
+            let newAnchor = nearestAligned(b.parent, in: alignment.new, partners: alignment.partnerOfNew)
+            let directParentsDiffer = a.parent.flatMap { alignment.partnerOfOld[$0] } != nil
+                && b.parent.flatMap { alignment.partnerOfNew[$0] } != nil
+                && alignment.partnerOfOld[a.parent!] != b.parent
+            if oldAnchor.flatMap({ alignment.partnerOfOld[$0] }) != newAnchor || directParentsDiffer {
+                moved.insert(a.position)
+            }
         }
         // Order within each kind, among pairs whose parents correspond.
         for kind in Set(alignment.old.map(\.kind)) {

@@ -77,21 +77,44 @@ struct TreeAlignment {
         }
     }
 
-    /// Pairs the remaining leaves by bigram similarity, best pairs first.
+    /// Pairs the remaining leaves by bigram similarity, best pairs first: near-identical pairs first, then the
+    /// rest, preferring a candidate that keeps the order of the pairs already made (an amended article is
+    /// more likely the one standing where it stood than a look-alike elsewhere).
     private mutating func matchSimilar(_ oldLeaves: [DiffUnit], _ newLeaves: [DiffUnit]) {
+        matchSimilar(oldLeaves, newLeaves, threshold: 0.8, orderBonus: false)
+        matchSimilar(oldLeaves, newLeaves, threshold: Self.leafThreshold, orderBonus: true)
+    }
+
+    private mutating func matchSimilar(_ oldLeaves: [DiffUnit], _ newLeaves: [DiffUnit], threshold: Double,
+                                       orderBonus: Bool) {
         let freeNew = newLeaves.filter { partnerOfNew[$0.position] == nil }
         guard !freeNew.isEmpty else { return }
         let index = ShingleIndex(freeNew)
         let newByID = Dictionary(freeNew.map { ($0.node.id, $0.position) }, uniquingKeysWith: { first, _ in first })
+        let anchors = orderBonus ? monotoneAnchors(oldLeaves.map(\.position)) : []
+        /// Whether pairing the two keeps the order of the anchors around them.
+        func keepsOrder(_ oldPosition: Int, _ newPosition: Int) -> Bool {
+            guard orderBonus else { return false }
+            var low = 0
+            var high = anchors.count
+            while low < high {
+                let middle = (low + high) / 2
+                if anchors[middle].old < oldPosition { low = middle + 1 } else { high = middle }
+            }
+            let before = low > 0 ? anchors[low - 1].new : -1
+            let after = low < anchors.count ? anchors[low].new : Int.max
+            return before < newPosition && newPosition < after
+        }
         var scored: [(score: Double, similarity: Double, old: Int, new: Int)] = []
         for unit in oldLeaves where partnerOfOld[unit.position] == nil {
             var candidates = index.candidates(for: unit.shingles, limit: 8)
             if let sameID = newByID[unit.node.id], !candidates.contains(sameID) { candidates.append(sameID) }
             for candidate in candidates {
-                let similarity = Shingles.dice(unit.shingles, new[candidate].shingles)
-                guard similarity >= Self.leafThreshold else { continue }
+                let similarity = Shingles.leafSimilarity(unit.shingles, new[candidate].shingles)
+                guard similarity >= threshold else { continue }
                 let sameID = new[candidate].node.id == unit.node.id ? 0.03 : 0
-                let score = similarity + sameID + 0.05 * (1 - displacement(unit.position, candidate))
+                let order = keepsOrder(unit.position, candidate) ? 0.15 : 0
+                let score = similarity + sameID + order + 0.05 * (1 - displacement(unit.position, candidate))
                 scored.append((score, similarity, unit.position, candidate))
             }
         }
@@ -133,7 +156,16 @@ struct TreeAlignment {
                 }
                 for run in runs where run.count >= 2 && (partner == nil || run.contains(partner!)) {
                     let combined = Shingles.dice(unit.shingles, Shingles.union(run.map { partUnits[$0].shingles }))
-                    guard combined >= Self.partsThreshold, combined >= partnerSimilarity + 0.1 else { continue }
+                    guard combined >= Self.partsThreshold, combined > partnerSimilarity else { continue }
+                    // Each part besides the partner must bring text the partner lacks: a new node that merely
+                    // shares wording with its neighbour is not a split.
+                    if let partner {
+                        let bringsNewText = run.allSatisfy { position in
+                            position == partner
+                                || Shingles.containment(of: partUnits[position].shingles, in: partUnits[partner].shingles) < 0.5
+                        }
+                        guard bringsNewText else { continue }
+                    }
                     if isSplit {
                         partnerOfOld[unit.position] = partner ?? run[0]
                         for position in run { partnerOfNew[position] = unit.position }
@@ -165,7 +197,7 @@ struct TreeAlignment {
             var scored: [(Double, Int, Int)] = []
             for a in oldGap {
                 for b in newGap {
-                    let similarity = a.isOutline ? outlineSimilarity(a, b) : Shingles.dice(a.shingles, b.shingles)
+                    let similarity = a.isOutline ? outlineSimilarity(a, b) : Shingles.leafSimilarity(a.shingles, b.shingles)
                     if similarity >= Self.gapThreshold { scored.append((similarity, a.position, b.position)) }
                 }
             }
