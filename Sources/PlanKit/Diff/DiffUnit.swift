@@ -26,6 +26,10 @@ struct DiffUnit {
     /// Positions of the leaf units below an outline unit.
     var leafPositions: [Int] = []
 
+    /// A container with no text of its own (a preamble holding the enactment lines): it groups nodes that are
+    /// reported themselves, and has nothing to report.
+    var isBlankContainer: Bool { isOutline && text.isEmpty && node.label == nil && (node.heading ?? "").isEmpty }
+
     /// The node's kind, as the key for matching: only units of the same kind are aligned with each other.
     var kind: NodeKind { node.kind }
 

@@ -10,7 +10,7 @@ public enum DocumentDiff {
         let moved = movedUnits(alignment)
 
         var placed: [(key: (Int, Int, Int), change: Change)] = []
-        for b in alignment.new {
+        for b in alignment.new where !b.isBlankContainer {
             guard let partner = alignment.partnerOfNew[b.position] else {
                 summary[b.kind.rawValue, default: ChangeCounts()].count(.added)
                 placed.append(((b.position, 0, 0), Change(kind: .added, new: b.reference())))
@@ -52,7 +52,7 @@ public enum DocumentDiff {
                                 similarity: Shingles.dice(a.shingles, b.shingles), edits: edits(a.text, b.text, options))
             placed.append(((b.position, 0, 0), change))
         }
-        for a in alignment.old where alignment.partnerOfOld[a.position] == nil {
+        for a in alignment.old where alignment.partnerOfOld[a.position] == nil && !a.isBlankContainer {
             summary[a.kind.rawValue, default: ChangeCounts()].count(.removed)
             // Removed nodes stand after the new place of the nearest aligned node before them.
             let anchor = (0..<a.position).reversed().lazy.compactMap { alignment.partnerOfOld[$0] }.first ?? -1
