@@ -130,21 +130,29 @@ struct TreeAlignment {
         for (whole, parts, isSplit) in [(oldLeaves, newLeaves, true), (newLeaves, oldLeaves, false)] {
             let partUnits = isSplit ? new : old
             let index = ShingleIndex(parts)
+            let siblings = parts.map(\.position)
             for unit in whole {
                 let partner = isSplit ? partnerOfOld[unit.position] : partnerOfNew[unit.position]
                 // A unit already part of a split or merge takes part in no other.
                 if !isSplit, let partner, splits[partner] != nil { continue }
                 let partnerSimilarity = partner.map { Shingles.dice(unit.shingles, partUnits[$0].shingles) } ?? 0
-                guard partnerSimilarity < 0.95 else { continue }
+                guard partnerSimilarity < 1 else { continue }
                 // Candidate parts: free leaves (or this unit's own partner) mostly made of this unit's text.
-                let candidates = index.candidates(for: unit.shingles, limit: 12).filter { position in
+                // The partner's neighbours always count: a short sentence split off shares too few bigrams to
+                // rank among the best candidates of a long paragraph.
+                var nearby = index.candidates(for: unit.shingles, limit: 12)
+                if let partner, let at = siblings.firstIndex(of: partner) {
+                    for offset in [-2, -1, 1, 2] where siblings.indices.contains(at + offset) {
+                        if !nearby.contains(siblings[at + offset]) { nearby.append(siblings[at + offset]) }
+                    }
+                }
+                let candidates = nearby.filter { position in
                     let isFree = isSplit ? partnerOfNew[position] == nil : partnerOfOld[position] == nil
                     return (isFree || position == partner)
                         && partUnits[position].parent == (partner.map { partUnits[$0].parent } ?? partUnits[position].parent)
                         && Shingles.containment(of: partUnits[position].shingles, in: unit.shingles) >= 0.7
                 }.sorted()
                 // Runs of leaves that stand next to each other.
-                let siblings = parts.map(\.position)
                 var runs: [[Int]] = []
                 for position in candidates {
                     if let last = runs.last?.last, let lastIndex = siblings.firstIndex(of: last),
@@ -160,9 +168,13 @@ struct TreeAlignment {
                     // Each part besides the partner must bring text the partner lacks: a new node that merely
                     // shares wording with its neighbour is not a split.
                     if let partner {
+                        let wholeSet = Set(unit.shingles)
+                        let partnerSet = Set(partUnits[partner].shingles)
                         let bringsNewText = run.allSatisfy { position in
-                            position == partner
-                                || Shingles.containment(of: partUnits[position].shingles, in: partUnits[partner].shingles) < 0.5
+                            guard position != partner else { return true }
+                            let shingles = partUnits[position].shingles
+                            let fresh = shingles.filter { wholeSet.contains($0) && !partnerSet.contains($0) }.count
+                            return Double(fresh) >= 0.3 * Double(shingles.count)
                         }
                         guard bringsNewText else { continue }
                     }
