@@ -19,8 +19,9 @@ import Testing
         Segmenter.segment(TextIngester.ingest(text, flavor: markdown ? .markdown : .plain, metadata: Metadata(source: source)))
     }
 
-    /// The Shenyang plan with five edits: 第一章 loses its 第二节 and its 第三节 becomes 第二节 unchanged; a paragraph
-    /// of 第二章第一节 moves into 第三章第一节; a paragraph of 第一章第一节 is split in two at its first 。; 2022 becomes
+    /// The Shenyang plan with seven edits: 第一章 loses its 第二节 and its 第三节 becomes 第二节 unchanged; a paragraph
+    /// of 第二章第一节 moves into 第三章第一节; a paragraph of 第一章第一节 is split in two at its first 。; two
+    /// paragraphs of 第二章第三节 are merged; 第五章第二节 服务贸易 is retitled over an unchanged body; 2022 becomes
     /// 2023 in 第二章第二节; the commas of one paragraph become full-width.
     @Test func everyKnownEditOfAPlanIsFoundAndNothingElse() throws {
         let path = "plans/shenyang-ftz-plan-2021.txt"
@@ -47,6 +48,14 @@ import Testing
             String(paragraph[...stop]), "", "  " + String(paragraph[paragraph.index(after: stop)...]),
         ])
 
+        let firstHalf = revision.index(of: "创新试验功能。")
+        let secondHalf = revision.index(of: "综合保税功能。")
+        revision.lines[firstHalf] += revision.lines[secondHalf].trimmingCharacters(in: .whitespaces)
+        revision.lines.removeSubrange(firstHalf + 1...secondHalf)
+
+        let retitled = revision.index(of: "第二节服务贸易")
+        revision.lines[retitled] = "第二节服务贸易与数字贸易"
+
         let removedSection = revision.index(of: "第二节沈阳片区存在的短板和问题")
         let renumberedSection = revision.index(of: "第三节沈阳片区面临的新机遇")
         revision.lines.removeSubrange(removedSection..<renumberedSection)
@@ -66,10 +75,15 @@ import Testing
             "moved chp_2__sec_1__para_7 → chp_3__sec_1__para_2",
             "split chp_1__sec_1__para_3 → chp_1__sec_1__para_3",
             "modified chp_2__sec_2__para_6 → chp_2__sec_2__para_6",
+            "merged chp_2__sec_3__para_2 → chp_2__sec_3__para_2",
+            "retitled chp_5__sec_2 → chp_5__sec_2",
             "format-only chp_1__sec_1__para_5 → chp_1__sec_1__para_6",
         ])
         let split = report.change(old: "chp_1__sec_1__para_3")
         #expect(split?.newParts?.compactMap(\.id) == ["chp_1__sec_1__para_3", "chp_1__sec_1__para_4"])
+        let merged = report.change(new: "chp_2__sec_3__para_2")
+        #expect(merged?.oldParts?.compactMap(\.id) == ["chp_2__sec_3__para_2", "chp_2__sec_3__para_3"])
+        #expect(report.change(old: "chp_5__sec_2")?.new?.text == "第二节服务贸易与数字贸易")
         let number = report.change(old: "chp_2__sec_2__para_6")
         #expect(number?.edits?.filter { $0.op != .equal } == [TextEdit(.delete, "2022"), TextEdit(.insert, "2023")])
         let movedChange = report.change(old: "chp_2__sec_1__para_7")
