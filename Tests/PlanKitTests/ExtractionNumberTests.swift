@@ -9,12 +9,12 @@ struct ExtractionNumberTests {
         ("十万", 100_000), ("三点五", 3.5), ("九", 9),
     ])
     func chineseNumeralValues(text: String, expected: Double) {
-        #expect(ChineseNumerals.value(of: text) == expected)
+        #expect(QuantityNumerals.value(of: text) == expected)
     }
 
-    @Test func notChineseNumerals() {
+    @Test func notQuantityNumerals() {
         for text in ["", "十四五规划", "abc", "三个"] {
-            #expect(ChineseNumerals.value(of: text) == nil, "\(text)")
+            #expect(QuantityNumerals.value(of: text) == nil, "\(text)")
         }
     }
 
@@ -28,7 +28,7 @@ struct ExtractionNumberTests {
     }
 
     @Test func fullWidthDigitsBecomeASCII() {
-        #expect(ChineseNumerals.normalizingDigits("１２３％，Ａ２２０") == "123%，A220")
+        #expect(QuantityNumerals.normalizingDigits("１２３％，Ａ２２０") == "123%，A220")
     }
 
     struct Case: Sendable, CustomTestStringConvertible {

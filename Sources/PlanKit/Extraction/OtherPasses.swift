@@ -37,7 +37,7 @@ enum MilestonePass {
         for passage in input.passages {
             let text = passage.text.trimmingCharacters(in: "")
             guard let match = text.prefixMatch(of: #/第([一二三四五六七八九十]{1,2})步/#),
-                  let step = ChineseNumerals.value(of: String(match.output.1)) else { continue }
+                  let step = QuantityNumerals.value(of: String(match.output.1)) else { continue }
             let deadline = TimeExpressions.deadlines(in: String(text.prefix(30))).first
             result[passage.node.id] = Stage(step: Int(step), year: deadline?.year, deadline: deadline?.raw)
         }

@@ -10,9 +10,11 @@ enum QuantifiedStatementPass {
         var diagnostics: [Diagnostic] = []
         let stages = MilestonePass.stages(in: input)
         for passage in input.passages {
-            let context = PassageContext(passage: passage, input: input, stage: stages[passage.node.id])
+            var context = PassageContext(passage: passage, input: input, stage: stages[passage.node.id])
             var currentDeadline: TimeExpressions.Deadline?
             for sentence in passage.sentences {
+                // "今年发展主要预期目标是：…" opens a goal list that runs to the end of the paragraph.
+                if Cues.containsAny(sentence.text, ["目标是：", "目标是:", "目标为：", "目标为:"]) { context.isGoalList = true }
                 let deadlines = TimeExpressions.deadlines(in: sentence.text)
                 if let future = deadlines.last(where: { context.isFuture($0.year) }) { currentDeadline = future }
                 let (quantities, baselines) = quantitiesAndBaselines(in: sentence.text)
@@ -61,7 +63,11 @@ enum QuantifiedStatementPass {
         if context.isGoalList, !sentence.isLead {
             return goalItems(of: sentence.text).filter { QuantityScanner.quantities(in: $0).isEmpty }.map(target)
         }
-        if !hasQuantities, let deadline = deadlines.first(where: { context.isFuture($0.year) }), !sentence.isLead {
+        // Dated goals: only 到…年 / 到…末 deadlines; "“十四五”时期，…" sets a scene more often than a goal, and a
+        // sentence ending in a colon introduces the goals that follow.
+        if !hasQuantities, let deadline = deadlines.first(where: { context.isFuture($0.year) && $0.startYear == nil
+            && ($0.raw.hasPrefix("到") || $0.raw.hasPrefix("至")) }), !sentence.isLead,
+           !sentence.text.hasSuffix("：") && !sentence.text.hasSuffix(":") {
             var goal = String(sentence.text.dropFirst(deadline.offset + deadline.raw.count))
             goal = goal.trimmingCharacters(in: "，,。；;：:")
             guard goal.count >= 4 else { return [] }
@@ -93,7 +99,7 @@ enum QuantifiedStatementPass {
     /// of a quantity of its own.
     static func quantitiesAndBaselines(in text: String) -> ([Quantity], [Record.Baseline?]) {
         let all = QuantityScanner.quantities(in: text)
-        let normalized = ChineseNumerals.normalizingDigits(text)
+        let normalized = QuantityNumerals.normalizingDigits(text)
         var comparisons: [(range: Range<Int>, baseline: Record.Baseline)] = []
         for match in normalized.matches(of: #/(?:是|为|相当于)([^，,。；;、]{1,12}?)的(\d+(?:\.\d+)?)倍/#) {
             guard let ratio = Double(match.output.2) else { continue }

@@ -36,7 +36,7 @@ public enum QuantityScanner {
 
     /// The quantities in `text`, in order. Offsets in each `Quantity` index `text`'s `Character`s.
     public static func quantities(in text: String) -> [Quantity] {
-        let chars = Array(ChineseNumerals.normalizingDigits(text))
+        let chars = Array(QuantityNumerals.normalizingDigits(text))
         var results: [Quantity] = []
         var index = 0
         let quoteDepths = quoteDepthMap(chars)
@@ -63,7 +63,7 @@ public enum QuantityScanner {
         if let special = percentOrFractionInWords(at: start, in: chars) { return special }
         if let doubling = doubling(at: start, in: chars) { return doubling }
         if chars[start].isASCIIDigit { return arabicQuantity(at: start, in: chars) }
-        if ChineseNumerals.isNumeralCharacter(chars[start]), !insideQuotes {
+        if QuantityNumerals.isNumeralCharacter(chars[start]), !insideQuotes {
             return chineseCount(at: start, in: chars)
         }
         return nil
@@ -78,8 +78,8 @@ public enum QuantityScanner {
                   chars[next].isASCIIDigit || chars[next].isASCIILetter || chars[next] == "." || chars[next] == "+" {
                 next += 1
             }
-        } else if ChineseNumerals.isNumeralCharacter(chars[index]) {
-            while next < chars.count, ChineseNumerals.isNumeralCharacter(chars[next]) { next += 1 }
+        } else if QuantityNumerals.isNumeralCharacter(chars[index]) {
+            while next < chars.count, QuantityNumerals.isNumeralCharacter(chars[next]) { next += 1 }
         }
         return next
     }
@@ -94,19 +94,19 @@ public enum QuantityScanner {
         // X分之Y: the denominator comes first.
         guard !chars[start].isASCIIDigit else { return nil }
         var end = start
-        while end < chars.count, ChineseNumerals.isNumeralCharacter(chars[end]) { end += 1 }
+        while end < chars.count, QuantityNumerals.isNumeralCharacter(chars[end]) { end += 1 }
         guard end > start, matches("分之", at: end, in: chars),
-              let denominator = ChineseNumerals.value(of: String(chars[start..<end])), denominator > 0 else { return nil }
+              let denominator = QuantityNumerals.value(of: String(chars[start..<end])), denominator > 0 else { return nil }
         var numeratorEnd = end + 2
-        while numeratorEnd < chars.count, ChineseNumerals.isNumeralCharacter(chars[numeratorEnd]) { numeratorEnd += 1 }
-        guard let numerator = ChineseNumerals.value(of: String(chars[(end + 2)..<numeratorEnd])) else { return nil }
+        while numeratorEnd < chars.count, QuantityNumerals.isNumeralCharacter(chars[numeratorEnd]) { numeratorEnd += 1 }
+        guard let numerator = QuantityNumerals.value(of: String(chars[(end + 2)..<numeratorEnd])) else { return nil }
         return finish(value: rounded(numerator / denominator), unit: "ratio", start: start, end: numeratorEnd, in: chars)
     }
 
     /// 翻一番 → ×2, 翻两番 → ×4.
     static func doubling(at start: Int, in chars: [Character]) -> Quantity? {
         guard chars[start] == "翻", start + 2 < chars.count, chars[start + 2] == "番",
-              let times = ChineseNumerals.digitValues[chars[start + 1]], times > 0 else { return nil }
+              let times = QuantityNumerals.digitValues[chars[start + 1]], times > 0 else { return nil }
         let factor = Double(1 << times)
         return Quantity(value: factor, unit: "倍", raw: String(chars[start...(start + 2)]), offsets: start..<(start + 3))
     }
@@ -147,12 +147,12 @@ public enum QuantityScanner {
     /// A count in Chinese numerals with a measure word: 五周年, 三百家, 两万人. Ordinals (第三), 一 + measure
     /// word ("一批", "一个"), and digit strings read as years are not counts.
     static func chineseCount(at start: Int, in chars: [Character]) -> Quantity? {
-        if start > 0, chars[start - 1] == "第" || ChineseNumerals.isNumeralCharacter(chars[start - 1]) { return nil }
+        if start > 0, chars[start - 1] == "第" || QuantityNumerals.isNumeralCharacter(chars[start - 1]) { return nil }
         var end = start
-        while end < chars.count, ChineseNumerals.isNumeralCharacter(chars[end]) { end += 1 }
+        while end < chars.count, QuantityNumerals.isNumeralCharacter(chars[end]) { end += 1 }
         let numeral = String(chars[start..<end])
         guard numeral != "一", numeral != "万", numeral != "亿", numeral != "千", numeral != "百", numeral != "十",
-              let value = ChineseNumerals.value(of: numeral), value >= 2 else { return nil }
+              let value = QuantityNumerals.value(of: numeral), value >= 2 else { return nil }
         guard let unit = unit(at: end, in: chars), chineseCountUnits.contains(unit) else { return nil }
         if end + unit.count < chars.count, "大步届中".contains(chars[end + unit.count]) { return nil }
         return finish(value: value, unit: nil, start: start, end: end, in: chars)
@@ -205,8 +205,8 @@ public enum QuantityScanner {
         guard start < chars.count else { return nil }
         if chars[start].isASCIIDigit, let (number, end) = readArabic(at: start, in: chars) { return (number.value, end) }
         var end = start
-        while end < chars.count, ChineseNumerals.isNumeralCharacter(chars[end]) || chars[end] == "点" { end += 1 }
-        guard end > start, let value = ChineseNumerals.value(of: String(chars[start..<end])) else { return nil }
+        while end < chars.count, QuantityNumerals.isNumeralCharacter(chars[end]) || chars[end] == "点" { end += 1 }
+        guard end > start, let value = QuantityNumerals.value(of: String(chars[start..<end])) else { return nil }
         return (value, end)
     }
 
@@ -382,6 +382,8 @@ public enum QuantityScanner {
 
     // MARK: - Metric
 
+    static let metricBoundaries: Set<Character> = ["，", "。", "；", "：", "、", ",", ";", ":", "！", "？", "（", "(", "）", ")", "\n", "“", "”"]
+
     /// Words that stand between a metric and its number; the metric is what comes before them
     /// ("可网办率提升至" → "可网办率").
     static let directionWords: [String] = [
@@ -389,12 +391,21 @@ public enum QuantityScanner {
         "增长至", "增长到", "扩大至", "扩大到", "控制在", "保持在", "稳定在", "达到", "超过", "不低于", "不少于",
         "不超过", "不高于", "突破", "实现", "约为", "为", "达", "约", "近", "占",
     ]
+    /// Measure words: what they count is named around the number, often after it.
+    static let countUnits: Set<String> = [
+        "户", "家", "项", "条", "个", "名", "件", "座", "所", "套", "台", "辆", "架", "艘", "批", "处", "种", "类", "份", "场", "款",
+    ]
+    /// Verbs that stand right before a count of what they act on (引进30家企业).
+    static let countingVerbs = [
+        "引进", "承接", "复制推广", "集聚", "建成", "开通", "设立", "培育", "推出", "打造", "建设", "新增", "累计", "签署", "形成",
+        "出台", "认定", "吸引", "落地", "实施", "完成", "获批",
+    ]
     /// Words after which the metric begins ("累计新注册企业" → "新注册企业").
     static let leadingWords: [String] = ["累计", "共计", "其中", "全年", "今年", "已经", "已", "共", "新增了"]
 
     /// The metric: the words between the previous boundary (punctuation or the previous quantity) and the number.
     static func withMetric(_ quantity: Quantity, in chars: [Character], previous: [Quantity]) -> Quantity {
-        let boundaryCharacters: Set<Character> = ["，", "。", "；", "：", "、", ",", ";", ":", "！", "？", "（", "(", "）", ")", "\n", "“", "”"]
+        let boundaryCharacters = metricBoundaries
         var start = quantity.offsets.lowerBound
         let previousEnd = previous.last { $0.offsets.upperBound <= quantity.offsets.lowerBound }?.offsets.upperBound ?? 0
         while start > previousEnd, !boundaryCharacters.contains(chars[start - 1]) { start -= 1 }
@@ -413,15 +424,27 @@ public enum QuantityScanner {
                 break
             }
         }
+        var trimmed = phrase.trimmingCharacters(in: " 　的")
+        while let last = trimmed.last, "与和同向对从在".contains(last) { trimmed.removeLast() }
+        // "引进30余家直播电商企业": after a measure word, the thing counted follows the number.
+        if let unit = quantity.unit, countUnits.contains(unit),
+           trimmed.count <= 2 || countingVerbs.contains(where: { trimmed.hasSuffix($0) }) || phrase.last.map({ "、".contains($0) }) == true
+            || trimmed.isEmpty {
+            var end = quantity.offsets.upperBound
+            while end < chars.count, !boundaryCharacters.contains(chars[end]), !chars[end].isASCIIDigit,
+                  end - quantity.offsets.upperBound < 20 { end += 1 }
+            let following = String(chars[quantity.offsets.upperBound..<end])
+            if let first = following.first, !"在以的和及为是均".contains(first), following.count >= 2 {
+                trimmed = following
+            }
+        }
         var result = quantity
-        let trimmed = phrase.trimmingCharacters(in: " 　的")
         result.metric = trimmed.count >= 2 ? trimmed : nil
         return result
     }
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
     var isASCIILetter: Bool { isASCII && isLetter }
 }
 

@@ -14,7 +14,7 @@ public enum TimeExpressions {
     /// Deadlines in `text`, in order: 到2025年 (also 至/到…年底/年末/前), 2019年6月底前, 到“十四五”末,
     /// “十四五”期间/时期, 2035年远景, 到二〇三五年.
     public static func deadlines(in text: String) -> [Deadline] {
-        let normalized = ChineseNumerals.normalizingDigits(text)
+        let normalized = QuantityNumerals.normalizingDigits(text)
         var found: [Deadline] = []
         func offset(_ index: String.Index) -> Int { normalized.distance(from: normalized.startIndex, to: index) }
         for match in normalized.matches(of: #/(?:到|至)(\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|前)?/#) {
@@ -38,12 +38,29 @@ public enum TimeExpressions {
             found.append(Deadline(raw: String(match.output.0), year: period.upperBound,
                                   startYear: isEnd ? nil : period.lowerBound, offset: offset(match.range.lowerBound)))
         }
-        return found.sorted { $0.offset < $1.offset }
+        // A year inside a title (《…2035年远景目标纲要》) or a quotation names something; it sets no deadline.
+        let quoted = quotedRanges(in: normalized)
+        return found.filter { deadline in !quoted.contains { $0.contains(deadline.offset) } }
+            .sorted { $0.offset < $1.offset }
+    }
+
+    /// Offsets inside 《》 and “” pairs whose content is longer than a period name ("十四五").
+    static func quotedRanges(in text: String) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var openings: [(Character, Int)] = []
+        for (offset, character) in text.enumerated() {
+            if character == "《" || character == "“" { openings.append((character, offset)) }
+            if character == "》" || character == "”", let (opening, start) = openings.popLast(),
+               (opening == "《") == (character == "》"), offset - start > 5 {
+                ranges.append((start + 1)..<offset)
+            }
+        }
+        return ranges
     }
 
     /// Calendar years mentioned as such ("2020年", "2019年4月"), with their offsets; deadlines excluded.
     public static func yearsMentioned(in text: String) -> [(year: Int, offset: Int)] {
-        let normalized = ChineseNumerals.normalizingDigits(text)
+        let normalized = QuantityNumerals.normalizingDigits(text)
         let deadlineOffsets = Set(deadlines(in: text).map(\.offset))
         var result: [(year: Int, offset: Int)] = []
         for match in normalized.matches(of: #/(\d{4})年(?!代)/#) {
@@ -58,7 +75,7 @@ public enum TimeExpressions {
     /// "2025" or "二〇二五" as a year.
     static func year(from digits: String) -> Int? {
         if let value = Int(digits) { return value }
-        return ChineseNumerals.value(of: digits).map { Int($0) }
+        return QuantityNumerals.value(of: digits).map { Int($0) }
     }
 
     /// The year a document speaks from: its publication date, else a year in its title ("2025年…政府工作报告").
@@ -71,7 +88,7 @@ public enum TimeExpressions {
     /// The plan period a document covers, from its title: "“十四五”…发展规划" → 2021…2025,
     /// "（2018—2035年）" → 2018…2035.
     public static func planPeriod(of metadata: Metadata) -> ClosedRange<Int>? {
-        guard let title = metadata.title.map(ChineseNumerals.normalizingDigits) else { return nil }
+        guard let title = metadata.title.map(QuantityNumerals.normalizingDigits) else { return nil }
         if let match = title.firstMatch(of: #/([十一二三四五六七八九]{1,3}五)/#),
            let period = FiveYearPlan.years(named: String(match.output.1)) {
             return period

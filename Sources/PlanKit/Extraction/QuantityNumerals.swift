@@ -1,7 +1,7 @@
-/// 中文数字 — reading Chinese numerals and the numbers of official prose.
+/// 中文数字 — Chinese numerals as quantities are written (values may be fractional or beyond Int: 三点五, 一亿二千万).
 ///
 /// Pure functions over strings; no locale, no Foundation formatters, so the results are the same everywhere.
-public enum ChineseNumerals {
+public enum QuantityNumerals {
     /// The digits 〇/零 一 二/两 … 九, with their values.
     static let digitValues: [Character: Int] = [
         "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -105,7 +105,7 @@ public enum FiveYearPlan {
     public static func years(named name: String) -> ClosedRange<Int>? {
         let bare = name.filter { !"“”\"「」".contains($0) }
         guard bare.hasSuffix("五"), bare.count >= 2 else { return nil }
-        guard let ordinal = ChineseNumerals.value(of: String(bare.dropLast())) else { return nil }
+        guard let ordinal = QuantityNumerals.value(of: String(bare.dropLast())) else { return nil }
         return years(ofPlan: Int(ordinal))
     }
 }
