@@ -79,16 +79,17 @@ enum MeasurePass {
         "明确", "加大", "实行", "推行", "简化", "防止", "清理", "回归", "凝聚", "构筑", "集聚", "对标", "服务", "融入",
     ]
     /// Headings under which lead sentences name principles, aims or analysis rather than measures.
-    static let nonMeasureHeadings = ["原则", "指导思想", "目标", "定位", "问题", "短板", "机遇", "挑战", "形势", "意义"]
+    static let nonMeasureHeadings = ["原则", "指导思想", "目标", "定位", "问题", "短板", "挑战", "形势", "意义"]
 
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
         let stages = MilestonePass.stages(in: input)
         var records: [Record] = []
         for passage in input.passages where stages[passage.node.id] == nil {
-            let headings = (passage.path + [passage.node.heading].compactMap { $0 }).joined(separator: " ")
-            guard !Cues.containsAny(headings, Cues.reviewHeadingWords),
-                  !Cues.containsAny(headings, nonMeasureHeadings),
-                  let title = title(of: passage), title.count >= 4, !title.contains(":"), !title.contains("：") else { continue }
+            let headings = passage.headings + [passage.node.heading].compactMap { $0 }
+            guard !Cues.heading(in: headings, startsOrEndsWithAny: Cues.reviewHeadingWords),
+                  !Cues.heading(in: headings, startsOrEndsWithAny: nonMeasureHeadings),
+                  let title = title(of: passage), title.count >= 4, !title.contains(":"), !title.contains("："),
+                  startsWithAction(title) else { continue }
             let bodyText = passage.sentences.dropFirst().map(\.text).joined()
             var record = Record(type: .measure, node: passage.node.id, path: passage.path, text: passage.text,
                                 span: passage.node.span)
@@ -114,6 +115,26 @@ enum MeasurePass {
         }
         if let label = passage.node.label, title.hasPrefix(label) { title = String(title.dropFirst(label.count)) }
         return title.trimmingCharacters(in: "。.；;：:，,")
+    }
+
+    /// Adverbs that may stand before the verb of a measure title (积极构建…, 进一步提高…).
+    static let adverbs = ["积极", "大力", "进一步", "全面", "持续", "稳步", "主动", "逐步", "深入", "着力", "加速", "充分",
+                          "切实", "不断", "有序", "科学", "适时", "重点", "继续", "努力", "率先", "统筹", "依法"]
+    /// More verbs that open measure titles but are too common to count as a measure's main verb.
+    static let openingVerbs = ["提高", "做强", "放宽", "保障", "延伸", "壮大", "突破", "布局", "引领", "对接", "改进", "增强",
+                               "开放", "增加", "降低", "减少", "取消", "设立", "组建", "制定", "修订", "编制", "筹办", "举办",
+                               "改善", "培养", "吸引", "保护", "加速", "鼓励", "支持", "引导", "扶持", "维护", "防范", "遏制",
+                               "夯实", "筑牢", "守住", "推出", "出台", "大力", "健全", "聚焦", "发挥", "实行", "加大", "明确"]
+
+    /// Measure titles are imperatives: they open with a verb, perhaps after an adverb ("积极构建", "逐步开放").
+    /// Outcome statements ("制度集成创新持续深化") and names of functions open with a noun.
+    static func startsWithAction(_ title: String) -> Bool {
+        var rest = Substring(title)
+        for adverb in adverbs where rest.hasPrefix(adverb) {
+            rest = rest.dropFirst(adverb.count)
+            break
+        }
+        return (verbs + openingVerbs).contains { rest.hasPrefix($0) } || adverbs.contains { title.hasPrefix($0) && rest.count < title.count && rest.count >= 2 }
     }
 
     static func verbsIn(_ text: String) -> [String] {

@@ -8,6 +8,8 @@ public struct Passage: Sendable {
     public var node: Node
     /// `Node.displayTitle` of every ancestor that has a label or a heading, outermost first.
     public var path: [String]
+    /// The same headings without their labels ("定位和步骤：“三个区”和“三步走”"), for matching words in them.
+    public var headings: [String]
     public var sentences: [Sentence]
 
     /// One sentence or clause of a passage.
@@ -47,8 +49,9 @@ public struct Passage: Sendable {
                node.text.count <= (node.label?.count ?? 0) + (node.heading?.count ?? 0) + 2 {
                 return
             }
-            let path = ancestors.filter { $0.kind != .document && ($0.label != nil || $0.heading != nil) }
-                .map(\.displayTitle)
+            let titled = ancestors.filter { $0.kind != .document && ($0.label != nil || $0.heading != nil) }
+            let path = titled.map(\.displayTitle)
+            let headings = titled.compactMap(\.heading)
             let sentences: [Sentence]
             if sentenceChildren.isEmpty {
                 sentences = split(node)
@@ -58,7 +61,7 @@ public struct Passage: Sendable {
                 }
             }
             guard !sentences.isEmpty else { return }
-            result.append(Passage(node: node, path: path, sentences: sentences))
+            result.append(Passage(node: node, path: path, headings: headings, sentences: sentences))
         }
         return result
     }

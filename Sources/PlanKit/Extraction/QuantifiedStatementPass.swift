@@ -15,11 +15,17 @@ enum QuantifiedStatementPass {
             for sentence in passage.sentences {
                 // "今年发展主要预期目标是：…" opens a goal list that runs to the end of the paragraph.
                 if Cues.containsAny(sentence.text, ["目标是：", "目标是:", "目标为：", "目标为:"]) { context.isGoalList = true }
-                let deadlines = TimeExpressions.deadlines(in: sentence.text)
+                let deadlines = TimeExpressions.deadlines(in: sentence.text, documentYear: input.documentYear)
                 if let future = deadlines.last(where: { context.isFuture($0.year) }) { currentDeadline = future }
                 let (quantities, baselines) = quantitiesAndBaselines(in: sentence.text)
                 let decision = context.decide(sentence: sentence.text, deadlines: deadlines, carried: currentDeadline)
+                let characters = Array(sentence.text)
                 for (quantity, baseline) in zip(quantities, baselines) {
+                    // "500万元及以下的小微企业", "设立五周年的": a figure before 的 describes something; it is
+                    // neither a result nor a goal.
+                    let isAttributive = quantity.offsets.upperBound < characters.count && characters[quantity.offsets.upperBound] == "的"
+                    var decision = decision
+                    if isAttributive, decision.type != .quantity { decision = Decision(type: .quantity) }
                     var record = Record(type: decision.type, node: sentence.nodeID, path: passage.path,
                                         text: sentence.text, span: sentence.span(of: quantity.offsets))
                     record.quantity = quantity
@@ -66,7 +72,7 @@ enum QuantifiedStatementPass {
         // Dated goals: only 到…年 / 到…末 deadlines; "“十四五”时期，…" sets a scene more often than a goal, and a
         // sentence ending in a colon introduces the goals that follow.
         if !hasQuantities, let deadline = deadlines.first(where: { context.isFuture($0.year) && $0.startYear == nil
-            && ($0.raw.hasPrefix("到") || $0.raw.hasPrefix("至")) }), !sentence.isLead,
+            && ($0.raw.hasPrefix("到") || $0.raw.hasPrefix("至") || $0.raw.hasSuffix("内")) }), !sentence.isLead,
            !sentence.text.hasSuffix("：") && !sentence.text.hasSuffix(":") {
             var goal = String(sentence.text.dropFirst(deadline.offset + deadline.raw.count))
             goal = goal.trimmingCharacters(in: "，,。；;：:")
@@ -142,9 +148,9 @@ enum QuantifiedStatementPass {
             self.passage = passage
             self.input = input
             self.stage = stage
-            let headings = (passage.path + [passage.node.heading].compactMap { $0 }).joined(separator: " ")
-            isReview = Cues.containsAny(headings, Cues.reviewHeadingWords)
-            isGoalSection = Cues.containsAny(headings, Cues.goalHeadingWords)
+            let headings = passage.headings + [passage.node.heading].compactMap { $0 }
+            isReview = Cues.heading(in: headings, startsOrEndsWithAny: Cues.reviewHeadingWords)
+            isGoalSection = Cues.heading(in: headings, startsOrEndsWithAny: Cues.goalHeadingWords)
             let opening = passage.sentences.first?.text ?? ""
             let ownHeading = passage.node.heading ?? ""
             isGoalList = (opening.contains("目标") && (opening.contains("是：") || opening.contains("是:")

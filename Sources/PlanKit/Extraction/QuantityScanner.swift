@@ -24,13 +24,13 @@ public enum QuantityScanner {
     ]
 
     static let prefixComparators: [(String, Quantity.Comparator)] = [
-        ("不低于", .atLeast), ("不少于", .atLeast), ("至少", .atLeast), ("不超过", .atMost), ("不高于", .atMost),
+        ("不得低于", .atLeast), ("不得少于", .atLeast), ("不得高于", .atMost), ("不得超过", .atMost), ("不低于", .atLeast), ("不少于", .atLeast), ("至少", .atLeast), ("不超过", .atMost), ("不高于", .atMost),
         ("不多于", .atMost), ("控制在", .atMost), ("超过", .greater), ("高于", .greater), ("多于", .greater),
         ("大于", .greater), ("低于", .less), ("少于", .less), ("小于", .less), ("大约", .approximately),
         ("接近", .approximately), ("约", .approximately), ("近", .approximately),
     ]
     static let suffixComparators: [(String, Quantity.Comparator)] = [
-        ("以上", .atLeast), ("以下", .atMost), ("以内", .atMost), ("左右", .approximately), ("上下", .approximately),
+        ("及以上", .atLeast), ("及以下", .atMost), ("以上", .atLeast), ("以下", .atMost), ("以内", .atMost), ("左右", .approximately), ("上下", .approximately),
     ]
     static let rangeSeparators: [String] = ["—", "–", "-", "~", "～", "至", "到"]
 
@@ -282,6 +282,15 @@ public enum QuantityScanner {
             comparator = prefix
             rawStart = start - word.count
             break
+        }
+        // "不高于承担风险责任的0.5%": the comparator governs a phrase that ends in 的 before the number.
+        if rawStart == start, start > 0, chars[start - 1] == "的" {
+            var pieceStart = start - 1
+            while pieceStart > 0, !metricBoundaries.contains(chars[pieceStart - 1]), start - pieceStart < 16 { pieceStart -= 1 }
+            let piece = String(chars[pieceStart..<start])
+            if let (_, governing) = prefixComparators.first(where: { $0.1 != .approximately && piece.contains($0.0) }) {
+                comparator = governing
+            }
         }
         for (word, suffix) in suffixComparators where matches(word, at: cursor, in: chars) {
             comparator = suffix

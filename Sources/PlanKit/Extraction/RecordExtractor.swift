@@ -97,6 +97,16 @@ enum Cues {
 
     static func containsAny(_ text: String, _ words: [String]) -> Bool { words.contains { text.contains($0) } }
 
+    /// Whether one of `headings` begins or ends with one of `words` ("…主要工作成效", "一、2024年工作回顾",
+    /// "指导思想和基本原则"); a word inside a heading ("对表战略定位，深化…") does not count.
+    static func heading(in headings: [String], startsOrEndsWithAny words: [String]) -> Bool {
+        headings.contains { heading in
+            let bare = heading.trimmingCharacters(in: "。.：:")
+            let title = bare.split(whereSeparator: { ":：".contains($0) }).first.map(String.init) ?? bare
+            return words.contains { title.hasPrefix($0) || title.hasSuffix($0) || bare.hasSuffix($0) }
+        }
+    }
+
     /// The direction word nearest before `offset` in the same comma-delimited piece of `text`.
     static func direction(in text: String, before offset: Int) -> String? {
         let characters = Array(text)

@@ -13,7 +13,8 @@ public enum TimeExpressions {
 
     /// Deadlines in `text`, in order: 到2025年 (also 至/到…年底/年末/前), 2019年6月底前, 到“十四五”末,
     /// “十四五”期间/时期, 2035年远景, 到二〇三五年.
-    public static func deadlines(in text: String) -> [Deadline] {
+    /// With `documentYear`, relative deadlines count too: "三年内" in a 2019 document → 2022.
+    public static func deadlines(in text: String, documentYear: Int? = nil) -> [Deadline] {
         let normalized = QuantityNumerals.normalizingDigits(text)
         var found: [Deadline] = []
         func offset(_ index: String.Index) -> Int { normalized.distance(from: normalized.startIndex, to: index) }
@@ -37,6 +38,15 @@ public enum TimeExpressions {
             let isEnd = match.output.2 == "末" || match.output.2 == "期末"
             found.append(Deadline(raw: String(match.output.0), year: period.upperBound,
                                   startYear: isEnd ? nil : period.lowerBound, offset: offset(match.range.lowerBound)))
+        }
+        if let documentYear {
+            for match in normalized.matches(of: #/([0-9]{1,2}|[一二三四五六七八九十两]{1,2})年(?:内|之内)/#) {
+                let count = Int(match.output.1) ?? QuantityNumerals.value(of: String(match.output.1)).map { Int($0) }
+                if let count, count <= 20 {
+                    found.append(Deadline(raw: String(match.output.0), year: documentYear + count,
+                                          offset: offset(match.range.lowerBound)))
+                }
+            }
         }
         // A year inside a title (《…2035年远景目标纲要》) or a quotation names something; it sets no deadline.
         let quoted = quotedRanges(in: normalized)
