@@ -8,7 +8,7 @@
 public enum QuantityScanner {
     /// Units in the order they are tried (longest first where one is a prefix of another).
     static let units: [String] = [
-        "个百分点", "百分点", "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷",
+        "个百分点", "百分点", "个工作日", "工作日", "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷",
         "标准箱", "标箱", "美元", "欧元", "日元", "港元", "元", "人次", "个月", "周年", "小时", "分钟",
         "吨", "公斤", "千克", "斤", "亩", "米", "户", "家", "项", "条", "人", "名", "件", "座", "所", "套", "台",
         "辆", "架", "艘", "次", "批", "处", "种", "类", "份", "场", "款", "张", "栋", "间", "床", "个", "倍",
@@ -250,7 +250,7 @@ public enum QuantityScanner {
                 unit = latin
                 cursor += latin.count
             } else if let word = self.unit(at: cursor, in: chars) {
-                unit = word == "个百分点" ? "百分点" : word
+                unit = canonicalUnit(word)
                 cursor += word.count
             }
         }
@@ -317,7 +317,7 @@ public enum QuantityScanner {
                 secondUnit = "%"
                 cursor += 1
             } else if let word = self.unit(at: cursor, in: chars) {
-                secondUnit = word == "个百分点" ? "百分点" : word
+                secondUnit = canonicalUnit(word)
                 cursor += word.count
             }
             if unit != nil, secondUnit != nil, secondUnit != unit { return nil }
@@ -340,6 +340,11 @@ public enum QuantityScanner {
             return true
         }
         return false
+    }
+
+    /// "个百分点" → "百分点", "个工作日" → "工作日": the measure word 个 is not part of the unit.
+    static func canonicalUnit(_ word: String) -> String {
+        word.hasPrefix("个") && word.count > 2 && word != "个月" ? String(word.dropFirst()) : word
     }
 
     static func unit(at start: Int, in chars: [Character]) -> String? {
@@ -410,7 +415,9 @@ public enum QuantityScanner {
         "出台", "认定", "吸引", "落地", "实施", "完成", "获批",
     ]
     /// Words after which the metric begins ("累计新注册企业" → "新注册企业").
-    static let leadingWords: [String] = ["累计", "共计", "其中", "全年", "今年", "已经", "已", "共", "新增了"]
+    static let leadingWords: [String] = [
+        "累计", "共计", "其中", "全年", "今年", "已经", "已", "共", "新增了", "力争", "争取", "确保", "力求",
+    ]
 
     /// The metric: the words between the previous boundary (punctuation or the previous quantity) and the number.
     static func withMetric(_ quantity: Quantity, in chars: [Character], previous: [Quantity]) -> Quantity {
