@@ -14,7 +14,7 @@ struct PlanKB: ParsableCommand {
         Start with:
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
         """,
-        subcommands: [ParseCommand.self, RecordsCommand.self, EvalCommand.self]
+        subcommands: [ParseCommand.self, RecordsCommand.self, EvalCommand.self, BenchParseCommand.self]
     )
 
     /// Like ArgumentParser's own `main`, but usage errors exit with status 2, as documented.

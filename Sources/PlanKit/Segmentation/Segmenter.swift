@@ -16,7 +16,27 @@ public enum Segmenter {
         var metadata = builder.metadata
         if metadata.title == nil, let heading = root.heading { metadata.title = heading }
         diagnostics.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        diagnostics = DiagnosticLimit.apply(to: diagnostics)
         return PlanDocument(metadata: metadata, root: root, diagnostics: diagnostics)
+    }
+}
+
+/// Keeps a flood of one finding (a generated file where every heading repeats) readable: the first
+/// `perID` of each id, then one note that counts the rest.
+enum DiagnosticLimit {
+    static let perID = 50
+
+    static func apply(to diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var counts: [String: Int] = [:]
+        var kept: [Diagnostic] = []
+        for diagnostic in diagnostics {
+            counts[diagnostic.id, default: 0] += 1
+            if counts[diagnostic.id]! <= perID { kept.append(diagnostic) }
+        }
+        for (id, count) in counts.sorted(by: { $0.key < $1.key }) where count > perID {
+            kept.append(Diagnostic(.warning, "segment.more-findings", "\(count - perID) more \(id) findings not shown"))
+        }
+        return kept
     }
 }
 
@@ -173,11 +193,37 @@ struct TreeBuilder {
 
         if let label, accepts(label, block: block) {
             addLabelled(block, label: label)
-        } else if block.hints.contains(.figureCaption) {
+        } else if block.hints.contains(.figureCaption) || looksLikeFigureCaption(block) {
+            while let top = stack.last, top.kind == .listEntry { stack.removeLast() }
             attachToParagraphHolder(DraftNode(kind: .figure, text: block.text, span: block.span, acceptsParagraphs: false))
+        } else if sawStructure, let name = listEntryName(block) {
+            while let top = stack.last, top !== root, top.kind.rank >= NodeKind.listEntry.rank || !top.acceptsParagraphs {
+                stack.removeLast()
+            }
+            let entry = DraftNode(kind: .listEntry, heading: name, text: block.text, span: block.span, acceptsParagraphs: true)
+            append(entry, to: stack.last!)
+            stack.append(entry)
         } else {
             addParagraph(block)
         }
+    }
+
+    /// A list label standing alone ("一核:", "五区:"): a short name and a colon; the entries follow it.
+    private func listEntryName(_ block: Block) -> String? {
+        let text = block.text
+        guard (2...12).contains(text.count), let last = text.last, last == ":" || last == "：" else { return nil }
+        let name = text.dropLast()
+        guard !name.contains(where: { "，,。；;：:、".contains($0) }) else { return nil }
+        return String(name)
+    }
+
+    /// A caption line in text: short, no closing punctuation, naming a figure ("…空间布局规划图", "图1 …").
+    private func looksLikeFigureCaption(_ block: Block) -> Bool {
+        let text = block.text
+        guard text.count <= 40, let last = text.last, !"。；：:，,！？".contains(last) else { return false }
+        if text.hasSuffix("图") || text.hasSuffix("示意图") { return true }
+        let afterFigure = text.dropFirst()
+        return text.hasPrefix("图") && (afterFigure.first?.isNumber ?? false)
     }
 
     /// The document's own title, repeated at the top of the body.
