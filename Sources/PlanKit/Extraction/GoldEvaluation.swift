@@ -16,6 +16,14 @@ public struct GoldDocument: Sendable {
         /// When present, only paragraphs containing one of these snippets were annotated.
         public var scope: [String]?
         public var note: String?
+
+        public init(source: String, title: String? = nil, types: [String], scope: [String]? = nil, note: String? = nil) {
+            self.source = source
+            self.title = title
+            self.types = types
+            self.scope = scope
+            self.note = note
+        }
     }
 
     /// One annotated record, or a code that must not be read as a quantity (`type` "not-quantity").
@@ -35,11 +43,30 @@ public struct GoldDocument: Sendable {
         public var strength: String?
         public var metric: String?
         public var baseline: Record.Baseline?
+
+        public init(type: String, anchor: String, raw: String? = nil, value: Double? = nil, unit: String? = nil,
+                    comparator: String? = nil, approx: String? = nil, year: Int? = nil, title: String? = nil) {
+            self.type = type
+            self.anchor = anchor
+            self.raw = raw
+            self.value = value
+            self.unit = unit
+            self.comparator = comparator
+            self.approx = approx
+            self.year = year
+            self.title = title
+        }
     }
 
     public var name: String
     public var header: Header
     public var items: [Item]
+
+    public init(name: String, header: Header, items: [Item]) {
+        self.name = name
+        self.header = header
+        self.items = items
+    }
 
     /// Reads one gold file: a header line `{"kind": "document", …}` and one item a line.
     public static func load(contentsOf url: URL) throws -> GoldDocument {
