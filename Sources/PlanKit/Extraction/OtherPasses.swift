@@ -89,7 +89,8 @@ enum MeasurePass {
             guard !Cues.heading(in: headings, startsOrEndsWithAny: Cues.reviewHeadingWords),
                   !Cues.heading(in: headings, startsOrEndsWithAny: nonMeasureHeadings),
                   let title = title(of: passage), title.count >= 4, !title.contains(":"), !title.contains("："),
-                  startsWithAction(title) else { continue }
+                  startsWithAction(title),
+                  !Cues.heading(in: [title], startsOrEndsWithAny: nonMeasureHeadings) else { continue }
             let bodyText = passage.sentences.dropFirst().map(\.text).joined()
             var record = Record(type: .measure, node: passage.node.id, path: passage.path, text: passage.text,
                                 span: passage.node.span)

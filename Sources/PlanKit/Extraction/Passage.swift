@@ -40,18 +40,27 @@ public struct Passage: Sendable {
     /// The passages of a tree in document order.
     public static func passages(in root: Node) -> [Passage] {
         var result: [Passage] = []
+        var inlineHeadings: [String: String] = [:]
         root.forEach { node, ancestors in
             guard textKinds.contains(node.kind) else { return }
             let sentenceChildren = node.children.filter { $0.kind == .lead || $0.kind == .clause }
             // A node whose children are other blocks is a heading over them, not running text.
             guard sentenceChildren.count == node.children.count else { return }
+            let parentID = ancestors.last?.id ?? ""
             if node.kind != .paragraph, node.heading != nil, node.children.isEmpty,
                node.text.count <= (node.label?.count ?? 0) + (node.heading?.count ?? 0) + 2 {
+                inlineHeadings[parentID] = node.heading
                 return
             }
+            // "（二）基本原则。" alone on its line heads the paragraphs after it, which the tree keeps as siblings.
+            if node.kind != .paragraph, let inline = inlineHeading(of: node) {
+                inlineHeadings[parentID] = inline
+                return
+            }
+            if node.kind != .paragraph { inlineHeadings[parentID] = nil }
             let titled = ancestors.filter { $0.kind != .document && ($0.label != nil || $0.heading != nil) }
             let path = titled.map(\.displayTitle)
-            let headings = titled.compactMap(\.heading)
+            let headings = titled.compactMap(\.heading) + (node.kind == .paragraph ? [inlineHeadings[parentID]].compactMap { $0 } : [])
             let sentences: [Sentence]
             if sentenceChildren.isEmpty {
                 sentences = split(node)
@@ -64,6 +73,14 @@ public struct Passage: Sendable {
             result.append(Passage(node: node, path: path, headings: headings, sentences: sentences))
         }
         return result
+    }
+
+    /// The title of a numbered node that holds nothing but a short title ("（二）基本原则。"), else nil.
+    static func inlineHeading(of node: Node) -> String? {
+        guard let label = node.label, node.text.hasPrefix(label) else { return nil }
+        let title = String(node.text.dropFirst(label.count)).trimmingCharacters(in: "。.：:")
+        guard !title.isEmpty, title.count <= 16, !title.contains(where: { "。；;，,".contains($0) }) else { return nil }
+        return title
     }
 
     /// Splits a paragraph's text at sentence ends outside quotes and brackets; a short first sentence that

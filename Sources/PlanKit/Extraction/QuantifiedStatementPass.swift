@@ -72,7 +72,8 @@ enum QuantifiedStatementPass {
         // Dated goals: only 到…年 / 到…末 deadlines; "“十四五”时期，…" sets a scene more often than a goal, and a
         // sentence ending in a colon introduces the goals that follow.
         if !hasQuantities, let deadline = deadlines.first(where: { context.isFuture($0.year) && $0.startYear == nil
-            && ($0.raw.hasPrefix("到") || $0.raw.hasPrefix("至") || $0.raw.hasSuffix("内")) }), !sentence.isLead,
+            && ($0.raw.hasPrefix("到") || $0.raw.hasPrefix("至") || $0.raw.hasSuffix("内") || $0.raw.hasSuffix("前")
+                || $0.offset == 0) }), !sentence.isLead,
            !sentence.text.hasSuffix("：") && !sentence.text.hasSuffix(":") {
             var goal = String(sentence.text.dropFirst(deadline.offset + deadline.raw.count))
             goal = goal.trimmingCharacters(in: "，,。；;：:")
@@ -96,8 +97,10 @@ enum QuantifiedStatementPass {
             }
         }
         items.append(current)
+        // Items that say how or why ("通过…", "为…奠定基础") are means and purposes, not goals.
+        let meansOrPurpose = ["通过", "为", "以", "按照", "围绕", "根据", "依托"]
         return items.map { $0.trimmingCharacters(in: "") }.filter { item in
-            item.count >= 4 && !item.contains("目标") && TimeExpressions.deadlines(in: item).first.map { $0.raw.count < item.count - 2 } ?? true
+            item.count >= 4 && !item.contains("目标") && !meansOrPurpose.contains { item.hasPrefix($0) } && TimeExpressions.deadlines(in: item).first.map { $0.raw.count < item.count - 2 } ?? true
         }
     }
 

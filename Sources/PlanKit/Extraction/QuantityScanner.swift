@@ -8,7 +8,7 @@
 public enum QuantityScanner {
     /// Units in the order they are tried (longest first where one is a prefix of another).
     static let units: [String] = [
-        "个百分点", "百分点", "个工作日", "工作日", "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷",
+        "个百分点", "百分点", "个工作日", "工作日", "平方公里", "毫米", "厘米", "微米", "毫克", "微克", "兆瓦", "吉瓦", "千伏", "平方千米", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷",
         "标准箱", "标箱", "美元", "欧元", "日元", "港元", "元", "人次", "个月", "周年", "小时", "分钟",
         "吨", "公斤", "千克", "斤", "亩", "米", "户", "家", "项", "条", "人", "名", "件", "座", "所", "套", "台",
         "辆", "架", "艘", "次", "批", "处", "种", "类", "份", "场", "款", "张", "栋", "间", "床", "个", "倍",
@@ -154,6 +154,9 @@ public enum QuantityScanner {
         guard numeral != "一", numeral != "万", numeral != "亿", numeral != "千", numeral != "百", numeral != "十",
               let value = QuantityNumerals.value(of: numeral), value >= 2 else { return nil }
         guard let unit = unit(at: end, in: chars), chineseCountUnits.contains(unit) else { return nil }
+        // A lone digit before a measure word is as often part of a name ("冬季两项", "三个清单") as a count;
+        // only units that names do not use keep it.
+        if numeral.count == 1, !["周年", "倍", "百分点", "个百分点"].contains(unit) { return nil }
         if end + unit.count < chars.count, "大步届中".contains(chars[end + unit.count]) { return nil }
         return finish(value: value, unit: nil, start: start, end: end, in: chars)
     }

@@ -28,6 +28,11 @@ public enum TimeExpressions {
                 found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
             }
         }
+        // "2019年上半年，…" / "2020年底，…" opening a sentence dates what follows.
+        if let match = normalized.prefixMatch(of: #/(\d{4})年(?:\d{1,2}月)?(?:上半年|下半年|年底|底|末|年内)(?=，|,)/#),
+           let year = Int(match.output.1), !found.contains(where: { $0.offset <= 1 }) {
+            found.append(Deadline(raw: String(match.output.0), year: year, offset: 0))
+        }
         for match in normalized.matches(of: #/(\d{4})年远景/#) {
             if let year = Int(match.output.1) {
                 found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
