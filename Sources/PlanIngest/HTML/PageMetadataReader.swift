@@ -76,9 +76,16 @@ struct PageMetadataReader {
         for (index, line) in lines.enumerated() {
             if let cells = line.cells { reader.readRow(cells, lineIndex: index) }
             else { reader.readLine(line.text, lineIndex: index) }
-            if line.cells == nil, let crumbs = breadcrumb(in: line.text) {
-                if reader.metadata.breadcrumb == nil { reader.metadata.breadcrumb = crumbs }
+            if line.cells == nil, var crumbs = breadcrumb(in: line.text) {
                 reader.metadataLines.insert(index)
+                // `当前位置：` alone: the items follow as lines of their own (cells of a layout table).
+                var next = index + 1
+                while crumbs.count < 12, next < lines.count, isBreadcrumbItem(lines[next]) {
+                    crumbs += breadcrumbItems(in: lines[next].text)
+                    reader.metadataLines.insert(next)
+                    next += 1
+                }
+                if reader.metadata.breadcrumb == nil, !crumbs.isEmpty { reader.metadata.breadcrumb = crumbs }
             }
         }
         reader.readHead(head, lines: lines)
@@ -210,33 +217,45 @@ struct PageMetadataReader {
 
     // MARK: - Breadcrumb
 
-    /// `首页 > 政务公开 > 规划信息` or `当前位置：首页 > …` → its items; nil for any other line.
+    /// `首页 > 政务公开 > 规划信息` or `当前位置：首页 > …` → its items (none when the label stands alone);
+    /// nil for any other line.
     static func breadcrumb(in text: String) -> [String]? {
         guard text.count <= 200 else { return nil }
-        var rest = text as NSString
-        let hasLabel: Bool
-        if let label = breadcrumbLabel.firstMatch(in: text, range: NSRange(location: 0, length: rest.length)) {
-            rest = rest.substring(from: label.range.location + label.range.length) as NSString
-            hasLabel = true
-        } else {
-            hasLabel = false
+        let string = text as NSString
+        if let label = breadcrumbLabel.firstMatch(in: text, range: NSRange(location: 0, length: string.length)) {
+            guard label.range.location <= 4 else { return nil }
+            return breadcrumbItems(in: string.substring(from: label.range.location + label.range.length))
         }
-        let body = rest as String
-        let separators = breadcrumbSeparator.matches(in: body, range: NSRange(location: 0, length: rest.length))
+        let items = breadcrumbItems(in: text)
+        let separators = breadcrumbSeparator.numberOfMatches(in: text, range: NSRange(location: 0, length: string.length))
+        guard items.count >= 2, separators > 0, let first = items.first,
+              ["首页", "网站首页", "主页", "Home", "HOME", "home"].contains(first) else { return nil }
+        return items
+    }
+
+    /// The items of a breadcrumb, split at `>`, `->`, `»`, `›`, `→`; nil-free, trimmed; empty when an item is
+    /// too long to be a section name.
+    static func breadcrumbItems(in text: String) -> [String] {
+        let string = text as NSString
         var items: [String] = []
         var start = 0
-        for separator in separators {
-            items.append(rest.substring(with: NSRange(location: start, length: separator.range.location - start)))
+        for separator in breadcrumbSeparator.matches(in: text, range: NSRange(location: 0, length: string.length)) {
+            items.append(string.substring(with: NSRange(location: start, length: separator.range.location - start)))
             start = separator.range.location + separator.range.length
         }
-        items.append(rest.substring(from: start))
+        items.append(string.substring(from: start))
         items = items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{A0}"))) }
             .filter { !$0.isEmpty }
-        guard items.allSatisfy({ $0.count <= 30 }) else { return nil }
-        if hasLabel { return items.isEmpty ? nil : items }
-        guard items.count >= 2, !separators.isEmpty,
-              let first = items.first, ["首页", "网站首页", "主页", "Home", "HOME", "home"].contains(first) else { return nil }
-        return items
+        return items.allSatisfy({ $0.count <= 30 }) ? items : []
+    }
+
+    /// A line that continues a breadcrumb: short, a link or starting with a separator.
+    private static func isBreadcrumbItem(_ line: PageLine) -> Bool {
+        guard line.text.count <= (line.cells == nil ? 30 : 80) else { return false }
+        let startsWithSeparator = breadcrumbSeparator.firstMatch(in: line.text, range: NSRange(location: 0, length: 0))
+            != nil || line.text.hasPrefix(">") || line.text.hasPrefix("＞") || line.text.hasPrefix("»")
+            || line.text.hasPrefix("›") || line.text.hasPrefix("→") || line.text.hasPrefix("->")
+        return startsWithSeparator || line.linkDensity > 0.5
     }
 
     // MARK: - Helpers
