@@ -46,6 +46,12 @@ public enum HTMLIngester {
         let bodyLines = joinTitleLines(selectBody(page: page, container: container, metadataLines: found.metadataLines),
                                        title: metadata.title)
 
+        if metadata.title == nil {
+            // No <title>, no 标题 cell: the page's <h1>, else a centred bold line heading the body.
+            metadata.title = page.lines.first { $0.headingLevel == 1 }?.text
+                ?? bodyLines.prefix(3).first { $0.hints.isSuperset(of: [.centered, .bold]) }?.text
+        }
+
         var locator = SourceLocator(source: choice.bytes, encoding: choice.parserEncoding)
         let blocks = bodyLines.map { line in
             Block(text: line.text,
