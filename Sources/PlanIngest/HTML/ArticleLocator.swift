@@ -26,9 +26,10 @@ enum ChromeRules {
         "相关信息", "相关政策", "相关解读", "图片新闻", "热点新闻", "最新文章",
     ]
 
-    static func isChrome(_ text: String) -> Bool {
-        let visible = text.count
-        if visible <= 200, !text.contains("。"), footerMarkers.contains(where: text.contains) { return true }
+    static func isChrome(_ line: PageLine) -> Bool { isChrome(line.text, visible: line.visibleCount) }
+
+    static func isChrome(_ text: String, visible: Int) -> Bool {
+        if visible <= 200, !text.unicodeScalars.contains("。"), footerMarkers.contains(where: text.contains) { return true }
         if visible <= 60, text.hasPrefix("上一篇") || text.hasPrefix("下一篇") { return true }
         if isRelatedHeading(text) { return true }
         return visible <= 40 && isToolbar(text)
@@ -50,8 +51,9 @@ enum ChromeRules {
 
     /// Full stops, commas and semicolons: the marks of running prose, which chrome rarely has.
     static func hasSentencePunctuation(_ text: String) -> Bool {
-        text.contains { "，。；！？,;!?".contains($0) }
+        text.unicodeScalars.contains { sentencePunctuation.contains($0) }
     }
+    private static let sentencePunctuation: Set<Unicode.Scalar> = ["，", "。", "；", "！", "？", ",", ";", "!", "?"]
 
     /// A link to a document the article attaches (附件), which belongs to the article.
     static func isAttachmentLink(_ line: PageLine) -> Bool {
@@ -66,8 +68,8 @@ enum ChromeRules {
     /// How much a line speaks for the element around it being the article: prose counts for, links and
     /// chrome against, plain lines (titles, headings, labels) a little for — so an element that adds a title
     /// above the text beats the text alone, but not one that also adds a menu or a footer.
-    static func weight(of line: PageLine) -> Int {
-        if isChrome(line.text) { return -(line.visibleCount + 20) }
+    static func weight(of line: PageLine, isChrome chrome: Bool) -> Int {
+        if chrome { return -(line.visibleCount + 20) }
         if line.linkDensity > 0.5 { return -line.visibleCount }
         if hasSentencePunctuation(line.text) { return line.visibleCount }
         return 1
@@ -90,12 +92,13 @@ enum ArticleLocator {
     /// The index of the article element, or nil when nothing on the page reads as prose.
     /// `metadataLines` (a `发布时间：… 来源：…` line, a metadata table) count against the elements around
     /// them: they sit beside the article, in the page's frame.
-    static func locate(elements: [PageElement], lines: [PageLine], metadataLines: Set<Int> = [],
+    /// `chrome[i]` says whether line i is chrome (`ChromeRules.isChrome`).
+    static func locate(elements: [PageElement], lines: [PageLine], chrome: [Bool], metadataLines: Set<Int> = [],
                        useKnownContainers: Bool = true) -> Int? {
         guard !elements.isEmpty else { return nil }
         var totals = [Int](repeating: 0, count: elements.count)
         for (index, line) in lines.enumerated() where line.owner >= 0 && line.owner < elements.count {
-            totals[line.owner] += metadataLines.contains(index) ? -5 : ChromeRules.weight(of: line)
+            totals[line.owner] += metadataLines.contains(index) ? -5 : ChromeRules.weight(of: line, isChrome: chrome[index])
         }
         for index in elements.indices.reversed() where elements[index].parent >= 0 {
             totals[elements[index].parent] += totals[index]

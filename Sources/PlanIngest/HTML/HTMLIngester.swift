@@ -36,14 +36,16 @@ public enum HTMLIngester {
         let found = PageMetadataReader.read(lines: page.lines, head: page.head)
         metadata.fillGaps(from: found.metadata)
 
-        let container = ArticleLocator.locate(elements: page.elements, lines: page.lines,
+        let chrome = page.lines.map(ChromeRules.isChrome)
+        let container = ArticleLocator.locate(elements: page.elements, lines: page.lines, chrome: chrome,
                                               metadataLines: found.metadataLines,
                                               useKnownContainers: useKnownContainers)
         if container == nil, !page.lines.isEmpty {
             diagnostics.append(Diagnostic(.note, "ingest.no-article",
                                           "no part of the page reads as prose; every line that is not site chrome was kept"))
         }
-        let bodyLines = joinTitleLines(selectBody(page: page, container: container, metadataLines: found.metadataLines),
+        let bodyLines = joinTitleLines(selectBody(page: page, container: container, chrome: chrome,
+                                                  metadataLines: found.metadataLines),
                                        title: metadata.title)
 
         if metadata.title == nil {
@@ -67,7 +69,7 @@ public enum HTMLIngester {
 
     /// The article's lines: inside the container, and neither chrome (toolbars, footers, related-link lists)
     /// nor lines that only held metadata or a breadcrumb.
-    static func selectBody(page: PageReader, container: Int?, metadataLines: Set<Int>) -> [PageLine] {
+    static func selectBody(page: PageReader, container: Int?, chrome: [Bool], metadataLines: Set<Int>) -> [PageLine] {
         let candidates = page.lines.indices.filter { index in
             guard let container else { return true }
             return ArticleLocator.contains(container, page.lines[index].owner, in: page.elements)
@@ -81,7 +83,7 @@ public enum HTMLIngester {
         for (position, index) in candidates.enumerated() {
             let line = page.lines[index]
             if metadataLines.contains(index) { continue }
-            if ChromeRules.isChrome(line.text) {
+            if chrome[index] {
                 if ChromeRules.isRelatedHeading(line.text) { afterRelatedHeading = true }
                 continue
             }

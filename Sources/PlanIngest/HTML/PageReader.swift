@@ -430,16 +430,40 @@ private struct LineAccumulator {
 
     mutating func append(_ text: String, bold: Bool, link: Bool, sourceLine: Int) {
         runs.append((text, bold, link))
+        // One pass over the UTF-8: newlines, and where the visible text starts and ends. NBSP (C2 A0) and
+        // U+3000 (E3 80 80) are white space here, as in HTML rendering.
         var newlines = 0
         var firstVisibleNewlines: Int?
         var lastVisibleNewlines = 0
         var visible = 0
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" { newlines += 1; continue }
-            if !scalar.properties.isWhitespace {
-                visible += 1
-                if firstVisibleNewlines == nil { firstVisibleNewlines = newlines }
-                lastVisibleNewlines = newlines
+        var utf8 = text.utf8.makeIterator()
+        var pending: [UInt8] = []
+        while let byte = utf8.next() {
+            switch byte {
+            case 0x0A: newlines += 1
+            case 0x20, 0x09, 0x0D, 0x0C: break
+            case 0xC2, 0xE3:
+                // Possibly the start of NBSP or U+3000: look at what follows.
+                pending = [byte]
+                var isSpace = false
+                if byte == 0xC2, let next = utf8.next() {
+                    pending.append(next)
+                    isSpace = next == 0xA0
+                } else if byte == 0xE3, let second = utf8.next(), let third = utf8.next() {
+                    pending += [second, third]
+                    isSpace = second == 0x80 && third == 0x80
+                }
+                if !isSpace {
+                    visible += 1
+                    if firstVisibleNewlines == nil { firstVisibleNewlines = newlines }
+                    lastVisibleNewlines = newlines
+                }
+            default:
+                if byte & 0xC0 != 0x80 {  // count characters, not continuation bytes
+                    visible += 1
+                    if firstVisibleNewlines == nil { firstVisibleNewlines = newlines }
+                    lastVisibleNewlines = newlines
+                }
             }
         }
         guard visible > 0, let firstVisible = firstVisibleNewlines else { return }
@@ -451,59 +475,65 @@ private struct LineAccumulator {
     mutating func appendSoftBreak() { runs.append((" ", false, false)) }
 
     /// The line as text with hints; nil when nothing visible remains.
+    ///
+    /// Works on Unicode scalars (grapheme clusters only matter for the bold prefix, counted at the end):
+    /// runs of ASCII white space collapse to one space, dropped between two wide characters when they hold
+    /// a line break (CSS Text 3); NBSP and U+3000 are kept inside the text and, at its start, mark it
+    /// indented.
     func render() -> PageLine? {
-        var characters: [Character] = []
-        var boldFlags: [Bool] = []
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count / 2 })
         var pendingSpace = false
         var pendingBreak = false
         var linkCount = 0
+        var firstVisible: Int?
+        var lastVisible = 0
+        var allBold = true
+        var inLead = true
+        var leadEnd: Int?
+        var visible = 0
         for run in runs {
-            for character in run.text {
-                if character == " " || character == "\n" || character == "\t" || character == "\r\n"
-                    || character == "\r" || character == "\u{0C}" {
+            for scalar in run.text.unicodeScalars {
+                switch scalar.value {
+                case 0x20, 0x09, 0x0C:
                     pendingSpace = true
-                    if character == "\n" || character == "\r\n" || character == "\r" { pendingBreak = true }
                     continue
+                case 0x0A, 0x0D:
+                    pendingSpace = true
+                    pendingBreak = true
+                    continue
+                default:
+                    break
                 }
-                if pendingSpace, let previous = characters.last {
-                    // CSS drops a line break between two wide (CJK) characters instead of showing a space.
-                    if !(pendingBreak && previous.isWide && character.isWide) {
-                        characters.append(" ")
-                        boldFlags.append(false)
-                    }
+                if pendingSpace, let previous = scalars.last {
+                    if !(pendingBreak && previous.isWide && scalar.isWide) { scalars.append(" ") }
                 }
                 pendingSpace = false
                 pendingBreak = false
-                characters.append(character)
-                boldFlags.append(run.bold)
-                if run.link, !character.isWhitespace { linkCount += 1 }
+                scalars.append(scalar)
+                if !scalar.isWhiteSpace {
+                    if firstVisible == nil { firstVisible = scalars.count - 1 }
+                    lastVisible = scalars.count - 1
+                    visible += 1
+                    if run.link { linkCount += 1 }
+                    if run.bold {
+                        if inLead { leadEnd = scalars.count }
+                    } else {
+                        allBold = false
+                        inLead = false
+                    }
+                }
             }
         }
-        // Indentation (NBSP, U+3000) is a hint, not text.
-        guard let start = characters.firstIndex(where: { !$0.isWhitespace }),
-              let end = characters.lastIndex(where: { !$0.isWhitespace }) else { return nil }
-        let text = String(characters[start...end])
+        guard let start = firstVisible else { return nil }
+        let text = String(String.UnicodeScalarView(scalars[start...lastVisible]))
         var result = PageLine(text: text, owner: 0)
-        if start > 0 { result.hints.insert(.indented) }
-
-        var allBold = true
-        var leadEnd: Int?
-        var inLead = true
-        var visible = 0
-        for offset in start...end where !characters[offset].isWhitespace {
-            visible += 1
-            if boldFlags[offset] {
-                if inLead { leadEnd = offset - start + 1 }
-            } else {
-                allBold = false
-                inLead = false
-            }
-        }
+        if start > 0, scalars[..<start].contains(where: { $0 != " " }) { result.hints.insert(.indented) }
         if allBold {
             result.hints.insert(.bold)
         } else if let leadEnd {
             result.hints.insert(.boldLead)
-            result.boldPrefixLength = leadEnd
+            result.boldPrefixLength = String(String.UnicodeScalarView(scalars[start..<leadEnd])).count
         }
         result.visibleCount = visible
         result.linkCount = linkCount
@@ -563,11 +593,10 @@ private struct RowAccumulator {
     }
 }
 
-private extension Character {
+private extension Unicode.Scalar {
     /// East Asian wide: Hanzi, kana, Hangul, full-width forms and CJK punctuation.
     var isWide: Bool {
-        guard let scalar = unicodeScalars.first else { return false }
-        switch scalar.value {
+        switch value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
              0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
              0xFFE0...0xFFE6, 0x20000...0x3FFFD:
@@ -575,5 +604,12 @@ private extension Character {
         default:
             return false
         }
+    }
+
+    /// White space, with a fast answer for the common cases (ASCII letters, Hanzi).
+    var isWhiteSpace: Bool {
+        if value > 0x20 && value < 0x7F { return false }
+        if value >= 0x4E00 && value <= 0x9FFF { return false }
+        return properties.isWhitespace
     }
 }
