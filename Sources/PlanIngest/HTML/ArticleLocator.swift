@@ -29,21 +29,34 @@ enum ChromeRules {
     static func isChrome(_ line: PageLine) -> Bool { isChrome(line.text, visible: line.visibleCount) }
 
     static func isChrome(_ text: String, visible: Int) -> Bool {
-        if visible <= 200, !text.unicodeScalars.contains("。"), footerMarkers.contains(where: text.contains) { return true }
+        if visible <= 200, !text.unicodeScalars.contains("。"), containsFooterMarker(text) { return true }
         if visible <= 60, text.hasPrefix("上一篇") || text.hasPrefix("下一篇") { return true }
-        if isRelatedHeading(text) { return true }
+        if visible <= 12, isRelatedHeading(text) { return true }
         return visible <= 40 && isToolbar(text)
     }
 
+    /// Footer markers by their first scalar, so a line is searched only for markers that can occur in it.
+    private static let footerMarkersByFirstScalar: [Unicode.Scalar: [String]] =
+        Dictionary(grouping: footerMarkers, by: { $0.unicodeScalars.first! })
+
+    private static func containsFooterMarker(_ text: String) -> Bool {
+        var tried: Set<Unicode.Scalar> = []
+        for scalar in text.unicodeScalars {
+            guard let markers = footerMarkersByFirstScalar[scalar], tried.insert(scalar).inserted else { continue }
+            if markers.contains(where: { text.containsBytes(of: $0) }) { return true }
+        }
+        return false
+    }
+
     static func isRelatedHeading(_ text: String) -> Bool {
-        guard text.count <= 12 else { return false }
+        guard text.unicodeScalars.count <= 24 else { return false }
         let bare = text.unicodeScalars.filter { !toolbarFiller.contains($0) }
         return relatedHeadings.contains(String(String.UnicodeScalarView(bare)))
     }
 
     /// `[字体：大 中 小] [打印] [关闭]`, `打印 | 关闭`, `浏览次数：2168`: anchors and filler only.
     static func isToolbar(_ text: String) -> Bool {
-        guard toolbarAnchors.contains(where: text.contains) else { return false }
+        guard toolbarAnchors.contains(where: { text.containsBytes(of: $0) }) else { return false }
         var rest = text
         for word in toolbarWords { rest = rest.replacingOccurrences(of: word, with: "") }
         return rest.unicodeScalars.allSatisfy { toolbarFiller.contains($0) }
@@ -127,5 +140,32 @@ enum ArticleLocator {
     /// Whether `element` is `container` or inside it.
     static func contains(_ container: Int, _ element: Int, in elements: [PageElement]) -> Bool {
         element >= container && element < elements[container].subtreeEnd
+    }
+}
+
+extension String {
+    /// Substring search on the UTF-8 bytes, without Foundation's locale-aware machinery (which dominated
+    /// the profile on large pages).
+    func containsBytes(of needle: String) -> Bool {
+        let needleBytes = Array(needle.utf8)
+        guard let first = needleBytes.first else { return true }
+        var haystack = self
+        return haystack.withUTF8 { bytes in
+            guard bytes.count >= needleBytes.count else { return false }
+            var index = 0
+            let last = bytes.count - needleBytes.count
+            while index <= last {
+                if bytes[index] == first {
+                    var matched = true
+                    for offset in 1..<needleBytes.count where bytes[index + offset] != needleBytes[offset] {
+                        matched = false
+                        break
+                    }
+                    if matched { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 }

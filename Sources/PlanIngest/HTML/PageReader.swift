@@ -327,7 +327,13 @@ private struct Attributes {
             switch attributeName {
             case "id": id = value
             case "class": className = value
-            case "style": style = value.lowercased().filter { !$0.isWhitespace }
+            case "style":
+                // ASCII-lowercased, white space dropped: `font-weight:bold;text-align:center`.
+                let bytes = value.utf8.compactMap { byte -> UInt8? in
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { return nil }
+                    return byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                }
+                style = String(decoding: bytes, as: UTF8.self)
             case "align": align = value.lowercased().trimmingCharacters(in: .whitespaces)
             case "href": href = value
             case "name": name = value
@@ -342,8 +348,8 @@ private struct Attributes {
 
     var isHidden: Bool {
         if hiddenAttribute { return true }
-        guard let style else { return false }
-        return style.contains("display:none") || style.contains("visibility:hidden")
+        guard let style, style.utf8.count >= 11 else { return false }
+        return style.containsBytes(of: "display:none") || style.containsBytes(of: "visibility:hidden")
     }
 }
 
@@ -384,34 +390,27 @@ private struct InheritedStyle {
             }
         }
         if let css = attributes.style {
-            if let weight = Self.value(of: "font-weight:", in: css) {
-                if weight.hasPrefix("bold") || ["600", "700", "800", "900"].contains(weight) { style.bold = true }
-                if weight.hasPrefix("normal") || weight.hasPrefix("lighter") || ["100", "200", "300", "400", "500"].contains(weight) {
-                    style.bold = false
+            for declaration in css.split(separator: ";") {
+                guard let colon = declaration.firstIndex(of: ":") else { continue }
+                var value = declaration[declaration.index(after: colon)...]
+                if let bang = value.firstIndex(of: "!") { value = value[..<bang] }
+                switch declaration[..<colon] {
+                case "font-weight":
+                    if value.hasPrefix("bold") || ["600", "700", "800", "900"].contains(value) { style.bold = true }
+                    if value.hasPrefix("normal") || value.hasPrefix("lighter")
+                        || ["100", "200", "300", "400", "500"].contains(value) { style.bold = false }
+                case "text-align":
+                    if value.hasPrefix("center") { style.align = .center }
+                    else if value.hasPrefix("right") { style.align = .right }
+                    else if value.hasPrefix("left") || value.hasPrefix("justify") { style.align = .left }
+                case "text-indent":
+                    style.textIndent = !(value.hasPrefix("0") || value.hasPrefix("-") || value.isEmpty)
+                default:
+                    break
                 }
-            }
-            if let align = Self.value(of: "text-align:", in: css) {
-                if align.hasPrefix("center") { style.align = .center }
-                else if align.hasPrefix("right") { style.align = .right }
-                else if align.hasPrefix("left") || align.hasPrefix("justify") { style.align = .left }
-            }
-            if let indent = Self.value(of: "text-indent:", in: css) {
-                style.textIndent = !(indent.hasPrefix("0") || indent.hasPrefix("-") || indent.isEmpty)
             }
         }
         return style
-    }
-
-    /// The value of a CSS property in a lowercased style attribute without white space, up to `;`.
-    private static func value(of property: String, in css: String) -> String? {
-        guard let range = css.range(of: property) else { return nil }
-        // Make sure we matched a whole property name (`text-indent`, not `mso-text-indent`).
-        if range.lowerBound > css.startIndex {
-            let before = css[css.index(before: range.lowerBound)]
-            if before != ";" && before != "{" { return nil }
-        }
-        let rest = css[range.upperBound...]
-        return String(rest.prefix { $0 != ";" && $0 != "!" })
     }
 }
 

@@ -33,11 +33,11 @@ struct SourceLocator {
     var lineCount: Int { lineStarts.count }
 
     mutating func span(of text: String, startLines: ClosedRange<Int>, endLines: ClosedRange<Int>) -> SourceSpan {
-        let characters = Array(text)
-        let head = Array(String(characters.prefix(4)).utf8)
-        let firstCharacter = Array(String(characters.prefix(1)).utf8)
-        let tail = Array(String(characters.suffix(4)).utf8)
-        let lastCharacter = Array(String(characters.suffix(1)).utf8)
+        let head = Array(text.prefix(4).utf8)
+        let firstCharacter = Array(text.prefix(1).utf8)
+        let tailText = text.suffix(4)
+        let tail = Array(tailText.utf8)
+        let lastCharacter = Array(text.suffix(1).utf8)
 
         // Where to look for the start.
         var candidates: [Int]
@@ -69,7 +69,7 @@ struct SourceLocator {
             for line in (endLow...endHigh).reversed() {
                 let from = line == startLine ? (start?.offset ?? 0) : 0
                 if let found = find(needle, inLine: line, from: from) {
-                    let width = needle == tail ? characters.suffix(4).count : 1
+                    let width = needle == tail ? tailText.count : 1
                     end = (found.line, found.column + width - 1)
                     // The next block starts after this one ends.
                     cursor = (found.line, found.offset + needle.count, found.column + width)
@@ -77,7 +77,7 @@ struct SourceLocator {
                 }
             }
         }
-        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + characters.count - 1 : characters.count))
+        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + text.count - 1 : text.count))
         return SourceSpan(startLine: startLine, startColumn: startColumn,
                           endLine: endPosition.line, endColumn: endPosition.column)
     }
