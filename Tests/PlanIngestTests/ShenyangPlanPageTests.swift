@@ -60,6 +60,7 @@ import Testing
         // The indented heading of the text file is set as an indented paragraph.
         #expect(blocks["第一节优化总体空间布局"]?.hints.contains(.indented) == true)
         #expect(blocks["辽宁自贸试验区沈阳片区空间布局规划图"]?.hints.contains(.figureCaption) == true)
+        #expect(blocks["综保区桃仙园区建设布局"]?.hints == [])
         let paragraphs = result.blocks.filter { $0.text.count > 60 }
         #expect(!paragraphs.isEmpty && paragraphs.allSatisfy { $0.hints.contains(.indented) })
     }
