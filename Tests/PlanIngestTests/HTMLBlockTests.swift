@@ -104,4 +104,27 @@ import Testing
         #expect(result.blocks[0].span == SourceSpan(startLine: 3, startColumn: 6, endLine: 3, endColumn: 15))
         #expect(result.blocks[1].span == SourceSpan(startLine: 4, startColumn: 6, endLine: 5, endColumn: 9))
     }
+
+    @Test func labelsAndValuesInSeparateElements() throws {
+        let page = """
+        <html><head><title>某某市人民政府</title></head><body>
+        <div class="xxgk"><div>索引号：</div><div>11370000004/2020-00012</div>
+        <div>发布机构：</div><div>某某市人民政府办公厅</div><div>成文日期：</div><div>2020年03月01日</div></div>
+        <div class="content"><h1>某某市关于加快发展数字经济的实施意见</h1>
+        <p>　　为加快数字经济发展，现提出如下意见，请结合实际认真贯彻落实。</p>
+        <p>　　一、总体要求。坚持创新驱动，推动数字产业化和产业数字化。</p></div>
+        <div class="footer"><p>为了获得更好的浏览效果，建议使用1366×768分辨率，IE9以上浏览器。</p>
+        <p>【我要打印】【关闭窗口】</p></div>
+        </body></html>
+        """
+        let result = try HTMLIngester.ingest(Data(page.utf8), source: nil)
+        #expect(result.metadata.indexNumber == "11370000004/2020-00012")
+        #expect(result.metadata.issuer == "某某市人民政府办公厅")
+        #expect(result.metadata.writtenDate == "2020-03-01")
+        // <title> is only the site's name; the page's <h1> is the document's title.
+        #expect(result.metadata.title == "某某市关于加快发展数字经济的实施意见")
+        #expect(result.blocks.map(\.text) == ["某某市关于加快发展数字经济的实施意见",
+                                              "为加快数字经济发展，现提出如下意见，请结合实际认真贯彻落实。",
+                                              "一、总体要求。坚持创新驱动，推动数字产业化和产业数字化。"])
+    }
 }

@@ -8,15 +8,17 @@ enum ChromeRules {
         "网站标识码", "ICP备", "ICP证", "公网安备", "版权所有", "Copyright", "COPYRIGHT", "copyright", "©",
         "主办单位", "承办单位", "运行维护单位", "技术支持", "当前位置", "您现在的位置", "您的位置", "现在位置",
         "所在位置", "扫一扫", "分享到", "手机打开", "网站地图", "设为首页", "加入收藏", "联系我们", "网站声明",
+        "分辨率", "浏览器", "备案号", "网站找错", "网站纠错", "Produced By", "Powered by", "您是第", "访问量",
     ]
 
     /// Words of a toolbar; a short line that holds one of the anchors and nothing but toolbar words is chrome.
     private static let toolbarAnchors = ["字体", "字号", "打印", "关闭", "收藏", "分享", "浏览次数", "阅读次数",
-                                         "点击数", "点击率", "访问量", "纠错", "返回顶部", "保存本页"]
+                                         "点击数", "点击率", "访问量", "纠错", "返回顶部", "保存本页", "下载全文"]
     private static let toolbarWords = ["打印本页", "打印此页", "打印正文", "关闭窗口", "关闭本页", "收藏本页",
                                        "保存本页", "返回顶部", "浏览次数", "阅读次数", "点击数", "点击率", "访问量",
                                        "字体", "字号", "默认", "超大", "打印", "关闭", "收藏", "分享", "纠错",
-                                       "返回", "顶部", "次", "大", "中", "小"]
+                                       "字体大小", "我要", "全文", "下载", "保存", "本文", "本页", "窗口", "返回",
+                                       "顶部", "次", "大", "中", "小"]
     private static let toolbarFiller = CharacterSet(charactersIn: "[]【】()（）|｜丨:：/·•-—_,，、 ")
         .union(.whitespacesAndNewlines).union(.decimalDigits)
 

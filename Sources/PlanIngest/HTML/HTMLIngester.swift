@@ -49,9 +49,11 @@ public enum HTMLIngester {
                                        title: metadata.title)
 
         if metadata.title == nil {
-            // No <title>, no 标题 cell: the page's <h1>, else a centred bold line heading the body.
+            // No 标题 cell, no <title> the page repeats: the page's <h1>, else a centred bold line heading the
+            // body, else the longest part of the <title>.
             metadata.title = page.lines.first { $0.headingLevel == 1 }?.text
                 ?? bodyLines.prefix(3).first { $0.hints.isSuperset(of: [.centered, .bold]) }?.text
+                ?? found.titleFromHeadOnly
         }
 
         var locator = SourceLocator(source: choice.bytes, encoding: choice.parserEncoding)

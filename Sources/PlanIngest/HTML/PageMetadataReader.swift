@@ -72,10 +72,24 @@ struct PageMetadataReader {
     /// Lines (by index into the page's lines) that hold only metadata or a breadcrumb.
     private(set) var metadataLines: Set<Int> = []
     private var ranks: [Field: Int] = [:]
+    /// The longest part of a `<title>` that the page does not show: used only when nothing better is found.
+    private(set) var titleFromHeadOnly: String?
+    /// A label that ended its line with no value after it.
+    private var labelAwaitingValue: Label?
 
     static func read(lines: [PageLine], head: PageHead) -> PageMetadataReader {
         var reader = PageMetadataReader()
         for (index, line) in lines.enumerated() {
+            if let label = reader.labelAwaitingValue {
+                // `<div>发布机构：</div><div>某某市人民政府</div>`: the value is the next line.
+                reader.labelAwaitingValue = nil
+                if line.cells == nil, line.visibleCount <= 40, !ChromeRules.hasSentencePunctuation(line.text),
+                   !reader.readLine(line.text, lineIndex: nil) {
+                    reader.record(label, value: line.text)
+                    reader.metadataLines.insert(index)
+                    continue
+                }
+            }
             if let cells = line.cells { reader.readRow(cells, lineIndex: index) }
             else { reader.readLine(line.text, lineIndex: index) }
             if line.cells == nil, var crumbs = breadcrumb(in: line.text) {
@@ -145,6 +159,10 @@ struct PageMetadataReader {
             let valueStart = match.range.location + match.range.length
             let value = string.substring(with: NSRange(location: valueStart, length: valueEnd - valueStart))
             record(label, value: value)
+            let isLast = offset == matches.count - 1
+            if isLast, label.field != .ignored, Self.collapseSpaces(value).isEmpty, lineIndex != nil {
+                labelAwaitingValue = label
+            }
         }
         if let lineIndex { metadataLines.insert(lineIndex) }
         return true
@@ -190,14 +208,32 @@ struct PageMetadataReader {
             if let value = head.meta("articletitle", "og:title") {
                 metadata.title = Self.collapseSpaces(value)
             } else if let title = head.title {
-                metadata.title = Self.cleanTitle(title, lines: lines)
+                metadata.title = Self.titleShownOnPage(title, lines: lines)
+                titleFromHeadOnly = metadata.title == nil ? Self.longestPart(of: title) : nil
             }
         }
     }
 
-    /// `正文标题__栏目_网站` → the part that the page shows as a line of its own (the headline), else the
-    /// longest part.
-    static func cleanTitle(_ title: String, lines: [PageLine]) -> String? {
+    /// The `<title>` part the page also shows as a line of its own (the headline): `正文标题__栏目_网站` →
+    /// `正文标题`, as the page sets it. Nil when no part of it is shown.
+    static func titleShownOnPage(_ title: String, lines: [PageLine]) -> String? {
+        let candidates = ([title] + titleParts(title)).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { $0.count >= 2 }
+        // Prefer the headline as set in the page (centred or bold) over other lines with the same text.
+        let ordered = lines.filter { !$0.hints.isDisjoint(with: [.centered, .bold]) } + lines
+        let shown = Dictionary(ordered.map { (bare($0.text), $0.text) }, uniquingKeysWith: { first, _ in first })
+        guard let match = candidates.sorted(by: { $0.count > $1.count }).first(where: { shown[bare($0)] != nil }) else {
+            return nil
+        }
+        return shown[bare(match)]
+    }
+
+    /// The longest part of a `<title>`, the last resort when the page shows no headline.
+    static func longestPart(of title: String) -> String? {
+        titleParts(title).map { collapseSpaces($0) }.filter { !$0.isEmpty }.max { $0.count < $1.count }
+    }
+
+    private static func titleParts(_ title: String) -> [String] {
         let separators = try! NSRegularExpression(pattern: "\\s*(?:__?|\\||｜|--?|—{1,2}|–)\\s*")
         let string = title as NSString
         var parts: [String] = []
@@ -207,16 +243,7 @@ struct PageMetadataReader {
             start = match.range.location + match.range.length
         }
         parts.append(string.substring(from: start))
-        let candidates = ([title] + parts).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
-        // Prefer the headline as set in the page (centred or bold) over other lines with the same text.
-        let ordered = lines.filter { !$0.hints.isDisjoint(with: [.centered, .bold]) } + lines
-        let shown = Dictionary(ordered.map { (bare($0.text), $0.text) }, uniquingKeysWith: { first, _ in first })
-        if let match = candidates.sorted(by: { $0.count > $1.count }).first(where: { shown[bare($0)] != nil }) {
-            return shown[bare(match)]
-        }
-        return parts.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.max { $0.count < $1.count }
-            .map(collapseSpaces)
+        return parts
     }
 
     // MARK: - Breadcrumb
