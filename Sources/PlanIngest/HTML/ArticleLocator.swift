@@ -18,6 +18,7 @@ enum ChromeRules {
                                        "保存本页", "返回顶部", "浏览次数", "阅读次数", "点击数", "点击率", "访问量",
                                        "字体", "字号", "默认", "超大", "打印", "关闭", "收藏", "分享", "纠错",
                                        "字体大小", "我要", "全文", "下载", "保存", "本文", "本页", "窗口", "返回",
+                                       "放大", "缩小", "正常", "复位", "标准",
                                        "顶部", "次", "大", "中", "小"]
     private static let toolbarFiller = CharacterSet(charactersIn: "[]【】()（）|｜丨:：/·•-—_,，、 ")
         .union(.whitespacesAndNewlines).union(.decimalDigits)

@@ -92,11 +92,15 @@ struct PageMetadataReader {
             }
             if let cells = line.cells { reader.readRow(cells, lineIndex: index) }
             else { reader.readLine(line.text, lineIndex: index) }
-            if line.cells == nil, var crumbs = breadcrumb(in: line.text) {
+            // `首页` alone, then `> 要闻`, `> 山西要闻` as list items: a breadcrumb one item a line.
+            let startsAtHome = line.cells == nil && homeWords.contains(line.text) && index + 1 < lines.count
+                && startsWithSeparator(lines[index + 1].text)
+            if line.cells == nil, var crumbs = startsAtHome ? [line.text] : breadcrumb(in: line.text) {
                 reader.metadataLines.insert(index)
                 // `当前位置：` alone: the items follow as lines of their own (cells of a layout table).
                 var next = index + 1
-                while crumbs.count < 12, next < lines.count, isBreadcrumbItem(lines[next]) {
+                while crumbs.count < 12, next < lines.count, isBreadcrumbItem(lines[next]),
+                      !startsAtHome || startsWithSeparator(lines[next].text) {
                     crumbs += breadcrumbItems(in: lines[next].text)
                     reader.metadataLines.insert(next)
                     next += 1
@@ -261,7 +265,7 @@ struct PageMetadataReader {
         let items = breadcrumbItems(in: text)
         let separators = breadcrumbSeparator.numberOfMatches(in: text, range: NSRange(location: 0, length: string.length))
         guard items.count >= 2, separators > 0, let first = items.first,
-              ["首页", "网站首页", "主页", "Home", "HOME", "home"].contains(first) else { return nil }
+              homeWords.contains(first) else { return nil }
         return items
     }
 
@@ -284,11 +288,14 @@ struct PageMetadataReader {
     /// A line that continues a breadcrumb: short, a link or starting with a separator.
     private static func isBreadcrumbItem(_ line: PageLine) -> Bool {
         guard line.text.count <= (line.cells == nil ? 30 : 80) else { return false }
-        let startsWithSeparator = breadcrumbSeparator.firstMatch(in: line.text, range: NSRange(location: 0, length: 0))
-            != nil || line.text.hasPrefix(">") || line.text.hasPrefix("＞") || line.text.hasPrefix("»")
-            || line.text.hasPrefix("›") || line.text.hasPrefix("→") || line.text.hasPrefix("->")
-        return startsWithSeparator || line.linkDensity > 0.5
+        return startsWithSeparator(line.text) || line.linkDensity > 0.5
     }
+
+    private static func startsWithSeparator(_ text: String) -> Bool {
+        [">", "＞", "»", "›", "→", "->", "—>"].contains { text.hasPrefix($0) }
+    }
+
+    private static let homeWords: Set<String> = ["首页", "网站首页", "主页", "Home", "HOME", "home"]
 
     // MARK: - Helpers
 
