@@ -127,4 +127,20 @@ import Testing
                                               "为加快数字经济发展，现提出如下意见，请结合实际认真贯彻落实。",
                                               "一、总体要求。坚持创新驱动，推动数字产业化和产业数字化。"])
     }
+
+    @Test func footerWordsInsideTheArticleStay() throws {
+        // A conference notice names its organisers; the site footer names the site's. Only the footer goes.
+        let blocks = try Self.blocks("""
+        <p>　　兹定于2020年5月举办自由贸易试验区发展论坛，现将有关事项通知如下。</p>
+        <p>　　主办单位：市商务局</p>
+        <p>　　（三）强化技术支持</p>
+        """)
+        #expect(blocks.map(\.text) == ["兹定于2020年5月举办自由贸易试验区发展论坛，现将有关事项通知如下。",
+                                       "主办单位：市商务局", "（三）强化技术支持"])
+    }
+
+    @Test func invisibleCharactersAndLineSeparatorsDoNotReachTheText() throws {
+        let blocks = try Self.blocks("<p>\u{FEFF}第一条\u{200B}　本条例自公布之日起施行，\u{2028}原办法同时废止。</p>")
+        #expect(blocks.map(\.text) == ["第一条　本条例自公布之日起施行，原办法同时废止。"])
+    }
 }

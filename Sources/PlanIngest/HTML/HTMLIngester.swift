@@ -36,8 +36,9 @@ public enum HTMLIngester {
         let found = PageMetadataReader.read(lines: page.lines, head: page.head)
         metadata.fillGaps(from: found.metadata)
 
-        let chrome = page.lines.map(ChromeRules.isChrome)
-        let container = ArticleLocator.locate(elements: page.elements, lines: page.lines, chrome: chrome,
+        let verdicts = page.lines.map(ChromeRules.verdict(on:))
+        let chrome = verdicts.map { $0 == .chrome }
+        let container = ArticleLocator.locate(elements: page.elements, lines: page.lines, verdicts: verdicts,
                                               metadataLines: found.metadataLines,
                                               useKnownContainers: useKnownContainers)
         if container == nil, !page.lines.isEmpty {

@@ -348,6 +348,9 @@ private struct Attributes {
 
     var isHidden: Bool {
         if hiddenAttribute { return true }
+        if let className, className.split(separator: " ").contains(where: { $0 == "hide" || $0 == "hidden" }) {
+            return true
+        }
         guard let style, style.utf8.count >= 11 else { return false }
         return style.containsBytes(of: "display:none") || style.containsBytes(of: "visibility:hidden")
     }
@@ -381,7 +384,8 @@ private struct InheritedStyle {
         case "pre", "listing", "xmp", "plaintext": style.preformatted = true
         default: break
         }
-        if let align = attributes.align {
+        // On a table or an image, `align` floats the box; it does not align the text inside.
+        if let align = attributes.align, tag != "table", tag != "img" {
             switch align {
             case "center", "middle": style.align = .center
             case "right": style.align = .right
@@ -497,10 +501,12 @@ private struct LineAccumulator {
                 case 0x20, 0x09, 0x0C:
                     pendingSpace = true
                     continue
-                case 0x0A, 0x0D:
+                case 0x0A, 0x0D, 0x0B, 0x85, 0x2028, 0x2029:
                     pendingSpace = true
                     pendingBreak = true
                     continue
+                case 0xFEFF, 0x200B, 0x00AD:
+                    continue  // invisible: a stray byte-order mark, zero-width space, soft hyphen
                 default:
                     break
                 }
