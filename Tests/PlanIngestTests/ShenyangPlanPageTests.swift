@@ -77,4 +77,31 @@ import Testing
                     "block \"\(block.text.prefix(20))\" at \(block.span.compactDescription) reads \"\(found.prefix(20))\"")
         }
     }
+
+    /// The whole chain: the page and the text segment into the same tree (ids, kinds, labels, headings,
+    /// texts — spans differ, as the sources do) with the same metadata but for source and encoding.
+    @Test(arguments: 0..<2)
+    func pageAndTextGiveTheSameTree(variant: Int) throws {
+        let (name, _, make) = Self.variants[variant]
+        let page = try DocumentLoader.load(data: try make(), source: "shenyang.html", pathExtension: "html")
+        let text = try DocumentLoader.load(data: try CorpusFiles.data(ShenyangPlanPage.planPath),
+                                           source: "shenyang.txt", pathExtension: "txt")
+        let pageTree = try #require(page.first).root.descendants.map(Self.signature)
+        let textTree = try #require(text.first).root.descendants.map(Self.signature)
+        #expect(pageTree.count == textTree.count, "\(name)")
+        if let mismatch = zip(pageTree, textTree).first(where: { $0.0 != $0.1 }) {
+            Issue.record("\(name): page node \(mismatch.0) ≠ text node \(mismatch.1)")
+        }
+        var pageMetadata = try #require(page.first).metadata
+        var textMetadata = try #require(text.first).metadata
+        (pageMetadata.source, pageMetadata.encoding) = (nil, nil)
+        (textMetadata.source, textMetadata.encoding) = (nil, nil)
+        #expect(pageMetadata == textMetadata, "\(name)")
+        let chapters = try #require(page.first).root.children.filter { $0.kind == .chapter }
+        #expect(chapters.count == 9)
+    }
+
+    static func signature(_ node: Node) -> String {
+        [node.id, node.kind.rawValue, node.label ?? "", node.heading ?? "", node.text].joined(separator: "|")
+    }
 }
