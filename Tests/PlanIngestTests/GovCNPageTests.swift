@@ -90,4 +90,20 @@ import Testing
         let notice = try HTMLIngester.ingest(CorpusFiles.data("govcn-2019/01.html"), source: nil)
         #expect(notice.blocks.first { $0.text == "2019年1月27日" }?.hints.contains(.rightAligned) == true)
     }
+
+    /// Without the metadata table (a page copied without its frame), the number under the title still
+    /// gives 发文字号. (58, a 国务院令, prints 第706号 under 中华人民共和国国务院令; the key abbreviates it
+    /// 国令第706号, which the page never prints, so it is not among these.)
+    @Test(arguments: ["01.html", "19.html", "40.html"])
+    func documentNumberFromTheBodyWhenTheTableIsGone(page: String) throws {
+        let key = try JSONDecoder().decode(
+            AnswerKey.self, from: CorpusFiles.data("govcn-2019/" + page.replacingOccurrences(of: ".html", with: ".meta.json")))
+        let html = try #require(String(data: try CorpusFiles.data("govcn-2019/" + page), encoding: .utf8))
+        let start = try #require(html.range(of: "<table"))
+        let end = try #require(html.range(of: "</table>", range: start.upperBound..<html.endIndex))
+        let frameless = html.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
+        let result = try HTMLIngester.ingest(Data(frameless.utf8), source: nil)
+        #expect(result.metadata.indexNumber == nil)
+        #expect(Self.normalised(result.metadata.documentNumber) == Self.normalised(key.release_number))
+    }
 }

@@ -57,6 +57,11 @@ public enum HTMLIngester {
                 ?? found.titleFromHeadOnly
         }
 
+        if metadata.documentNumber == nil {
+            // 发文字号 printed under the title (国发〔2019〕5号, 国令第706号) when no label gave it.
+            metadata.documentNumber = bodyLines.prefix(8).first { isDocumentNumber($0.text) }?.text
+        }
+
         var locator = SourceLocator(source: choice.bytes, encoding: choice.parserEncoding)
         let blocks = bodyLines.map { line in
             Block(text: line.text,
@@ -135,5 +140,15 @@ public enum HTMLIngester {
             index += 1
         }
         return result
+    }
+
+    /// `国发〔2019〕5号`, `京政办发[2020]12号`, `国令第706号`: a whole line that is a document number.
+    static func isDocumentNumber(_ text: String) -> Bool {
+        text.count <= 30 && text.wholeMatch(of: documentNumberPattern) != nil
+    }
+
+    // Regex is not Sendable, so a computed property rather than a shared constant (at most eight uses a page).
+    private static var documentNumberPattern: Regex<Substring> {
+        /\p{Han}{1,12}(?:[〔［\[（(【]\s*(?:19|20)\d{2}\s*[〕］\]）)】]\s*第?\d{1,4}|令?第\d{1,4})号/
     }
 }
