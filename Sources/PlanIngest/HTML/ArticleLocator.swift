@@ -91,9 +91,13 @@ enum ChromeRules {
 
     /// Full stops, commas and semicolons: the marks of running prose, which chrome rarely has.
     static func hasSentencePunctuation(_ text: String) -> Bool {
-        text.unicodeScalars.contains { sentencePunctuation.contains($0) }
+        text.unicodeScalars.contains { scalar in
+            switch scalar {
+            case "，", "。", "；", "！", "？", ",", ";", "!", "?": true
+            default: false
+            }
+        }
     }
-    private static let sentencePunctuation: Set<Unicode.Scalar> = ["，", "。", "；", "！", "？", ",", ";", "!", "?"]
 
     /// A link to a document the article attaches (附件), which belongs to the article.
     static func isAttachmentLink(_ line: PageLine) -> Bool {

@@ -63,7 +63,12 @@ struct PageMetadataReader {
     private static let breadcrumbLabel = try! NSRegularExpression(
         pattern: "(?:当前位置|您现在的位置|您的位置|现在位置|所在位置|当前的位置)[\\s\\u00A0\\u3000]*(?:是)?[:：]")
     /// A breadcrumb holds a separator or the 位 of 当前位置.
-    private static let breadcrumbHints: Set<Unicode.Scalar> = [">", "＞", "»", "›", "→", "位"]
+    private static func isBreadcrumbHint(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case ">", "＞", "»", "›", "→", "位": true
+        default: false
+        }
+    }
     private static let breadcrumbSeparator = try! NSRegularExpression(pattern: "[\\s\\u00A0\\u3000]*(?:->|—>|>>|>|＞|»|›|→)[\\s\\u00A0\\u3000]*")
     private static let datePattern = try! NSRegularExpression(
         pattern: "((?:19|20)\\d\\d)[\\s\\u00A0]*[年\\-/.][\\s\\u00A0]*(\\d{1,2})[\\s\\u00A0]*[月\\-/.][\\s\\u00A0]*(\\d{1,2})")
@@ -255,8 +260,7 @@ struct PageMetadataReader {
     /// `首页 > 政务公开 > 规划信息` or `当前位置：首页 > …` → its items (none when the label stands alone);
     /// nil for any other line.
     static func breadcrumb(in text: String) -> [String]? {
-        guard text.utf8.count <= 600,
-              text.unicodeScalars.contains(where: { breadcrumbHints.contains($0) }) else { return nil }
+        guard text.utf8.count <= 600, text.unicodeScalars.contains(where: isBreadcrumbHint) else { return nil }
         let string = text as NSString
         if let label = breadcrumbLabel.firstMatch(in: text, range: NSRange(location: 0, length: string.length)) {
             guard label.range.location <= 4 else { return nil }

@@ -484,13 +484,15 @@ private struct LineAccumulator {
     /// a line break (CSS Text 3); NBSP and U+3000 are kept inside the text and, at its start, mark it
     /// indented.
     func render() -> PageLine? {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count / 2 })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count })
         var pendingSpace = false
         var pendingBreak = false
         var linkCount = 0
+        var previous: Unicode.Scalar?
+        // Byte offsets: start of the first visible scalar, end of the last, end of the leading bold run.
         var firstVisible: Int?
-        var lastVisible = 0
+        var lastVisibleEnd = 0
         var allBold = true
         var inLead = true
         var leadEnd: Int?
@@ -510,19 +512,25 @@ private struct LineAccumulator {
                 default:
                     break
                 }
-                if pendingSpace, let previous = scalars.last {
-                    if !(pendingBreak && previous.isWide && scalar.isWide) { scalars.append(" ") }
+                if pendingSpace, let previous {
+                    if !(pendingBreak && previous.isWide && scalar.isWide) { bytes.append(0x20) }
                 }
                 pendingSpace = false
                 pendingBreak = false
-                scalars.append(scalar)
+                let start = bytes.count
+                if scalar.value < 0x80 {
+                    bytes.append(UInt8(scalar.value))
+                } else {
+                    UTF8.encode(scalar) { bytes.append($0) }
+                }
+                previous = scalar
                 if !scalar.isWhiteSpace {
-                    if firstVisible == nil { firstVisible = scalars.count - 1 }
-                    lastVisible = scalars.count - 1
+                    if firstVisible == nil { firstVisible = start }
+                    lastVisibleEnd = bytes.count
                     visible += 1
                     if run.link { linkCount += 1 }
                     if run.bold {
-                        if inLead { leadEnd = scalars.count }
+                        if inLead { leadEnd = bytes.count }
                     } else {
                         allBold = false
                         inLead = false
@@ -531,14 +539,14 @@ private struct LineAccumulator {
             }
         }
         guard let start = firstVisible else { return nil }
-        let text = String(String.UnicodeScalarView(scalars[start...lastVisible]))
+        let text = String(decoding: bytes[start..<lastVisibleEnd], as: UTF8.self)
         var result = PageLine(text: text, owner: 0)
-        if start > 0, scalars[..<start].contains(where: { $0 != " " }) { result.hints.insert(.indented) }
+        if start > 0, bytes[..<start].contains(where: { $0 != 0x20 }) { result.hints.insert(.indented) }
         if allBold {
             result.hints.insert(.bold)
         } else if let leadEnd {
             result.hints.insert(.boldLead)
-            result.boldPrefixLength = String(String.UnicodeScalarView(scalars[start..<leadEnd])).count
+            result.boldPrefixLength = String(decoding: bytes[start..<leadEnd], as: UTF8.self).count
         }
         result.visibleCount = visible
         result.linkCount = linkCount
