@@ -62,7 +62,7 @@ public enum HTMLIngester {
             metadata.documentNumber = bodyLines.prefix(8).first { isDocumentNumber($0.text) }?.text
         }
 
-        var locator = SourceLocator(source: choice.bytes, encoding: choice.parserEncoding)
+        var locator = SourceLocator(utf8Source: choice.utf8Source)
         let blocks = bodyLines.map { line in
             Block(text: line.text,
                   span: locator.span(of: line.text, startLines: line.startLineRange, endLines: line.endLineRange),

@@ -10,9 +10,8 @@ import PlanKit
 /// is one 50 MB line is still read once. libxml2's line numbers stop at 65535; past that the search walks
 /// forward from the previous block.
 struct SourceLocator {
+    /// The source as UTF-8.
     private let source: [UInt8]
-    private let isUTF8: Bool
-    private let encoding: String
     /// Byte offset of the start of each line (line n starts at `lineStarts[n - 1]`).
     private let lineStarts: [Int]
 
@@ -20,10 +19,8 @@ struct SourceLocator {
     /// The last position found: line, byte offset in that line's UTF-8, and the column there.
     private var cursor = (line: 1, offset: 0, column: 1)
 
-    init(source: [UInt8], encoding: String) {
+    init(utf8Source source: [UInt8]) {
         self.source = source
-        self.encoding = encoding
-        self.isUTF8 = encoding == "UTF-8"
         var starts = [0]
         starts.reserveCapacity(source.count / 40)
         for (offset, byte) in source.enumerated() where byte == 0x0A { starts.append(offset + 1) }
@@ -106,15 +103,7 @@ struct SourceLocator {
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] - 1 : source.count
         if end > start, source[end - 1] == 0x0D { end -= 1 }
-        let raw = source[start..<max(start, end)]
-        let bytes: [UInt8]
-        if isUTF8 {
-            bytes = Array(raw)
-        } else if let enc = TextEncoding(declaredName: encoding), let text = String(data: Data(raw), encoding: enc.foundationEncoding) {
-            bytes = Array(text.utf8)
-        } else {
-            bytes = Array(raw)
-        }
+        let bytes = Array(source[start..<max(start, end)])
         cachedLine = (number, bytes)
         return bytes
     }
