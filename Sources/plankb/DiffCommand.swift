@@ -49,11 +49,16 @@ struct DiffCommand: ParsableCommand {
     @Flag(name: .long, help: "No colours in the text report even on a terminal.")
     var noColor = false
 
+    @Flag(name: .long, help: "Print on standard error how long loading and comparing took.")
+    var timing = false
+
     func validate() throws {
         guard files.count >= 2 else { throw ValidationError("Give at least two versions to compare.") }
     }
 
     func run() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
         var documents: [PlanDocument] = []
         for file in files {
             do {
@@ -78,7 +83,12 @@ struct DiffCommand: ParsableCommand {
             return
         }
 
+        let loaded = clock.now
         let reports = zip(documents, documents.dropFirst()).map { DocumentDiff.compare($0, $1, options: options) }
+        if timing {
+            let compared = clock.now
+            FileHandle.standardError.write(Data("load \(milliseconds(loaded - started)) ms, compare \(milliseconds(compared - loaded)) ms\n".utf8))
+        }
         switch format {
         case .json:
             if reports.count == 1 { try write(reports[0]) } else { try write(ReportsOutput(reports: reports)) }
@@ -87,6 +97,11 @@ struct DiffCommand: ParsableCommand {
         case .html:
             print(DiffHTMLRenderer.render(reports), terminator: "")
         }
+    }
+
+    private func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%.1f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
     }
 
     private func write<Value: Encodable>(_ value: Value) throws {

@@ -131,6 +131,7 @@ struct TreeAlignment {
             let partUnits = isSplit ? new : old
             let index = ShingleIndex(parts)
             let siblings = parts.map(\.position)
+            let siblingIndex = Dictionary(uniqueKeysWithValues: siblings.enumerated().map { ($1, $0) })
             for unit in whole {
                 let partner = isSplit ? partnerOfOld[unit.position] : partnerOfNew[unit.position]
                 // A unit already part of a split or merge takes part in no other.
@@ -141,7 +142,7 @@ struct TreeAlignment {
                 // The partner's neighbours always count: a short sentence split off shares too few bigrams to
                 // rank among the best candidates of a long paragraph.
                 var nearby = index.candidates(for: unit.shingles, limit: 12)
-                if let partner, let at = siblings.firstIndex(of: partner) {
+                if let partner, let at = siblingIndex[partner] {
                     for offset in [-2, -1, 1, 2] where siblings.indices.contains(at + offset) {
                         if !nearby.contains(siblings[at + offset]) { nearby.append(siblings[at + offset]) }
                     }
@@ -155,7 +156,7 @@ struct TreeAlignment {
                 // Runs of leaves that stand next to each other.
                 var runs: [[Int]] = []
                 for position in candidates {
-                    if let last = runs.last?.last, let lastIndex = siblings.firstIndex(of: last),
+                    if let last = runs.last?.last, let lastIndex = siblingIndex[last],
                        lastIndex + 1 < siblings.count, siblings[lastIndex + 1] == position {
                         runs[runs.count - 1].append(position)
                     } else {
