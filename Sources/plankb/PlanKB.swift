@@ -14,7 +14,9 @@ struct PlanKB: ParsableCommand {
         Start with:
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
         """,
-        subcommands: [ParseCommand.self, BenchParseCommand.self, DiffCommand.self]
+        subcommands: [
+            ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
+        ]
     )
 
     /// Like ArgumentParser's own `main`, but usage errors exit with status 2, as documented.
