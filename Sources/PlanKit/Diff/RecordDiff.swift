@@ -26,8 +26,11 @@ public struct RecordSnapshot: Hashable, Sendable {
         self.year = year
     }
 
-    /// "≥95%" — the figure with its comparator as a reader writes it.
+    /// "≥95%" — the figure with its comparator as a reader writes it; a figure printed with its comparator
+    /// words ("1200万人以上", "不低于95%") stays as printed.
     var figure: String {
+        let words = ["以上", "以下", "以内", "控制在", "不低于", "不少于", "不超过", "不高于", "超过", "低于", "至少", "左右", "约", "≥", "≤"]
+        if let value, words.contains(where: value.contains) { return value }
         let symbol: String = switch comparator {
         case ">=": "≥"
         case "<=": "≤"
@@ -131,5 +134,14 @@ extension DocumentDiff {
         report.recordChanges = RecordDiff.compare(oldRecords.filter { wanted.contains($0.kind) },
                                                   newRecords.filter { wanted.contains($0.kind) }, nodePartners: partners)
         return report
+    }
+}
+
+extension RecordSnapshot {
+    /// The snapshot of an extracted record: its metric (or measure title, or text) as name, its figure as printed.
+    public init(_ record: Record) {
+        let name = record.quantity?.metric ?? record.title ?? record.name ?? record.text
+        self.init(kind: record.type.rawValue, nodeID: record.node, name: name, value: record.quantity?.raw,
+                  unit: record.quantity?.unit, comparator: record.quantity?.comparator.rawValue, year: record.year)
     }
 }
