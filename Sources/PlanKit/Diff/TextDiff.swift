@@ -282,6 +282,20 @@ public enum TextDiff {
         return steps
     }
 
+    /// Aligns two sequences of integers (interned keys of anything): common ends, then Myers.
+    static func alignSequences(_ old: [Int], _ new: [Int]) -> [Step] {
+        var prefix = 0
+        while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < new.count - prefix,
+              old[old.count - 1 - suffix] == new[new.count - 1 - suffix] { suffix += 1 }
+        var steps: [Step] = []
+        if prefix > 0 { steps.append(Step(op: .equal, count: prefix)) }
+        steps += myers(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
+        if suffix > 0 { steps.append(Step(op: .equal, count: suffix)) }
+        return steps
+    }
+
     /// Myers' greedy O(ND) shortest edit script. Beyond `maximumEditDistance` steps the stretch is reported
     /// as one deletion and one insertion.
     static func myers(_ old: [Int], _ new: [Int]) -> [Step] {

@@ -61,19 +61,52 @@ struct TreeAlignment {
 
     // MARK: Leaves
 
-    /// Pairs leaves whose normalised bodies are equal: same id first, then the nearest in relative position.
+    /// Pairs leaves whose normalised bodies are equal. The sequences of bodies are aligned first (Myers, as
+    /// for text), so that repeated bodies ("（一）罚款；", a recurring sentence) pair in order and are not crossed
+    /// over each other; identical bodies left out of that alignment (moved ones) pair afterwards, a body found
+    /// once in each version first, then the nearest in relative position.
     private mutating func matchIdentical(_ oldLeaves: [DiffUnit], _ newLeaves: [DiffUnit]) {
-        var byBody: [String: [Int]] = [:]
+        var interner = TextDiff.TokenInterner()
+        var blank = -1
+        func key(_ unit: DiffUnit) -> Int {
+            guard !unit.body.isEmpty else { blank -= 1; return blank }  // empty bodies never match
+            return interner.id(of: unit.body)
+        }
+        let oldKeys = oldLeaves.map(key)
+        let newKeys = newLeaves.map(key)
+        var oldIndex = 0
+        var newIndex = 0
+        for step in TextDiff.alignSequences(oldKeys, newKeys) {
+            switch step.op {
+            case .equal:
+                for offset in 0..<step.count {
+                    pair(oldLeaves[oldIndex + offset].position, newLeaves[newIndex + offset].position)
+                }
+                oldIndex += step.count
+                newIndex += step.count
+            case .delete: oldIndex += step.count
+            case .insert: newIndex += step.count
+            }
+        }
+
+        var oldByBody: [String: [Int]] = [:]
+        var newByBody: [String: [Int]] = [:]
         for unit in oldLeaves where !unit.body.isEmpty && partnerOfOld[unit.position] == nil {
-            byBody[unit.body, default: []].append(unit.position)
+            oldByBody[unit.body, default: []].append(unit.position)
         }
         for unit in newLeaves where !unit.body.isEmpty && partnerOfNew[unit.position] == nil {
-            guard let candidates = byBody[unit.body]?.filter({ partnerOfOld[$0] == nil }), !candidates.isEmpty else {
+            newByBody[unit.body, default: []].append(unit.position)
+        }
+        for (body, olds) in oldByBody.sorted(by: { $0.value[0] < $1.value[0] }) {
+            guard var free = newByBody[body] else { continue }
+            if olds.count == 1 && free.count == 1 {
+                pair(olds[0], free[0])
                 continue
             }
-            let chosen = candidates.first { old[$0].node.id == unit.node.id }
-                ?? candidates.min { displacement($0, unit.position) < displacement($1, unit.position) }!
-            pair(chosen, unit.position)
+            for position in olds where !free.isEmpty {
+                let nearest = free.indices.min { displacement(position, free[$0]) < displacement(position, free[$1]) }!
+                pair(position, free.remove(at: nearest))
+            }
         }
     }
 
