@@ -119,12 +119,17 @@ public enum DocumentDiff {
                 moved.insert(a.position)
             }
         }
-        // Order within each kind, among pairs whose parents correspond.
-        for kind in Set(alignment.old.map(\.kind)) {
-            let positions = alignment.old.filter { a in
-                a.kind == kind && !moved.contains(a.position)
-                    && alignment.partnerOfOld[a.position].map { alignment.partnerOfNew[$0] == a.position } == true
-            }.map(\.position)
+        // Order among siblings: within one aligned parent, per kind, a node out of order with the others moved.
+        // (Nodes that changed parent are already counted; a section moving away leaves its former neighbours
+        // in order.)
+        var siblings: [String: [Int]] = [:]
+        for a in alignment.old where !moved.contains(a.position) {
+            guard let partner = alignment.partnerOfOld[a.position], alignment.partnerOfNew[partner] == a.position else {
+                continue
+            }
+            siblings["\(a.parent ?? -1) \(a.kind.rawValue)", default: []].append(a.position)
+        }
+        for positions in siblings.values where positions.count > 1 {
             let newPositions = positions.map { alignment.partnerOfOld[$0]! }
             let kept = Set(TreeAlignment.longestIncreasingSubsequence(newPositions))
             for (index, position) in positions.enumerated() where !kept.contains(index) {
@@ -216,7 +221,7 @@ extension DocumentDiff {
             }
             steps.append(HistoryStep(version: version, source: document.metadata.source, change: kinds.first,
                                      also: kinds.count > 1 ? Array(kinds.dropFirst()) : nil, node: b.reference(),
-                                     edits: a.text == b.text ? nil : TextDiff.diff(a.text, b.text)))
+                                     edits: a.text == b.text || kinds.isEmpty ? nil : TextDiff.diff(a.text, b.text)))
             current = (version, partner, units)
         }
         return steps
