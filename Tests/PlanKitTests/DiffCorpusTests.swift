@@ -158,4 +158,15 @@ extension DiffReport {
         #expect(history[2].change != .modified)
         #expect(history[2].node?.id == "art_54")
     }
+
+    /// The article on 表彰、奖励 through all seven versions. Checked by reading (grep 做出成绩和贡献 / 做出贡献的单位):
+    /// 1997 第九条, 2007/2013/2015 第十一条, draft_1 第十二条, draft_2 第十三条, 2021 第十四条.
+    @Test func historyThroughTheWholeSeries() throws {
+        let versions = ["1997", "2007", "2013", "2015", "draft_1", "draft_2", "2021"]
+        let documents = try versions.map { try DiffCorpus.load(Self.animal + $0 + ".txt") }
+        let history = DocumentDiff.history(ofNodeWithID: "art_9", through: documents)
+        #expect(history.map { $0.node?.id } == ["art_9", "art_11", "art_11", "art_11", "art_12", "art_13", "art_14"])
+        #expect(history[1].change == .modified && history[1].also == [.renumbered])
+        #expect(history[2].change == nil && history[3].change == nil)
+    }
 }
