@@ -4,7 +4,12 @@ public enum DocumentDiff {
     /// Everything that changed from `old` to `new`.
     /// - Complexity: near-linear in the documents' sizes; two 100 KB laws compare in a fraction of a second.
     public static func compare(_ old: PlanDocument, _ new: PlanDocument, options: DiffOptions = DiffOptions()) -> DiffReport {
-        let alignment = TreeAlignment(old: DiffUnit.units(of: old.root), new: DiffUnit.units(of: new.root))
+        report(old, new, TreeAlignment(old: DiffUnit.units(of: old.root), new: DiffUnit.units(of: new.root)), options)
+    }
+
+    /// The report over an alignment already made.
+    static func report(_ old: PlanDocument, _ new: PlanDocument, _ alignment: TreeAlignment,
+                       _ options: DiffOptions) -> DiffReport {
         var changes = metadataChanges(old.metadata, new.metadata)
         var summary: [String: ChangeCounts] = [:]
         let moved = movedUnits(alignment)

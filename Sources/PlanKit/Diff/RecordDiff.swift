@@ -107,10 +107,12 @@ public enum RecordDiff {
 }
 
 extension DocumentDiff {
-    /// Old node id → new node id for every aligned node, for pairing records read from them. A record read
-    /// from inside an article (`art_12__para_2`) is looked up by the article's id.
+    /// Old node id → new node id for every aligned node, for pairing records read from them.
     public static func nodePartners(_ old: PlanDocument, _ new: PlanDocument) -> [String: String] {
-        let alignment = TreeAlignment(old: DiffUnit.units(of: old.root), new: DiffUnit.units(of: new.root))
+        nodePartners(TreeAlignment(old: DiffUnit.units(of: old.root), new: DiffUnit.units(of: new.root)))
+    }
+
+    static func nodePartners(_ alignment: TreeAlignment) -> [String: String] {
         var partners: [String: String] = [:]
         for unit in alignment.old {
             if let partner = alignment.partnerOfOld[unit.position] { partners[unit.node.id] = alignment.new[partner].node.id }
@@ -119,15 +121,17 @@ extension DocumentDiff {
     }
 
     /// `compare(_:_:options:)` with record changes: `oldRecords` and `newRecords` are the records extracted
-    /// from each version.
+    /// from each version. A record read from inside an article (`art_12__para_2`) is paired through the article.
     public static func compare(_ old: PlanDocument, _ new: PlanDocument, oldRecords: [RecordSnapshot],
                                newRecords: [RecordSnapshot], options: DiffOptions = DiffOptions()) -> DiffReport {
-        var report = compare(old, new, options: options)
-        // Records from inside an article are paired through the article.
-        var partners = nodePartners(old, new)
+        let alignment = TreeAlignment(old: DiffUnit.units(of: old.root), new: DiffUnit.units(of: new.root))
+        var report = report(old, new, alignment, options)
+        guard !oldRecords.isEmpty || !newRecords.isEmpty else { return report }
+        var partners = nodePartners(alignment)
+        let unitIDs = partners.keys.sorted { $0.count > $1.count }
         for record in oldRecords where partners[record.nodeID] == nil {
-            if let article = partners.keys.first(where: { record.nodeID.hasPrefix($0 + "__") }) {
-                partners[record.nodeID] = partners[article]
+            if let unit = unitIDs.first(where: { record.nodeID.hasPrefix($0 + "__") }) {
+                partners[record.nodeID] = partners[unit]
             }
         }
         let wanted = Set(["target", "achievement", "measure"])
