@@ -109,6 +109,19 @@ import Testing
         #expect(Self.changes(report) == ["removed chp_1__para_2 → -"])
     }
 
+    /// A short item rewritten in its place keeps its identity: modified, not removed and added.
+    @Test func aShortItemRewrittenInPlace() {
+        func item(_ number: Int, _ numeral: String, _ text: String) -> Node {
+            Node(id: "chp_1__item_\(number)", kind: .item, num: number, label: "（\(numeral)）", text: "（\(numeral)）\(text)",
+                 span: Self.span)
+        }
+        let old = [Self.chapter(1, "一", "罚则", [item(1, "一", "警告；"), item(2, "二", "罚款；"), item(3, "三", "没收违法所得。")])]
+        let new = [Self.chapter(1, "一", "罚则", [item(1, "一", "警告；"), item(2, "二", "通报批评；"), item(3, "三", "没收违法所得。")])]
+        let report = DocumentDiff.compare(Self.document(old), Self.document(new))
+        #expect(Self.changes(report) == ["modified chp_1__item_2 → chp_1__item_2"])
+        #expect(report.changes.first?.edits?.filter { $0.op != .equal }.map(\.text) == ["罚款", "通报批评"])
+    }
+
     /// Metadata fields that changed are reported first, with their field name.
     @Test func metadataChanges() {
         var old = Self.document([])

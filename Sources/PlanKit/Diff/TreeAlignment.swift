@@ -47,6 +47,10 @@ struct TreeAlignment {
             matchOutline(oldOutline, newOutline)
             fillGaps(oldOutline, newOutline)
         }
+        // Leaves once more, now that their headings are aligned: a rewritten item in its old slot.
+        for kind in kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
+            fillGaps(old.filter { !$0.isOutline && $0.kind == kind }, new.filter { !$0.isOutline && $0.kind == kind })
+        }
     }
 
     private mutating func pair(_ oldPosition: Int, _ newPosition: Int) {
@@ -250,6 +254,14 @@ struct TreeAlignment {
             scored.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             for (_, a, b) in scored where partnerOfOld[a] == nil && partnerOfNew[b] == nil {
                 pair(a, b)
+            }
+            // One node left on each side of the same slot, under the same label (（一） and （一）), is that
+            // node rewritten: short items share too few bigrams to be recognised by wording alone.
+            let oldLeft = oldGap.filter { partnerOfOld[$0.position] == nil }
+            let newLeft = newGap.filter { partnerOfNew[$0.position] == nil }
+            if oldLeft.count == 1, newLeft.count == 1, let label = oldLeft[0].labelKey, label == newLeft[0].labelKey,
+               oldLeft[0].parent.flatMap({ partnerOfOld[$0] }) == newLeft[0].parent {
+                pair(oldLeft[0].position, newLeft[0].position)
             }
         }
     }
