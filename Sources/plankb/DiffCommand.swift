@@ -68,7 +68,9 @@ struct DiffCommand: ParsableCommand {
         var documents: [PlanDocument] = []
         for file in files {
             do {
-                guard let document = try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file)).first else {
+                // Extraction is the costliest stage; it runs only when record changes are asked for.
+                let stages: DocumentLoader.Stages = records ? .all : .treeOnly
+                guard let document = try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file), stages: stages).first else {
                     throw IngestError.empty
                 }
                 documents.append(document)
@@ -90,17 +92,11 @@ struct DiffCommand: ParsableCommand {
         }
 
         let loaded = clock.now
-        // Record extraction costs far more than the comparison (seconds for 100 KB), so it is asked for.
-        let extractedRecords = documents.map { records ? RecordExtractor.extract(from: $0).map(RecordSnapshot.init) : [] }
-        let extracted = clock.now
-        let reports = zip(documents.indices, documents.indices.dropFirst()).map { old, new in
-            DocumentDiff.compare(documents[old], documents[new], oldRecords: extractedRecords[old], newRecords: extractedRecords[new],
-                                 options: options)
-        }
+        let reports = zip(documents, documents.dropFirst()).map { DocumentDiff.compare($0, $1, options: options) }
         if timing {
             let compared = clock.now
-            FileHandle.standardError.write(Data(("load \(milliseconds(loaded - started)) ms, extract records "
-                + "\(milliseconds(extracted - loaded)) ms, compare \(milliseconds(compared - extracted)) ms\n").utf8))
+            FileHandle.standardError.write(Data(("load \(milliseconds(loaded - started)) ms"
+                + (records ? " (with record extraction)" : "") + ", compare \(milliseconds(compared - loaded)) ms\n").utf8))
         }
         switch format {
         case .json:

@@ -1,10 +1,11 @@
 /// 修订比对 — compares two versions of a document and reports typed changes: a pure function of two finished
 /// `PlanDocument`s, never re-running ingest or segmentation.
 public enum DocumentDiff {
-    /// Everything that changed from `old` to `new`.
+    /// Everything that changed from `old` to `new`, with record changes when the documents carry records.
     /// - Complexity: near-linear in the documents' sizes; two 100 KB laws compare in a fraction of a second.
     public static func compare(_ old: PlanDocument, _ new: PlanDocument, options: DiffOptions = DiffOptions()) -> DiffReport {
-        report(old, new, TreeAlignment(old: DiffUnit.units(of: old.root), new: DiffUnit.units(of: new.root)), options)
+        compare(old, new, oldRecords: old.records.map(RecordSnapshot.init), newRecords: new.records.map(RecordSnapshot.init),
+                options: options)
     }
 
     /// The report over an alignment already made.
