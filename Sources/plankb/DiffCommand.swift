@@ -8,26 +8,27 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Compare versions of a document: typed changes to chapters, sections, articles and paragraphs.",
         discussion: """
-        Aligns the two trees by content, not by number, so that an article renumbered by an amendment with
-        unchanged text is reported as renumbered, not removed and added. Change kinds: added, removed,
-        modified, moved, renumbered, split, merged, retitled, format-only, metadata. Inside changed nodes,
-        Chinese is compared character by character and Latin words and numbers as whole tokens.
+        Aligns the two trees by content, not by number: an article renumbered by
+        an amendment, its text unchanged, is renumbered, not removed and added.
+        Change kinds: added, removed, modified, moved, renumbered, split, merged,
+        retitled, format-only, metadata. Inside a changed node Chinese is
+        compared character by character, Latin words and numbers as whole tokens.
 
         Formats:
           text   a report for a terminal (coloured when it is one)
-          json   schemas/diff.schema.json; with more than two files {"reports": […]}
-          html   one self-contained 修订对照表: old and new side by side, changes marked, a contents list
+          json   schemas/diff.schema.json; more than two files: {"reports": […]}
+          html   one self-contained 修订对照表: old and new side by side,
+                 changes marked, contents by chapter
 
-        --records also extracts targets, achievements and measures from both versions and reports the ones
-        added, removed or changed in value, unit, comparator or year ("可网办率 target 2025: 100% → 不低于95%").
-
-        With more than two files each consecutive pair is compared. --history ID follows one node (an
-        article or section id such as art_12 or chp_2__sec_3) through all the versions given.
+        --records also reports targets, achievements and measures added,
+        removed or changed ("可网办率 target 2025: 100% → 不低于95%").
+        With more than two files each consecutive pair is compared; --history ID
+        follows one node (art_12, chp_2__sec_3) through all the versions.
 
         Exit status: 0 on success, 1 on unreadable input, 2 on usage errors.
 
         Examples:
-          plankb diff corpus/laws/law-company-2018-2023/company-law-2018.md corpus/laws/law-company-2018-2023/company-law-2023.md
+          plankb diff company-law-2018.md company-law-2023.md
           plankb diff old.md new.md --format html > 对照表.html
           plankb diff 1997.txt 2007.txt 2013.txt --history art_17
         """
