@@ -1,10 +1,33 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct PlanKB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plankb",
         abstract: "Turn Chinese policy documents into a searchable knowledge base.",
-        subcommands: []
+        discussion: """
+        PlanKB reads five-year plans (规划), programmes (方案), opinions (意见), laws and government work
+        reports — HTML pages in UTF-8, GBK/GB2312/GB18030 or UTF-16, plain text, Markdown, JSON Lines — and
+        segments them into a tree of chapters, sections, articles, paragraphs and clauses with stable ids.
+
+        Start with:
+          plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
+        """,
+        subcommands: [ParseCommand.self]
     )
+
+    /// Like ArgumentParser's own `main`, but usage errors exit with status 2, as documented.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

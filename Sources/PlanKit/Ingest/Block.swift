@@ -13,6 +13,10 @@ public struct Block: Hashable, Sendable {
     public var markedHeadingLevel: Int?
     /// With `.boldLead`: how many characters of `text` the bold run covers.
     public var boldPrefixLength: Int?
+    /// Where characters of `text` sit in the source, for blocks joined from several lines (reflowed PDF
+    /// text): each anchor gives the source position of the character at `offset`. The first anchor is the
+    /// span's start; a block from one line needs no other.
+    public var anchors: [TextAnchor]
 
     public init(text: String, span: SourceSpan, hints: Hints = [], markedHeadingLevel: Int? = nil,
                 boldPrefixLength: Int? = nil) {
@@ -21,6 +25,20 @@ public struct Block: Hashable, Sendable {
         self.hints = hints
         self.markedHeadingLevel = markedHeadingLevel
         self.boldPrefixLength = boldPrefixLength
+        self.anchors = [TextAnchor(offset: 0, line: span.startLine, column: span.startColumn)]
+    }
+
+    /// The source position of the character at `offset` in `text`.
+    public func position(ofCharacterAt offset: Int) -> SourcePosition {
+        let anchor = anchors.last(where: { $0.offset <= offset }) ?? anchors[0]
+        return SourcePosition(line: anchor.line, column: anchor.column + offset - anchor.offset)
+    }
+
+    /// The span of `text[start..<end]` (character offsets, `end` exclusive and greater than `start`).
+    public func span(ofCharactersFrom start: Int, to end: Int) -> SourceSpan {
+        let first = position(ofCharacterAt: start)
+        let last = position(ofCharacterAt: max(start, end - 1))
+        return SourceSpan(startLine: first.line, startColumn: first.column, endLine: last.line, endColumn: last.column)
     }
 
     /// Typographic hints from the source.
@@ -41,6 +59,20 @@ public struct Block: Hashable, Sendable {
         public static let tableRow = Hints(rawValue: 1 << 5)
         /// Right-aligned (signatures and dates at the end of a notice).
         public static let rightAligned = Hints(rawValue: 1 << 6)
+        /// The source marks the block as standing before the body (a Markdown law's enactment history).
+        public static let frontMatter = Hints(rawValue: 1 << 7)
+    }
+}
+
+/// The source position of one character of a block's text.
+public struct TextAnchor: Hashable, Sendable {
+    public var offset: Int
+    public var line: Int
+    public var column: Int
+    public init(offset: Int, line: Int, column: Int) {
+        self.offset = offset
+        self.line = line
+        self.column = column
     }
 }
 

@@ -1,8 +1,424 @@
-/// Turns ingested blocks into the document tree. (Being written: this is the interface.)
+/// Turns ingested blocks into the document tree: headings nest by their numbering level, paragraphs attach
+/// to the heading above them, text paragraphs split into a lead sentence and clauses, and every node gets
+/// an Akoma Ntoso style id. Problems (numbering gaps, truncated paragraphs) become diagnostics; the tree
+/// always comes out.
+///
+/// - Complexity: O(n) in the number of characters.
 public enum Segmenter {
     public static func segment(_ ingested: IngestedText) -> PlanDocument {
-        let root = Node(id: "", kind: .document, text: ingested.metadata.title ?? "",
-                        span: SourceSpan(startLine: 1, startColumn: 1, endLine: 1, endColumn: 1))
-        return PlanDocument(metadata: ingested.metadata, root: root, diagnostics: ingested.diagnostics)
+        var builder = TreeBuilder(ingested: ingested)
+        builder.build()
+        var root = builder.finish()
+        var diagnostics = ingested.diagnostics + builder.diagnostics
+        IdentifierAssignment.assign(to: &root)
+        diagnostics += NumberingCheck.check(root)
+        diagnostics += TruncationCheck.check(root)
+        var metadata = builder.metadata
+        if metadata.title == nil, let heading = root.heading { metadata.title = heading }
+        diagnostics.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        return PlanDocument(metadata: metadata, root: root, diagnostics: diagnostics)
+    }
+}
+
+/// Whether a document is a law (numbered 第X条 articles, whose paragraphs are 款) or a plan-like text.
+enum DocumentStyle {
+    case law, plan
+
+    init(blocks: [Block]) {
+        let articles = blocks.prefix(5_000).filter { LabelParser.parse(Substring($0.text))?.kind == .article }.count
+        self = articles >= 3 ? .law : .plan
+    }
+}
+
+/// The numbering rank of a kind: a new heading closes every open heading of the same or a lower rank.
+extension NodeKind {
+    var rank: Double {
+        switch self {
+        case .document: -100
+        case .attachment: 0
+        case .preface, .preamble, .toc: 0.5
+        case .part: 1
+        case .subpart: 2
+        case .chapter: 3
+        case .section: 4
+        case .box: 4.5
+        case .article: 5
+        case .paragraph: 5.5   // 款, only on the stack inside an article
+        case .division: 6
+        case .item: 7
+        case .subitem: 8
+        case .point: 9
+        case .subpoint: 10
+        case .listEntry: 11
+        case .lead, .clause, .figure, .closing: 12
+        }
+    }
+
+    /// Headings that end a preface, preamble or table of contents.
+    var isMajorHeading: Bool {
+        switch self {
+        case .part, .subpart, .chapter, .section, .article, .division, .attachment, .preface, .box: true
+        default: false
+        }
+    }
+}
+
+/// A node under construction.
+final class DraftNode {
+    var kind: NodeKind
+    var num: Int?
+    var label: String?
+    var heading: String?
+    var text: String
+    var span: SourceSpan
+    var children: [DraftNode] = []
+    /// Whether unnumbered paragraphs that follow attach here (headings) or to an ancestor (text items).
+    var acceptsParagraphs: Bool
+
+    init(kind: NodeKind, num: Int? = nil, label: String? = nil, heading: String? = nil, text: String,
+         span: SourceSpan, acceptsParagraphs: Bool) {
+        self.kind = kind
+        self.num = num
+        self.label = label
+        self.heading = heading
+        self.text = text
+        self.span = span
+        self.acceptsParagraphs = acceptsParagraphs
+    }
+
+    func freeze() -> Node {
+        Node(kind: kind, num: num, label: label, heading: heading, text: text, span: span,
+             children: children.map { $0.freeze() })
+    }
+
+    /// Extends this node's span (and its ancestors', by the caller) to cover `span`.
+    func extend(to other: SourceSpan) { span = span.union(other) }
+}
+
+struct TreeBuilder {
+    let blocks: [Block]
+    let style: DocumentStyle
+    var metadata: Metadata
+    var diagnostics: [Diagnostic] = []
+
+    private let root: DraftNode
+    private var stack: [DraftNode]
+    private var titleTaken = false
+    private var sawStructure = false
+    private var preamble: DraftNode?
+    private var tocFirstEntry: String?
+    private let closingStart: Int
+
+    init(ingested: IngestedText) {
+        blocks = ingested.blocks
+        style = DocumentStyle(blocks: ingested.blocks)
+        metadata = ingested.metadata
+        let whole: SourceSpan
+        if let first = blocks.first, let last = blocks.last {
+            whole = SourceSpan(startLine: first.span.startLine, startColumn: first.span.startColumn,
+                               endLine: last.span.endLine, endColumn: last.span.endColumn)
+        } else {
+            whole = SourceSpan(startLine: 1, startColumn: 1, endLine: 1, endColumn: 1)
+        }
+        root = DraftNode(kind: .document, text: metadata.title ?? "", span: whole, acceptsParagraphs: true)
+        stack = [root]
+        closingStart = ClosingBlock.start(in: blocks, metadata: ingested.metadata)
+    }
+
+    mutating func build() {
+        for (index, block) in blocks.enumerated() {
+            if index >= closingStart {
+                addClosing(block)
+            } else {
+                add(block)
+            }
+        }
+    }
+
+    func finish() -> Node {
+        var node = root.freeze()
+        node.heading = titleTaken ? root.heading : (metadata.title)
+        node.text = node.heading ?? ""
+        return node
+    }
+
+    // MARK: - One block
+
+    private mutating func add(_ block: Block) {
+        if block.hints.contains(.frontMatter) {
+            appendToPreamble(block)
+            return
+        }
+        if !sawStructure, !titleTaken, isTitle(block) {
+            titleTaken = true
+            root.heading = block.text
+            if metadata.title == nil { metadata.title = block.text }
+            return
+        }
+        let label = LabelParser.parse(Substring(block.text))
+
+        if let toc = stack.last, toc.kind == .toc {
+            let normalized = Normalizer.normalize(block.text)
+            if normalized == tocFirstEntry {
+                stack.removeLast()
+            } else if isTOCEntry(block, label: label) {
+                if tocFirstEntry == nil { tocFirstEntry = normalized }
+                toc.children.append(DraftNode(kind: .paragraph, text: block.text, span: block.span, acceptsParagraphs: false))
+                toc.extend(to: block.span)
+                return
+            } else {
+                stack.removeLast()
+            }
+        }
+
+        if let label, accepts(label, block: block) {
+            addLabelled(block, label: label)
+        } else if block.hints.contains(.figureCaption) {
+            attachToParagraphHolder(DraftNode(kind: .figure, text: block.text, span: block.span, acceptsParagraphs: false))
+        } else {
+            addParagraph(block)
+        }
+    }
+
+    /// The document's own title, repeated at the top of the body.
+    private func isTitle(_ block: Block) -> Bool {
+        if let title = metadata.title {
+            let blockText = Normalizer.normalize(block.text).filter { !$0.isWhitespace }
+            let titleText = Normalizer.normalize(title).filter { !$0.isWhitespace }
+            return !blockText.isEmpty && (blockText == titleText
+                || (block.hints.contains(.centered) && titleText.contains(blockText) && blockText.count >= 6))
+        }
+        // No known title: a first block set as a heading (centred, bold or marked) is the title.
+        return block.text.count <= 100 && (block.markedHeadingLevel == 1
+            || (block.hints.contains(.centered) && block.hints.contains(.bold)))
+            && LabelParser.parse(Substring(block.text)) == nil
+    }
+
+    private func accepts(_ label: Label, block: Block) -> Bool {
+        switch label.kind {
+        case .part, .subpart, .chapter, .section:
+            // "第五章规定的…" in running text is not a heading.
+            return block.markedHeadingLevel != nil || (label.rest.count <= 60 && !label.rest.contains("。"))
+        case .preface, .toc:
+            return true
+        default:
+            return true
+        }
+    }
+
+    private func isTOCEntry(_ block: Block, label: Label?) -> Bool {
+        guard block.text.count <= 40, !block.text.contains("。") else { return false }
+        if let label { return [.part, .subpart, .chapter, .section, .preface, .attachment].contains(label.kind) }
+        return true
+    }
+
+    // MARK: - Labelled blocks
+
+    private mutating func addLabelled(_ block: Block, label: Label) {
+        let kind = label.kind
+        sawStructure = true
+        // Close open headings of the same or a lower level; a major heading also closes a preface.
+        while let top = stack.last, top !== root,
+              top.kind.rank >= kind.rank || (kind.isMajorHeading && [.preface, .preamble, .toc].contains(top.kind)) {
+            stack.removeLast()
+        }
+        let parent = stack.last!
+        let printedRest = String(label.rest)
+        switch kind {
+        case .preface, .toc, .part, .subpart, .chapter, .section, .box, .attachment:
+            let heading = stripTrailingPunctuation(printedRest)
+            let node = DraftNode(kind: kind, num: label.number, label: kind == .preface || kind == .toc ? nil : label.printed,
+                                 heading: heading.isEmpty ? (kind == .preface || kind == .toc ? label.printed : nil) : heading,
+                                 text: block.text, span: block.span, acceptsParagraphs: true)
+            append(node, to: parent)
+            stack.append(node)
+            if kind == .toc { tocFirstEntry = nil }
+        case .article:
+            let node = DraftNode(kind: .article, num: label.number, label: label.printed, text: block.text,
+                                 span: block.span, acceptsParagraphs: true)
+            append(node, to: parent)
+            stack.append(node)
+            if !label.rest.isEmpty {
+                let paragraph = textNode(.paragraph, block: block, bodyOffset: label.length)
+                append(paragraph, to: node)
+                stack.append(paragraph)
+            }
+        default:
+            let node: DraftNode
+            if isHeadingLike(label, block: block) {
+                node = DraftNode(kind: kind, num: label.number, label: label.printed,
+                                 heading: stripTrailingPunctuation(printedRest),
+                                 text: block.text, span: block.span, acceptsParagraphs: true)
+            } else {
+                node = textNode(kind, block: block, bodyOffset: label.length)
+                node.num = label.number
+                node.label = label.printed
+                node.text = block.text
+                node.span = block.span
+                if let bold = block.boldPrefixLength, bold > label.length, block.hints.contains(.boldLead) {
+                    let title = String(block.text.dropFirst(label.length).prefix(bold - label.length))
+                    node.heading = stripTrailingPunctuation(title.trimmingBlanks())
+                }
+            }
+            append(node, to: parent)
+            stack.append(node)
+        }
+    }
+
+    /// A numbered line that titles what follows (一、总体要求) rather than carrying text of its own.
+    private func isHeadingLike(_ label: Label, block: Block) -> Bool {
+        let rest = label.rest
+        if rest.isEmpty { return true }
+        if block.hints.contains(.bold) || block.markedHeadingLevel != nil { return rest.count <= 60 }
+        if let bold = block.boldPrefixLength, block.hints.contains(.boldLead), bold >= block.text.count { return true }
+        guard rest.count <= 40 else { return false }
+        let sentencePunctuation: Set<Character> = ["。", "；", "！", "？", "，", ",", ";", "!", "?"]
+        return !rest.contains(where: sentencePunctuation.contains)
+    }
+
+    // MARK: - Paragraphs
+
+    private mutating func addParagraph(_ block: Block) {
+        if !sawStructure, stack.count == 1 {
+            appendToPreamble(block)
+            return
+        }
+        // Text items do not take paragraphs; in a law a new paragraph is a new 款 of the article.
+        while let top = stack.last, top !== root, !top.acceptsParagraphs || top.kind == .paragraph {
+            stack.removeLast()
+        }
+        let parent = stack.last!
+        let paragraph = textNode(.paragraph, block: block, bodyOffset: 0)
+        append(paragraph, to: parent)
+        if parent.kind == .article { stack.append(paragraph) }
+    }
+
+    private mutating func appendToPreamble(_ block: Block) {
+        let holder: DraftNode
+        if let preamble {
+            holder = preamble
+        } else {
+            holder = DraftNode(kind: .preamble, text: "", span: block.span, acceptsParagraphs: true)
+            append(holder, to: root)
+            preamble = holder
+        }
+        append(textNode(.paragraph, block: block, bodyOffset: 0), to: holder)
+    }
+
+    private mutating func addClosing(_ block: Block) {
+        let closing: DraftNode
+        if let last = root.children.last, last.kind == .closing {
+            closing = last
+        } else {
+            closing = DraftNode(kind: .closing, text: "", span: block.span, acceptsParagraphs: true)
+            append(closing, to: root)
+        }
+        append(DraftNode(kind: .paragraph, text: block.text, span: block.span, acceptsParagraphs: false), to: closing)
+    }
+
+    private mutating func attachToParagraphHolder(_ node: DraftNode) {
+        while let top = stack.last, top !== root, !top.acceptsParagraphs { stack.removeLast() }
+        append(node, to: stack.last!)
+    }
+
+    private func append(_ node: DraftNode, to parent: DraftNode) {
+        parent.children.append(node)
+        if parent.kind == .preamble || parent.kind == .closing, parent.children.count == 1 {
+            parent.span = node.span
+        }
+        // Every open ancestor's span grows to cover the new node.
+        parent.extend(to: node.span)
+        for open in stack where open !== root { open.extend(to: node.span) }
+    }
+
+    // MARK: - Text, lead and clauses
+
+    /// A node carrying text, with its lead sentence and clauses as children.
+    private func textNode(_ kind: NodeKind, block: Block, bodyOffset: Int) -> DraftNode {
+        let characters = Array(block.text)
+        let body = String(characters[min(bodyOffset, characters.count)...])
+        let bodySpan = body.isEmpty ? block.span
+            : block.span(ofCharactersFrom: bodyOffset, to: characters.count)
+        let node = DraftNode(kind: kind, text: kind == .paragraph ? body : block.text,
+                             span: kind == .paragraph ? bodySpan : block.span, acceptsParagraphs: false)
+        let pieces = SentenceSplitter.split(body)
+        let leadLength = leadSentenceLength(body: body, pieces: pieces, block: block, bodyOffset: bodyOffset)
+        guard leadLength != nil || pieces.count >= 2 else { return node }
+
+        var clauseStart = 0
+        if let leadLength {
+            let (text, span) = piece(characters, from: bodyOffset, to: bodyOffset + leadLength, block: block)
+            node.children.append(DraftNode(kind: .lead, text: text, span: span, acceptsParagraphs: false))
+            clauseStart = leadLength
+        }
+        for piece in pieces where piece.end > clauseStart {
+            let start = max(piece.start, clauseStart)
+            let (text, span) = self.piece(characters, from: bodyOffset + start, to: bodyOffset + piece.end, block: block)
+            guard !text.isEmpty else { continue }
+            node.children.append(DraftNode(kind: .clause, text: text, span: span, acceptsParagraphs: false))
+        }
+        return node
+    }
+
+    /// The characters `from..<to` of the block with blanks trimmed, and their span.
+    private func piece(_ characters: [Character], from: Int, to: Int, block: Block) -> (String, SourceSpan) {
+        var start = from
+        var end = to
+        while start < end, Normalizer.isBlank(characters[start]) { start += 1 }
+        while end > start, Normalizer.isBlank(characters[end - 1]) { end -= 1 }
+        guard end > start else { return ("", block.span) }
+        return (String(characters[start..<end]), block.span(ofCharactersFrom: start, to: end))
+    }
+
+    /// The length of the lead sentence at the start of `body`, when there is one: the bold run a site set,
+    /// or in plans a short first sentence followed by more text that is not a time phrase ("过去一年，…").
+    private func leadSentenceLength(body: String, pieces: [SentenceSplitter.Piece], block: Block, bodyOffset: Int) -> Int? {
+        if block.hints.contains(.boldLead), let bold = block.boldPrefixLength, bold > bodyOffset,
+           bold < block.text.count {
+            return bold - bodyOffset
+        }
+        guard style == .plan, pieces.count >= 2, let first = pieces.first, first.terminator == "。" || first.terminator == "！",
+              (4...30).contains(first.end - first.start) else { return nil }
+        let sentence = body.prefix(first.end)
+        let timePhrases = ["过去", "今年", "去年", "一年来", "近年来", "目前", "当前", "同时", "此外", "其中"]
+        if timePhrases.contains(where: { sentence.hasPrefix($0) }) { return nil }
+        if let firstCharacter = sentence.first, firstCharacter.isNumber || firstCharacter == "“" && sentence.contains("时期") {
+            return nil
+        }
+        // The rest must be the body the lead announces, not one more sentence of the same weight.
+        return body.count - first.end >= first.end ? first.end : nil
+    }
+
+    private func stripTrailingPunctuation(_ text: String) -> String {
+        var result = text.trimmingBlanks()
+        while let last = result.last, "。：:；;，,".contains(last) { result.removeLast() }
+        return result
+    }
+}
+
+/// The closing blocks of a notice: signature, date line, "（此件公开发布）".
+enum ClosingBlock {
+    /// The index of the first closing block (blocks.count when there is none).
+    static func start(in blocks: [Block], metadata: Metadata) -> Int {
+        var start = blocks.count
+        var index = blocks.count - 1
+        while index > 0, blocks.count - index <= 4 {
+            let block = blocks[index]
+            guard isClosing(block, metadata: metadata) else { break }
+            start = index
+            index -= 1
+        }
+        return start
+    }
+
+    static func isClosing(_ block: Block, metadata: Metadata) -> Bool {
+        let text = block.text
+        guard text.count <= 30, LabelParser.parse(Substring(text)) == nil else { return false }
+        if text.hasPrefix("（此件") || text.hasPrefix("(此件") { return true }
+        if let match = DateText.firstMatch(in: text), text.distance(from: match.range.lowerBound, to: match.range.upperBound) + 2 >= text.count {
+            return true
+        }
+        if let issuer = metadata.issuer, Normalizer.normalize(text) == Normalizer.normalize(issuer) { return true }
+        return block.hints.contains(.rightAligned)
     }
 }

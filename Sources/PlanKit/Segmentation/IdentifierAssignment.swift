@@ -1,0 +1,45 @@
+/// Gives every node its Akoma Ntoso style id: parent id + `__` + alias + `_` + number.
+///
+/// - Numbered nodes use their number (`chp_5`, `item_3`); unnumbered ones a counter per kind within the
+///   parent (`para_2`, `clause_4`); singletons their alias alone (`preface`, `para_3__lead`).
+/// - Articles are numbered across the whole law, so their ids start afresh at the top (`art_12`, not
+///   `chp_2__art_12`), as in Akoma Ntoso: moving an article to another chapter keeps its id.
+/// - A repeated id takes `_2`, `_3`… in document order.
+///
+/// An id depends only on the numbering of the node and its ancestors and on its position among unnumbered
+/// siblings of its kind, so a change elsewhere in the document leaves it alone.
+public enum IdentifierAssignment {
+    public static let rootID = "doc"
+
+    public static func assign(to root: inout Node) {
+        var used: Set<String> = []
+        root.id = rootID
+        assignChildren(of: &root, prefix: "", used: &used)
+    }
+
+    private static func assignChildren(of node: inout Node, prefix: String, used: inout Set<String>) {
+        var counters: [NodeKind: Int] = [:]
+        for index in node.children.indices {
+            let kind = node.children[index].kind
+            let local: String
+            if kind.isSingleton {
+                local = kind.idAlias
+            } else if let number = node.children[index].num {
+                local = "\(kind.idAlias)_\(number)"
+            } else {
+                counters[kind, default: 0] += 1
+                local = "\(kind.idAlias)_\(counters[kind]!)"
+            }
+            let base = kind == .article || prefix.isEmpty ? local : "\(prefix)__\(local)"
+            var id = base
+            var duplicate = 1
+            while used.contains(id) {
+                duplicate += 1
+                id = "\(base)_\(duplicate)"
+            }
+            used.insert(id)
+            node.children[index].id = id
+            assignChildren(of: &node.children[index], prefix: id, used: &used)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// Finds numbering problems: gaps (第十三条 after 第十一条), repeats and numbers going backwards.
+/// Articles are checked across the whole document, other kinds among siblings.
+enum NumberingCheck {
+    static func check(_ root: Node) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var lastArticle: Node?
+        root.forEach { node, ancestors in
+            if node.kind == .article, ancestors.allSatisfy({ $0.kind != .toc }) {
+                if let number = node.num {
+                    diagnostics += compare(previous: lastArticle, current: node, expectedFirst: 1)
+                    _ = number
+                }
+                lastArticle = node
+            }
+            guard node.kind != .toc else { return }
+            var previous: [NodeKind: Node] = [:]
+            for child in node.children where child.num != nil && child.kind != .article {
+                diagnostics += compare(previous: previous[child.kind], current: child, expectedFirst: 1)
+                previous[child.kind] = child
+            }
+        }
+        return diagnostics
+    }
+
+    private static func compare(previous: Node?, current: Node, expectedFirst: Int) -> [Diagnostic] {
+        guard let number = current.num else { return [] }
+        let label = current.label ?? "\(number)"
+        let position = current.span.start
+        guard let previous, let before = previous.num else {
+            if number != expectedFirst {
+                return [Diagnostic(.warning, "segment.numbering-gap",
+                                   "\(label) is the first of its kind here; numbering should start at \(expectedFirst)",
+                                   at: position)]
+            }
+            return []
+        }
+        let previousLabel = previous.label ?? "\(before)"
+        if number == before {
+            return [Diagnostic(.warning, "segment.numbering-repeat", "\(label) repeats \(previousLabel)", at: position)]
+        }
+        if number < before {
+            return [Diagnostic(.warning, "segment.numbering-order", "\(label) follows \(previousLabel) (out of order)",
+                               at: position)]
+        }
+        if number > before + 1 {
+            return [Diagnostic(.warning, "segment.numbering-gap", "\(label) follows \(previousLabel)", at: position)]
+        }
+        return []
+    }
+}
+
+/// Finds paragraphs that stop mid-sentence: a long text block that ends without closing punctuation.
+enum TruncationCheck {
+    static let closers: Set<Character> = ["。", "；", "：", "！", "？", "”", "」", "』", ";", ":", "!", "?", ".", "…", "）", ")", "》", "】"]
+
+    static func check(_ root: Node) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        root.forEach { node, ancestors in
+            guard node.kind == .paragraph, node.text.count >= 30,
+                  !ancestors.contains(where: { $0.kind == .toc || $0.kind == .preamble || $0.kind == .closing }),
+                  let last = node.text.last, !closers.contains(last) else { return }
+            let tail = String(node.text.suffix(12))
+            diagnostics.append(Diagnostic(.warning, "segment.truncated-paragraph",
+                                          "paragraph ends mid-sentence: “…\(tail)”",
+                                          at: SourcePosition(line: node.span.endLine, column: node.span.endColumn)))
+        }
+        return diagnostics
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import PlanIngest
+import PlanKit
+
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse one document into its tree of headings, paragraphs and clauses.",
+        discussion: """
+        Reads HTML, plain text (also text extracted from PDFs), Markdown or JSON Lines (one document a line,
+        as in corpus/reports/), in UTF-8, GB18030/GBK/GB2312 or UTF-16, from a file or from standard input (-).
+        Problems found on the way are printed to standard error as path:line:column: severity: message (id).
+
+        Formats:
+          json      {"metadata": …, "root": …, "diagnostics": […]} (schemas/document.schema.json);
+                    a JSON Lines input gives one such object a line
+          tree      an indented outline with ids and spans (line:column-line:column)
+          markdown  headings with ids as anchors, metadata as front matter
+          text      the body as plain text, without the site around it
+
+        Exit status: 0 on success, 1 on unreadable input or error-level diagnostics, 2 on usage errors.
+
+        Examples:
+          plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
+          plankb parse corpus/govcn-2019/01.html | jq .metadata
+          curl -s URL | plankb parse - --format text
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, tree, markdown, text
+    }
+
+    @Argument(help: "The document to parse, or - for standard input.")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "Output format: json, tree, markdown or text.")
+    var format: Format = .json
+
+    @Flag(name: .long, help: "In the tree, leave out lead sentences and clauses (paragraphs show their clause count).")
+    var noClauses = false
+
+    @Flag(name: .shortAndLong, help: "Print no diagnostics on standard error.")
+    var quiet = false
+
+    func run() throws {
+        let documents: [PlanDocument]
+        let displayPath = file == "-" ? "<stdin>" : file
+        do {
+            if file == "-" {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                documents = try DocumentLoader.load(data, source: "-")
+            } else {
+                documents = try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("\(displayPath): error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        var output = ""
+        for document in documents {
+            switch format {
+            case .json: output += try DocumentJSON.encode(document, pretty: documents.count == 1) + "\n"
+            case .tree: output += TreeDump.render(document, includeClauses: !noClauses)
+            case .markdown: output += MarkdownRenderer.render(document)
+            case .text: output += PlainTextRenderer.render(document)
+            }
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if !quiet {
+            for document in documents {
+                let path = documents.count == 1 ? displayPath : (document.metadata.source ?? displayPath)
+                for diagnostic in document.diagnostics where diagnostic.severity > .note {
+                    FileHandle.standardError.write(Data((diagnostic.formatted(path: path) + "\n").utf8))
+                }
+            }
+        }
+        if documents.contains(where: { $0.worstSeverity == .error }) { throw ExitCode(1) }
+    }
+}
+
+/// The JSON form of a document, with keys in a stable order.
+enum DocumentJSON {
+    static func encode(_ document: PlanDocument, pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self)
+    }
+}
