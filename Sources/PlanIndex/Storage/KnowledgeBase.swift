@@ -21,6 +21,8 @@ public protocol KnowledgeBase: Sendable {
     func matchingSources(_ request: SearchRequest) throws -> Set<String>
     /// Records of one node and the nodes below it (its clauses).
     func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord]
+    /// The full text of one node (hits carry only a snippet).
+    func nodeText(documentKey: String, nodeID: String) throws -> String?
     /// Numbers of documents, nodes and records.
     func summary() throws -> KnowledgeBaseSummary
 }

@@ -250,6 +250,21 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         }
     }
 
+    public func nodeText(documentKey: String, nodeID: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT n.text FROM nodes n JOIN documents d ON d.id = n.doc_id WHERE d.doc_key = ? AND n.node_id = ?
+                """, arguments: [documentKey, nodeID])
+        }
+    }
+
+    /// Bytes of UTF-8 text in searchable nodes (what the full-text index covers), for size ratios.
+    public func searchableTextBytes() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT total(length(CAST(text AS BLOB))) FROM nodes WHERE searchable = 1") ?? 0
+        }
+    }
+
     public func summary() throws -> KnowledgeBaseSummary {
         try pool.read { db in
             KnowledgeBaseSummary(

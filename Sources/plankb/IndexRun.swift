@@ -1,0 +1,231 @@
+import Foundation
+import PlanIndex
+import PlanIngest
+import PlanKit
+
+/// One run of `plankb index`: finds the input files, skips those whose content hash the knowledge base already
+/// has, loads the others on all cores while one writer stores each source in its own transaction.
+struct IndexRun {
+    /// File name endings that are read as documents; everything else in a folder is ignored.
+    static let documentExtensions: Set<String> = ["html", "htm", "shtml", "xhtml", "txt", "text", "md", "markdown",
+                                                  "jsonl", "ndjson"]
+
+    var paths: [String]
+    var prune = false
+    /// Print a progress line on standard error (only on a terminal).
+    var showProgress = false
+
+    /// What the run did.
+    struct Outcome {
+        var written = 0
+        var unchanged = 0
+        var removed = 0
+        var documents = 0
+        var failures: [(path: String, reason: String)] = []
+        /// Bytes of all input files read (including unchanged ones, which are read to hash them).
+        var bytesRead = 0
+        /// Bytes of the files that were loaded and written.
+        var bytesWritten = 0
+        var seconds = 0.0
+    }
+
+    /// The document files under `paths`, sorted: folders are walked (hidden files, `*.expected` folders and
+    /// `*.meta.json` sidecars skipped); a file named directly is always taken.
+    static func inputFiles(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationErrorText("no such file or folder: \(path)")
+            }
+            guard isDirectory.boolValue else { files.append(path); continue }
+            let root = URL(fileURLWithPath: path)
+            let rootPath = root.standardizedFileURL.path
+            guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey],
+                                                  options: [.skipsHiddenFiles]) else { continue }
+            for case let url as URL in walker {
+                let name = url.lastPathComponent
+                if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                    if name.hasSuffix(".expected") { walker.skipDescendants() }
+                    continue
+                }
+                guard documentExtensions.contains(url.pathExtension.lowercased()), !name.hasSuffix(".meta.json") else { continue }
+                let full = url.standardizedFileURL.path
+                let relative = full.hasPrefix(rootPath + "/") ? String(full.dropFirst(rootPath.count + 1)) : name
+                files.append((path.hasSuffix("/") ? String(path.dropLast()) : path) + "/" + relative)
+            }
+        }
+        return Array(Set(files)).sorted()
+    }
+
+    func run(into knowledgeBase: some KnowledgeBase) throws -> Outcome {
+        let start = Date()
+        let files = try Self.inputFiles(paths)
+        let indexed = try knowledgeBase.indexedSources()
+        var outcome = Outcome()
+        let loader = ParallelLoader(files: files, indexed: indexed)
+        loader.start()
+        let progress = ProgressLine(enabled: showProgress, total: files.count)
+        for index in files.indices {
+            let item = loader.take(index)
+            outcome.bytesRead += item.bytes
+            switch item.result {
+            case .unchanged:
+                outcome.unchanged += 1
+            case .failed(let reason):
+                outcome.failures.append((item.path, reason))
+                progress.interrupt("\(item.path): error: \(reason)")
+            case .loaded(let hash, let documents):
+                let entries = documents.enumerated().map { ordinal, document in
+                    var document = document
+                    if document.metadata.title == nil {
+                        document.metadata.title = URL(fileURLWithPath: item.path).deletingPathExtension().lastPathComponent
+                    }
+                    return IndexedDocument(key: documents.count == 1 ? item.path : "\(item.path)#\(ordinal + 1)",
+                                           document: document)
+                }
+                do {
+                    try knowledgeBase.replaceDocuments(fromSource: item.path, contentHash: hash, with: entries)
+                    outcome.written += 1
+                    outcome.documents += entries.count
+                    outcome.bytesWritten += item.bytes
+                } catch {
+                    outcome.failures.append((item.path, "could not be stored: \(error)"))
+                    progress.interrupt("\(item.path): error: could not be stored: \(error)")
+                }
+            }
+            progress.update(done: index + 1, bytes: outcome.bytesRead, since: start, current: item.path)
+        }
+        progress.finish()
+        if prune {
+            let current = Set(files)
+            for source in indexed.keys.sorted() where !current.contains(source)
+                && !FileManager.default.fileExists(atPath: source) {
+                try knowledgeBase.removeDocuments(fromSource: source)
+                outcome.removed += 1
+            }
+        }
+        outcome.seconds = Date().timeIntervalSince(start)
+        return outcome
+    }
+}
+
+/// A message for a bad argument, printed without a stack of error types.
+struct ValidationErrorText: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Loads files on every core, ahead of the writer but never more than a window ahead (to bound memory),
+/// and hands them out in input order.
+final class ParallelLoader: @unchecked Sendable {
+    enum Result {
+        case unchanged
+        case loaded(hash: String, documents: [PlanDocument])
+        case failed(String)
+    }
+    struct Item {
+        var path: String
+        var bytes: Int
+        var result: Result
+    }
+
+    private let files: [String]
+    private let indexed: [String: String]
+    private let condition = NSCondition()
+    private var slots: [Int: Item] = [:]
+    private var nextToLoad = 0
+    private var taken = 0
+    private let window: Int
+    private let workers: Int
+
+    init(files: [String], indexed: [String: String]) {
+        self.files = files
+        self.indexed = indexed
+        workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        window = workers * 4
+    }
+
+    func start() {
+        for _ in 0..<workers {
+            Thread.detachNewThread { [self] in work() }
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while nextToLoad < files.count && nextToLoad >= taken + window { condition.wait() }
+            guard nextToLoad < files.count else { condition.unlock(); return }
+            let index = nextToLoad
+            nextToLoad += 1
+            condition.unlock()
+            let item = load(files[index])
+            condition.lock()
+            slots[index] = item
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func load(_ path: String) -> Item {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            return Item(path: path, bytes: 0, result: .failed("cannot be read: \((error as NSError).localizedDescription)"))
+        }
+        let hash = data.withUnsafeBytes { ContentHash.of($0) }
+        if indexed[path] == hash { return Item(path: path, bytes: data.count, result: .unchanged) }
+        do {
+            let documents = try DocumentLoader.load(data, source: path,
+                                                    pathExtension: URL(fileURLWithPath: path).pathExtension)
+            return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: documents))
+        } catch {
+            return Item(path: path, bytes: data.count, result: .failed("\(error)"))
+        }
+    }
+
+    /// Waits for the file at `index` to be loaded and returns it.
+    func take(_ index: Int) -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[index] == nil { condition.wait() }
+        let item = slots.removeValue(forKey: index)!
+        taken = index + 1
+        condition.broadcast()
+        return item
+    }
+}
+
+/// A one-line progress report on standard error, redrawn in place; silent when standard error is not a terminal.
+final class ProgressLine {
+    private let enabled: Bool
+    private let total: Int
+    private var lastDraw = Date.distantPast
+
+    init(enabled: Bool, total: Int) {
+        self.enabled = enabled && isatty(2) == 1
+        self.total = total
+    }
+
+    func update(done: Int, bytes: Int, since start: Date, current: String) {
+        guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 || done == total else { return }
+        lastDraw = Date()
+        let seconds = max(0.001, Date().timeIntervalSince(start))
+        let megabytes = Double(bytes) / 1_048_576
+        let line = String(format: "%d/%d files, %.1f MB, %.1f MB/s  ", done, total, megabytes, megabytes / seconds)
+            + String(current.suffix(50))
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// Prints a message on its own line (keeping the progress line below it).
+    func interrupt(_ message: String) {
+        FileHandle.standardError.write(Data(((enabled ? "\r\u{1B}[K" : "") + message + "\n").utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
