@@ -41,6 +41,9 @@ struct BenchIndexCommand: ParsableCommand {
     @Option(help: "Han indexing of the benchmark knowledge base: bigram or unigram.")
     var tokenizer = IdeographIndexing.bigram.rawValue
 
+    @Option(help: "Which corpus files to copy, by extension (comma-separated).")
+    var formats = "html,txt,md,jsonl"
+
     @Flag(help: "Reuse the knowledge base from a previous run (skip indexing).")
     var reuseIndex = false
 
@@ -54,8 +57,10 @@ struct BenchIndexCommand: ParsableCommand {
 
         // 1. Corpus
         let generationStart = Date()
-        let generated = try ScaleCorpus(corpus: corpus, output: outRoot, targetBytes: sizeMb * 1_048_576)
-            .generate(log: log)
+        let extensions = Set(formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let generated = try ScaleCorpus(corpus: corpus, output: outRoot, targetBytes: sizeMb * 1_048_576,
+                                        extensions: extensions).generate(log: log)
+        report += "Formats copied: \(extensions.sorted().joined(separator: ", "))\n\n"
         report += String(format: "Scale corpus: %d files, %.1f MB (%@ in %.1f s)\n\n", generated.files,
                          Double(generated.bytes) / 1_048_576, generated.reused ? "reused" : "generated",
                          Date().timeIntervalSince(generationStart))
@@ -91,7 +96,7 @@ struct BenchIndexCommand: ParsableCommand {
                          summary.documents, summary.nodes, summary.searchableNodes)
 
         // 3. Query latency
-        let sources = try IndexRun.inputFiles([corpus])
+        let sources = try ScaleCorpus.sources(corpus, extensions: extensions)
         let textFileIndex = (sources.firstIndex { $0.hasSuffix(".txt") } ?? 0) + 1
         let queries = BenchmarkQueries.list(rareMarkers: [ScaleCorpus.marker(copy: 1, file: textFileIndex),
                                                            ScaleCorpus.marker(copy: 2, file: textFileIndex)])
@@ -142,9 +147,17 @@ struct BenchIndexCommand: ParsableCommand {
             var grepFiles = Set<String>()
             for (name, path) in tools {
                 let caseless = query.text.unicodeScalars.contains { $0.isASCII && $0.properties.isAlphabetic }
-                let arguments = name == "grep"
-                    ? ["-rlF"] + (caseless ? ["-i"] : []) + ["--include=*.txt", "--include=*.md", "--include=*.html", "--include=*.jsonl", "--", query.text, outRoot]
-                    : ["-lF", "--no-ignore", "--hidden"] + (caseless ? ["-i"] : []) + ["-g", "!*.sqlite*", "--", query.text, outRoot]
+                let caseFlag: [String] = caseless ? ["-i"] : []
+                let sortedExtensions = extensions.sorted()
+                var arguments: [String]
+                if name == "grep" {
+                    arguments = ["-rlF"] + caseFlag
+                    arguments += sortedExtensions.map { "--include=*.\($0)" }
+                } else {
+                    arguments = ["-lF", "--no-ignore"] + caseFlag
+                    arguments += sortedExtensions.flatMap { ["-g", "*.\($0)"] }
+                }
+                arguments += ["--", query.text, outRoot]
                 var files: [String] = []
                 let milliseconds = time { files = runTool(path, arguments) }
                 toolTimes.append(milliseconds)

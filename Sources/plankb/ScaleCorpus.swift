@@ -10,6 +10,8 @@ struct ScaleCorpus {
     var corpus: String
     var output: String
     var targetBytes: Int
+    /// File name endings of the corpus files to copy (all document formats by default).
+    var extensions: Set<String> = IndexRun.documentExtensions
 
     /// The marker of copy `copy`, file `file`, as it appears in the text.
     static func marker(copy: Int, file: Int) -> String { String(format: "K%04dF%02d", copy, file) }
@@ -17,7 +19,7 @@ struct ScaleCorpus {
     /// Writes the corpus (unless a finished one with the same parameters is already there) and returns its size.
     func generate(log: (String) -> Void) throws -> (bytes: Int, files: Int, reused: Bool) {
         let stamp = URL(fileURLWithPath: output).appendingPathComponent(".plankb-scale-corpus")
-        let sources = try IndexRun.inputFiles([corpus])
+        let sources = try Self.sources(corpus, extensions: extensions)
         let signature = "target=\(targetBytes) sources=\(sources.count) generator=1"
         if let existing = try? String(contentsOf: stamp, encoding: .utf8), existing.hasPrefix(signature + "\n") {
             let parts = existing.split(separator: "\n")
@@ -47,6 +49,11 @@ struct ScaleCorpus {
         }
         try (signature + "\n\(written)\n\(files)\n").write(to: stamp, atomically: true, encoding: .utf8)
         return (written, files, false)
+    }
+
+    /// The corpus files that are copied, in a fixed order.
+    static func sources(_ corpus: String, extensions: Set<String>) throws -> [String] {
+        try IndexRun.inputFiles([corpus]).filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
     }
 
     static func vary(_ data: Data, pathExtension: String, marker: String, seed: UInt64) -> Data {

@@ -5,9 +5,6 @@ import PlanKit
 /// The knowledge base in one SQLite file (WAL mode): readers query while a writer indexes, and every write of a
 /// source is one transaction, so a run killed halfway leaves the previous state intact and queryable.
 public final class SQLiteKnowledgeBase: KnowledgeBase {
-    /// Relative weights of the full-text columns for BM25: headings count most, then lead sentences, then text.
-    static let columnWeights = (heading: 8.0, lead: 3.0, text: 1.0)
-
     private let pool: DatabasePool
     public let path: String
 
@@ -74,16 +71,22 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         try pool.write { db in try deleteDocuments(fromSource: source, in: db) }
     }
 
+    /// Bits of `nodes.row_id` given to the node's ordinal in its document (row_id = doc_id << 20 | ordinal).
+    static let ordinalBits: Int64 = 20
+
     private func deleteDocuments(fromSource source: String, in db: Database) throws {
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM documents WHERE source = ?", arguments: [source])
         for id in ids {
-            // An external-content FTS5 table forgets a row only when told its old values.
+            let first = id << Self.ordinalBits, last = ((id + 1) << Self.ordinalBits) - 1
+            // A contentless FTS5 table forgets a row only when given the values it indexed.
             try db.execute(sql: """
                 INSERT INTO node_fts (node_fts, rowid, heading, lead, text)
-                SELECT 'delete', row_id, heading, lead, text FROM nodes WHERE doc_id = ? AND searchable = 1
-                """, arguments: [id])
+                SELECT 'delete', row_id, heading, CASE searchable WHEN 1 THEN lead END,
+                       CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END
+                FROM nodes WHERE row_id BETWEEN ? AND ? AND searchable > 0
+                """, arguments: [first, last])
             try db.execute(sql: "DELETE FROM records WHERE doc_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM nodes WHERE doc_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM nodes WHERE row_id BETWEEN ? AND ?", arguments: [first, last])
             try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
         }
     }
@@ -105,20 +108,25 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 metadataJSON, indexedAt,
             ])
         let documentID = db.lastInsertedRowID
+        guard rows.count < 1 << Self.ordinalBits else {
+            throw DatabaseError(message: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
+        }
         let insertNode = try db.cachedStatement(sql: """
-            INSERT INTO nodes (doc_id, node_id, kind, num, label, heading, text, lead, path, chapter, start_line,
-                               start_column, end_line, end_column, parent_id, ordinal, searchable)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path, chapter,
+                               start_line, start_column, end_line, end_column, parent_id, ordinal, searchable)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertText = try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)")
         for row in rows {
+            let rowID = documentID << Self.ordinalBits | Int64(row.ordinal)
+            // Paths are kept for the nodes a query can return; a clause's path is its paragraph's plus 句N.
             try insertNode.execute(arguments: [
-                documentID, row.nodeID, row.kind.rawValue, row.num, row.label, row.heading, row.text, row.lead,
-                row.path, row.chapter, row.span.startLine, row.span.startColumn, row.span.endLine,
-                row.span.endColumn, row.parentID, row.ordinal, row.searchable,
+                rowID, documentID, row.nodeID, row.kind.rawValue, row.num, row.label, row.heading, row.text, row.lead,
+                row.searchable == .none ? nil : row.path, row.chapter, row.span.startLine, row.span.startColumn,
+                row.span.endLine, row.span.endColumn, row.parentID, row.ordinal, row.searchable.rawValue,
             ])
-            if row.searchable {
-                try insertText.execute(arguments: [db.lastInsertedRowID, row.heading, row.lead, row.text])
+            if let searchText = row.searchText {
+                try insertText.execute(arguments: [rowID, row.heading, row.searchLead, searchText])
             }
         }
         let insertRecord = try db.cachedStatement(sql: """
@@ -131,35 +139,45 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
 
     // MARK: Reading
 
-    /// The FROM and WHERE of a search, with its arguments; every user value is bound, never pasted.
-    private func filteredMatch(_ request: SearchRequest) -> (sql: String, arguments: StatementArguments) {
+    /// The FROM and WHERE of a search over the full-text index, with its arguments; every user value is
+    /// bound, never pasted. Document filters become a set of document ids (`rowid >> 20`), so that only
+    /// node filters (kind, records) need a join with `nodes`.
+    private func filteredMatch(_ request: SearchRequest) -> (sql: String, arguments: StatementArguments, joinsNodes: Bool) {
         var conditions = ["node_fts MATCH ?"]
         var arguments: StatementArguments = [request.query.fts5MatchExpression]
         func like(_ text: String) -> String {
             "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
         }
+        var documentConditions: [String] = []
         if let document = request.document {
-            conditions.append("(d.doc_key = ? OR d.title LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\')")
+            documentConditions.append("(d.doc_key = ? OR d.title LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\')")
             arguments += [document, like(document), like(document)]
         }
         if let issuer = request.issuer {
-            conditions.append("d.issuer LIKE ? ESCAPE '\\'")
+            documentConditions.append("d.issuer LIKE ? ESCAPE '\\'")
             arguments += [like(issuer)]
         }
         if let after = request.publishedAfter {
-            conditions.append("d.date >= ?")
+            documentConditions.append("d.date >= ?")
             arguments += [after]
         }
         if let before = request.publishedBefore {
-            conditions.append("d.date <= ?")
+            documentConditions.append("d.date <= ?")
             arguments += [before]
         }
+        if !documentConditions.isEmpty {
+            conditions.append("(node_fts.rowid >> \(Self.ordinalBits)) IN (SELECT d.id FROM documents d WHERE "
+                              + documentConditions.joined(separator: " AND ") + ")")
+        }
+        var joinsNodes = false
         if !request.kinds.isEmpty {
+            joinsNodes = true
             conditions.append("n.kind IN (" + request.kinds.map { _ in "?" }.joined(separator: ", ") + ")")
             for kind in request.kinds { arguments += [kind.rawValue] }
         }
         if request.recordType != nil || request.recordYears != nil {
+            joinsNodes = true
             // Records of the node itself or of the clauses below it (ids `node__…`; `~` sorts after id characters).
             var recordConditions = ["r.doc_id = n.doc_id",
                                     "(r.node_id = n.node_id OR (r.node_id > n.node_id || '__' AND r.node_id < n.node_id || '__~'))"]
@@ -173,21 +191,23 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             }
             conditions.append("EXISTS (SELECT 1 FROM records r WHERE " + recordConditions.joined(separator: " AND ") + ")")
         }
-        let sql = """
-            FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid JOIN documents d ON d.id = n.doc_id
-            WHERE \(conditions.joined(separator: " AND "))
-            """
-        return (sql, arguments)
+        let sql = "FROM node_fts " + (joinsNodes ? "JOIN nodes n ON n.row_id = node_fts.rowid " : "")
+            + "WHERE " + conditions.joined(separator: " AND ")
+        return (sql, arguments, joinsNodes)
     }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
-        let (from, arguments) = filteredMatch(request)
-        let weights = Self.columnWeights
+        let (from, arguments, _) = filteredMatch(request)
+        // Rank inside the index first and join only the page of hits: joining every match before sorting
+        // costs more than ranking itself when a term is common.
         let sql = """
-            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text,
-                   bm25(node_fts, \(weights.heading), \(weights.lead), \(weights.text)) AS rank
-            \(from)
-            ORDER BY rank LIMIT ? OFFSET ?
+            WITH page AS (
+                SELECT node_fts.rowid AS row_id, node_fts.rank AS rank \(from)
+                ORDER BY node_fts.rank LIMIT ? OFFSET ?
+            )
+            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text, page.rank
+            FROM page JOIN nodes n ON n.row_id = page.row_id JOIN documents d ON d.id = n.doc_id
+            ORDER BY page.rank
             """
         let needles = request.query.positiveStrings
         let highlighter = Highlighter()
@@ -198,7 +218,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 let nodeID: String = row["node_id"]
                 return SearchHit(
                     documentKey: row["doc_key"], documentTitle: row["title"] ?? row["doc_key"], issuer: row["issuer"],
-                    date: row["date"], source: row["source"], nodeID: nodeID, kind: row["kind"], path: row["path"],
+                    date: row["date"], source: row["source"], nodeID: nodeID, kind: row["kind"],
+                    path: row["path"] ?? nodeID,
                     snippet: highlighter.snippet(of: row["text"], needles: needles), score: -(row["rank"] as Double),
                     records: try Self.records(documentID: documentID, nodeID: nodeID, in: db))
             }
@@ -206,29 +227,68 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     }
 
     public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
-        let (from, arguments) = filteredMatch(request)
-        let (key, group): (String, String) = switch dimension {
-        case .doc: ("coalesce(d.title, d.doc_key) || '  [' || d.doc_key || ']'", "d.id")
-        case .year: ("coalesce(substr(d.date, 1, 4), '(no date)')", "1")
-        case .issuer: ("coalesce(d.issuer, '(unknown)')", "1")
-        case .chapter: ("coalesce(d.title, d.doc_key) || ' › ' || coalesce(n.chapter, '(front matter)')", "d.id, n.chapter")
-        }
-        let sql = """
-            SELECT \(key) AS key, count(*) AS hits, count(DISTINCT n.doc_id) AS documents
-            \(from)
-            GROUP BY \(group) ORDER BY hits DESC, key
-            """
-        return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                CountRow(key: $0["key"], hits: $0["hits"], documents: $0["documents"])
+        let (from, arguments, joinsNodes) = filteredMatch(request)
+        if dimension == .chapter {
+            let sql = """
+                SELECT n.doc_id AS doc_id, n.chapter AS chapter, count(*) AS hits
+                \(joinsNodes ? from : from.replacingOccurrences(of: "FROM node_fts ", with: "FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid "))
+                GROUP BY n.doc_id, n.chapter
+                """
+            return try pool.read { db in
+                let documents = try documentLabels(in: db)
+                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                    let document = documents[row["doc_id"] as Int64]
+                    return CountRow(key: (document?.title ?? "?") + " › " + ((row["chapter"] as String?) ?? "(front matter)"),
+                                    hits: row["hits"], documents: 1)
+                }.sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
             }
+        }
+        // Hits per document straight from the index (rowid >> 20), then grouped by the document's fields.
+        let sql = "SELECT node_fts.rowid >> \(Self.ordinalBits) AS doc_id, count(*) AS hits \(from) GROUP BY 1"
+        return try pool.read { db in
+            let documents = try documentLabels(in: db)
+            var groups: [String: (hits: Int, documents: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                let document = documents[row["doc_id"] as Int64]
+                let key: String = switch dimension {
+                case .doc: "\(document?.title ?? "?")  [\(document?.key ?? "?")]"
+                case .year: document?.date.map { String($0.prefix(4)) } ?? "(no date)"
+                case .issuer: document?.issuer ?? "(unknown)"
+                case .chapter: ""
+                }
+                groups[key, default: (0, 0)].hits += row["hits"] as Int
+                groups[key, default: (0, 0)].documents += 1
+            }
+            return groups.map { CountRow(key: $0.key, hits: $0.value.hits, documents: $0.value.documents) }
+                .sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
         }
     }
 
+    private struct DocumentLabel {
+        var key: String
+        var title: String
+        var date: String?
+        var issuer: String?
+        var source: String
+    }
+
+    private func documentLabels(in db: Database) throws -> [Int64: DocumentLabel] {
+        var result: [Int64: DocumentLabel] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, doc_key, title, date, issuer, source FROM documents") {
+            result[row["id"]] = DocumentLabel(key: row["doc_key"], title: row["title"] ?? row["doc_key"],
+                                              date: row["date"], issuer: row["issuer"], source: row["source"])
+        }
+        return result
+    }
+
     public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
-        let (from, arguments) = filteredMatch(request)
+        let (from, arguments, _) = filteredMatch(request)
         return try pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT DISTINCT d.source \(from)", arguments: arguments))
+            let ids = try Int64.fetchAll(db, sql: "SELECT DISTINCT node_fts.rowid >> \(Self.ordinalBits) \(from)",
+                                         arguments: arguments)
+            guard !ids.isEmpty else { return [] }
+            let documents = try documentLabels(in: db)
+            return Set(ids.compactMap { documents[$0]?.source })
         }
     }
 
@@ -253,7 +313,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
         try pool.read { db in
             try String.fetchOne(db, sql: """
-                SELECT n.text FROM nodes n JOIN documents d ON d.id = n.doc_id WHERE d.doc_key = ? AND n.node_id = ?
+                SELECT n.text FROM documents d JOIN nodes n
+                  ON n.row_id BETWEEN d.id << \(Self.ordinalBits) AND ((d.id + 1) << \(Self.ordinalBits)) - 1
+                WHERE d.doc_key = ? AND n.node_id = ?
                 """, arguments: [documentKey, nodeID])
         }
     }
@@ -261,7 +323,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     /// Bytes of UTF-8 text in searchable nodes (what the full-text index covers), for size ratios.
     public func searchableTextBytes() throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT total(length(CAST(text AS BLOB))) FROM nodes WHERE searchable = 1") ?? 0
+            try Int.fetchOne(db, sql: "SELECT total(length(CAST(text AS BLOB))) FROM nodes WHERE searchable > 0") ?? 0
         }
     }
 
@@ -271,7 +333,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 sources: try Int.fetchOne(db, sql: "SELECT count(DISTINCT source) FROM documents") ?? 0,
                 documents: try Int.fetchOne(db, sql: "SELECT count(*) FROM documents") ?? 0,
                 nodes: try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes") ?? 0,
-                searchableNodes: try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes WHERE searchable = 1") ?? 0,
+                searchableNodes: try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes WHERE searchable > 0") ?? 0,
                 records: try Int.fetchOne(db, sql: "SELECT count(*) FROM records") ?? 0)
         }
     }

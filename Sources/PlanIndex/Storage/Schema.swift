@@ -4,8 +4,9 @@ import GRDB
 /// a new one. Migrations use plain SQL and no application types, so that old files always upgrade the same way.
 ///
 /// Tables are meant to be read by people with `sqlite3` too: `documents`, `nodes` (one row per tree node, with
-/// its id, path and span), `records`, `kb_info`; `node_fts` is the full-text index over `nodes` (it needs the
-/// `plankb_cjk` tokenizer, so only plankb can query it).
+/// its id, kind, text, span and, for searchable nodes, its path), `records`, `kb_info`; `node_fts` is the
+/// full-text index over `nodes` (it needs the `plankb_cjk` tokenizer, so only plankb can query it).
+/// BM25 weights (heading 8, lead 3, text 1) are stored as the table's rank function.
 enum Schema {
     static func migrator(indexing: IdeographIndexing) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -36,6 +37,8 @@ enum Schema {
                 );
                 CREATE INDEX documents_by_source ON documents(source);
 
+                -- row_id = doc_id * 2^20 + ordinal: a document's nodes are one rowid range, and the full-text
+                -- index gives each hit's document without a join (row_id >> 20).
                 CREATE TABLE nodes (
                     row_id INTEGER PRIMARY KEY,
                     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -46,7 +49,7 @@ enum Schema {
                     heading TEXT,
                     text TEXT NOT NULL,
                     lead TEXT,
-                    path TEXT NOT NULL,
+                    path TEXT,
                     chapter TEXT,
                     start_line INTEGER NOT NULL,
                     start_column INTEGER NOT NULL,
@@ -56,7 +59,6 @@ enum Schema {
                     ordinal INTEGER NOT NULL,
                     searchable INTEGER NOT NULL
                 );
-                CREATE INDEX nodes_by_document ON nodes(doc_id, node_id);
 
                 CREATE TABLE records (
                     id INTEGER PRIMARY KEY,
@@ -69,11 +71,13 @@ enum Schema {
                 CREATE INDEX records_by_node ON records(doc_id, node_id);
                 CREATE INDEX records_by_type ON records(type, year);
 
+                -- Contentless: the text lives once, in nodes; the index keeps only tokens and positions.
                 CREATE VIRTUAL TABLE node_fts USING fts5(
                     heading, lead, text,
-                    content='nodes', content_rowid='row_id',
+                    content='',
                     tokenize='\(tokenizer)'
                 );
+                INSERT INTO node_fts (node_fts, rank) VALUES ('rank', 'bm25(8.0, 3.0, 1.0)');
                 """)
         }
         return migrator
