@@ -82,6 +82,8 @@ struct BenchIndexCommand: ParsableCommand {
             report += String(format: "- %d files, %d documents, %.1f MB in %.1f s + %.1f s FTS optimize = %.1f s: **%.1f MB/s** (%.1f MB/s without optimize)\n",
                              outcome.written, outcome.documents, megabytes, outcome.seconds, optimizeSeconds, total,
                              megabytes / total, megabytes / outcome.seconds)
+            report += String(format: "- of which %.1f s writing to SQLite (one thread) while %d threads loaded and segmented; CPU time of the process %.1f s\n",
+                             outcome.writeSeconds, ProcessInfo.processInfo.activeProcessorCount, cpuSeconds())
             if !outcome.failures.isEmpty {
                 report += "- \(outcome.failures.count) files failed, e.g. \(outcome.failures[0].path): \(outcome.failures[0].reason)\n"
             }
@@ -186,6 +188,13 @@ struct BenchIndexCommand: ParsableCommand {
 
     func loadAverage() -> String {
         ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
+    /// User + system CPU time of this process so far.
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     func fileSize(_ path: String) -> Int {

@@ -27,6 +27,8 @@ struct IndexRun {
         /// Bytes of the files that were loaded and written.
         var bytesWritten = 0
         var seconds = 0.0
+        /// Time the writer spent storing (the rest of `seconds` it waited for loaded files).
+        var writeSeconds = 0.0
     }
 
     /// The document files under `paths`, sorted: folders are walked (hidden files, `*.expected` folders and
@@ -67,6 +69,29 @@ struct IndexRun {
         let loader = ParallelLoader(files: files, indexed: indexed)
         loader.start()
         let progress = ProgressLine(enabled: showProgress, total: files.count)
+        // Sources are written in batches of about `batchBytes`, each batch one transaction: FTS5 writes a new
+        // index segment at every commit, so one commit per small file would spend the run merging segments.
+        let batchBytes = 16 << 20
+        var batch: [SourceDocuments] = []
+        var batchSize = 0
+        func flush() {
+            guard !batch.isEmpty else { return }
+            let writeStart = Date()
+            do {
+                try knowledgeBase.replaceDocuments(batch)
+                outcome.written += batch.count
+                outcome.documents += batch.reduce(0) { $0 + $1.documents.count }
+                outcome.bytesWritten += batchSize
+            } catch {
+                for source in batch {
+                    outcome.failures.append((source.source, "could not be stored: \(error)"))
+                    progress.interrupt("\(source.source): error: could not be stored: \(error)")
+                }
+            }
+            outcome.writeSeconds += Date().timeIntervalSince(writeStart)
+            batch.removeAll()
+            batchSize = 0
+        }
         for index in files.indices {
             let item = loader.take(index)
             outcome.bytesRead += item.bytes
@@ -85,18 +110,13 @@ struct IndexRun {
                     return IndexedDocument(key: documents.count == 1 ? item.path : "\(item.path)#\(ordinal + 1)",
                                            document: document)
                 }
-                do {
-                    try knowledgeBase.replaceDocuments(fromSource: item.path, contentHash: hash, with: entries)
-                    outcome.written += 1
-                    outcome.documents += entries.count
-                    outcome.bytesWritten += item.bytes
-                } catch {
-                    outcome.failures.append((item.path, "could not be stored: \(error)"))
-                    progress.interrupt("\(item.path): error: could not be stored: \(error)")
-                }
+                batch.append(SourceDocuments(source: item.path, contentHash: hash, documents: entries))
+                batchSize += item.bytes
+                if batchSize >= batchBytes { flush() }
             }
             progress.update(done: index + 1, bytes: outcome.bytesRead, since: start, current: item.path)
         }
+        flush()
         progress.finish()
         if prune {
             let current = Set(files)

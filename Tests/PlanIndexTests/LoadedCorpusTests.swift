@@ -75,6 +75,27 @@ import PlanKit
         #expect(top.kind == "section" || top.kind == "chapter", "top hit \(top.nodeID) \(top.path)")
     }
 
+    @Test func countByChapterGroupsHitsUnderTheirOutermostHeading() throws {
+        let (knowledgeBase, documents) = try indexed("plans/shenyang-ftz-plan-2021.txt")
+        let hits = try knowledgeBase.search(Fixtures.request("跨境电商", limit: 1000))
+        let rows = try knowledgeBase.count(Fixtures.request("跨境电商"), by: .chapter)
+        #expect(rows.reduce(0) { $0 + $1.hits } == hits.count)
+        var expected: [String: Int] = [:]
+        for hit in hits {
+            var chapter = "(front matter)"
+            documents[0].root.forEach { node, above in
+                if node.id == hit.nodeID {
+                    let headings = above.filter { $0.kind != .document }
+                    if let top = headings.first { chapter = top.displayTitle } else if node.kind.isContainer { chapter = node.displayTitle }
+                }
+            }
+            expected[chapter, default: 0] += 1
+        }
+        let title = try #require(documents[0].metadata.title)
+        #expect(Dictionary(uniqueKeysWithValues: rows.map { ($0.key, $0.hits) })
+                == Dictionary(uniqueKeysWithValues: expected.map { ("\(title) › \($0.key)", $0.value) }))
+    }
+
     @Test func queriesRunWhileAWriteIsInProgress() throws {
         let (writer, _) = try indexed("plans/shenyang-ftz-plan-2021.txt")
         let reader = try SQLiteKnowledgeBase(path: writer.path)

@@ -8,9 +8,10 @@ import PlanKit
 public protocol KnowledgeBase: Sendable {
     /// Each indexed source (a file path) with the content hash it had when indexed.
     func indexedSources() throws -> [String: String]
-    /// Replaces everything that came from `source` by `documents`, in one transaction: a reader sees either the
-    /// old documents or the new ones, and an interrupted run leaves the old ones.
-    func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument]) throws
+    /// Replaces everything that came from each source by its new documents, all in one transaction: a reader
+    /// sees either the old documents or the new ones, and an interrupted run leaves the old ones. (Indexing
+    /// writes several sources per transaction because FTS5 flushes its index segment at every commit.)
+    func replaceDocuments(_ sources: [SourceDocuments]) throws
     /// Removes everything that came from `source` (for sources that vanished), in one transaction.
     func removeDocuments(fromSource source: String) throws
     /// Hits for `request`, best first.
@@ -25,6 +26,26 @@ public protocol KnowledgeBase: Sendable {
     func nodeText(documentKey: String, nodeID: String) throws -> String?
     /// Numbers of documents, nodes and records.
     func summary() throws -> KnowledgeBaseSummary
+}
+
+/// The documents of one source (a file) with the content hash they were loaded from.
+public struct SourceDocuments: Sendable {
+    public var source: String
+    public var contentHash: String
+    public var documents: [IndexedDocument]
+
+    public init(source: String, contentHash: String, documents: [IndexedDocument]) {
+        self.source = source
+        self.contentHash = contentHash
+        self.documents = documents
+    }
+}
+
+extension KnowledgeBase {
+    /// Replaces everything that came from `source` by `documents`, in one transaction.
+    public func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument]) throws {
+        try replaceDocuments([SourceDocuments(source: source, contentHash: contentHash, documents: documents)])
+    }
 }
 
 /// A document ready to be stored: its key (unique in the knowledge base), the finished tree and its records.

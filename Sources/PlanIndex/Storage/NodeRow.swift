@@ -12,8 +12,6 @@ struct NodeRow: Sendable {
     /// The text of the node's lead sentence (首句), indexed in its own, heavier column.
     var lead: String?
     var path: String
-    /// The outermost heading above the node (its chapter, part or division), for `--count-by chapter`.
-    var chapter: String?
     var span: SourceSpan
     var parentID: String?
     var ordinal: Int
@@ -72,7 +70,6 @@ struct NodeRow: Sendable {
                 nodeID: node.id, kind: node.kind, num: node.num, label: node.label, heading: node.heading,
                 text: node.text, lead: node.children.first { $0.kind == .lead }?.text,
                 path: segments.joined(separator: " › "),
-                chapter: headings.first?.displayTitle ?? (node.kind.isContainer ? node.displayTitle : nil),
                 span: node.span, parentID: parent, ordinal: ordinal, searchable: .none)
             if !insideTOC && ![.lead, .clause, .toc].contains(node.kind) {
                 if !bodyInChildren && !node.text.isEmpty {

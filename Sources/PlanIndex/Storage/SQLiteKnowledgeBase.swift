@@ -49,20 +49,29 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         }
     }
 
-    public func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument]) throws {
-        try replaceDocuments(fromSource: source, contentHash: contentHash, with: documents, afterEachDocument: { _ in })
+    public func replaceDocuments(_ sources: [SourceDocuments]) throws {
+        try replaceDocuments(sources, afterEachDocument: { _ in })
     }
 
     /// `afterEachDocument` runs inside the transaction after each document is written; a throw rolls the
-    /// whole source back (tests use it to stand for a run killed halfway).
+    /// whole transaction back (tests use it to stand for a run killed halfway).
     func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument],
                           afterEachDocument: (Int) throws -> Void) throws {
+        try replaceDocuments([SourceDocuments(source: source, contentHash: contentHash, documents: documents)],
+                             afterEachDocument: afterEachDocument)
+    }
+
+    private func replaceDocuments(_ sources: [SourceDocuments], afterEachDocument: (Int) throws -> Void) throws {
         try pool.write { db in
-            try deleteDocuments(fromSource: source, in: db)
             let now = ISO8601DateFormatter().string(from: Date())
-            for (index, entry) in documents.enumerated() {
-                try insert(entry, source: source, contentHash: contentHash, indexedAt: now, in: db)
-                try afterEachDocument(index)
+            var written = 0
+            for source in sources {
+                try deleteDocuments(fromSource: source.source, in: db)
+                for entry in source.documents {
+                    try insert(entry, source: source.source, contentHash: source.contentHash, indexedAt: now, in: db)
+                    try afterEachDocument(written)
+                    written += 1
+                }
             }
         }
     }
@@ -112,9 +121,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             throw DatabaseError(message: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
         }
         let insertNode = try db.cachedStatement(sql: """
-            INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path, chapter,
+            INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path,
                                start_line, start_column, end_line, end_column, parent_id, ordinal, searchable)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertText = try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)")
         for row in rows {
@@ -122,7 +131,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             // Paths are kept for the nodes a query can return; a clause's path is its paragraph's plus 句N.
             try insertNode.execute(arguments: [
                 rowID, documentID, row.nodeID, row.kind.rawValue, row.num, row.label, row.heading, row.text, row.lead,
-                row.searchable == .none ? nil : row.path, row.chapter, row.span.startLine, row.span.startColumn,
+                row.searchable == .none ? nil : row.path, row.span.startLine, row.span.startColumn,
                 row.span.endLine, row.span.endColumn, row.parentID, row.ordinal, row.searchable.rawValue,
             ])
             if let searchText = row.searchText {
@@ -230,9 +239,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         let (from, arguments, joinsNodes) = filteredMatch(request)
         if dimension == .chapter {
             let sql = """
-                SELECT n.doc_id AS doc_id, n.chapter AS chapter, count(*) AS hits
+                SELECT n.doc_id AS doc_id, \(Self.chapterSQL) AS chapter, count(*) AS hits
                 \(joinsNodes ? from : from.replacingOccurrences(of: "FROM node_fts ", with: "FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid "))
-                GROUP BY n.doc_id, n.chapter
+                GROUP BY 1, 2
                 """
             return try pool.read { db in
                 let documents = try documentLabels(in: db)
@@ -263,6 +272,13 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 .sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
         }
     }
+
+    /// The outermost heading of a hit, from its path (`第五章 … › 第四节 … › 段2` → `第五章 …`); a heading
+    /// node is its own chapter, and a paragraph before any heading has none.
+    static let chapterSQL = """
+        CASE WHEN instr(n.path, ' › ') > 0 THEN substr(n.path, 1, instr(n.path, ' › ') - 1)
+             WHEN n.kind IN ('paragraph', 'clause', 'lead', 'closing', 'figure') THEN NULL ELSE n.path END
+        """
 
     private struct DocumentLabel {
         var key: String

@@ -50,7 +50,6 @@ enum Schema {
                     text TEXT NOT NULL,
                     lead TEXT,
                     path TEXT,
-                    chapter TEXT,
                     start_line INTEGER NOT NULL,
                     start_column INTEGER NOT NULL,
                     end_line INTEGER NOT NULL,
