@@ -32,7 +32,7 @@ struct SearchFilterOptions: ParsableArguments {
     @Option(help: "Only documents published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
     var publishedBefore: String?
 
-    @Option(help: ArgumentHelp("Only nodes of these kinds (chapter, section, article, paragraph, item …); repeat or separate with commas."))
+    @Option(help: ArgumentHelp("Only nodes of these kinds or inside one (chapter, section, article, paragraph, item …); repeat or separate with commas."))
     var kind: [String] = []
 
     func validate() throws {

@@ -75,6 +75,22 @@ import PlanKit
         #expect(top.kind == "section" || top.kind == "chapter", "top hit \(top.nodeID) \(top.path)")
     }
 
+    @Test func kindFilterKeepsNodesOfThatKindAndTheNodesInsideThem() throws {
+        let (knowledgeBase, documents) = try indexed("laws/law-company-2018-2023/company-law-2023.md")
+        var request = try Fixtures.request("公司")
+        let all = try knowledgeBase.search(request)
+        request.kinds = [.article]
+        let inArticles = try knowledgeBase.search(request)
+        var insideArticle = Set<String>()
+        documents[0].root.forEach { node, above in
+            if node.kind == .article || above.contains(where: { $0.kind == .article }) { insideArticle.insert(node.id) }
+        }
+        #expect(!inArticles.isEmpty)
+        #expect(Set(inArticles.map(\.nodeID)) == Set(all.map(\.nodeID)).intersection(insideArticle))
+        request.kinds = [.chapter]
+        #expect(try knowledgeBase.search(request).allSatisfy { $0.nodeID.hasPrefix("chp_") })
+    }
+
     @Test func countByChapterGroupsHitsUnderTheirOutermostHeading() throws {
         let (knowledgeBase, documents) = try indexed("plans/shenyang-ftz-plan-2021.txt")
         let hits = try knowledgeBase.search(Fixtures.request("跨境电商", limit: 1000))

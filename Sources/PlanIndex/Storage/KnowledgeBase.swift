@@ -92,7 +92,7 @@ public struct SearchRequest: Sendable {
     /// Publication dates, ISO 8601, inclusive.
     public var publishedAfter: String?
     public var publishedBefore: String?
-    /// Only nodes of these kinds; empty means all.
+    /// Only nodes of these kinds or inside one (a paragraph of an article); empty means all.
     public var kinds: [NodeKind]
     public var limit: Int
     public var offset: Int

@@ -182,8 +182,15 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         var joinsNodes = false
         if !request.kinds.isEmpty {
             joinsNodes = true
-            conditions.append("n.kind IN (" + request.kinds.map { _ in "?" }.joined(separator: ", ") + ")")
-            for kind in request.kinds { arguments += [kind.rawValue] }
+            // A node of the kind, or one inside such a node: its id has the kind's alias as a step
+            // (art_12__para_2 is inside an article), so --kind article finds the paragraphs (款) of articles.
+            var kindConditions: [String] = []
+            for kind in request.kinds {
+                kindConditions.append("n.kind = ?")
+                kindConditions.append("('__' || n.node_id || '_') LIKE ? ESCAPE '\\'")
+                arguments += [kind.rawValue, "%\\_\\_" + kind.idAlias + "\\_%"]
+            }
+            conditions.append("(" + kindConditions.joined(separator: " OR ") + ")")
         }
         if request.recordType != nil || request.recordYears != nil {
             joinsNodes = true
