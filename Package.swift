@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "PlanKitTests", dependencies: ["PlanKit"]),
         .testTarget(name: "PlanIngestTests", dependencies: ["PlanIngest", "PlanKit"]),
         .testTarget(name: "PlanIndexTests", dependencies: ["PlanIndex", "PlanIngest", "PlanKit"]),
-        .testTarget(name: "PlankbCLITests", dependencies: ["PlanKit"]),
+        .testTarget(name: "PlankbCLITests", dependencies: ["PlanKit", "plankb"]),
     ],
     swiftLanguageModes: [.v6]
 )

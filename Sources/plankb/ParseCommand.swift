@@ -50,7 +50,7 @@ struct ParseCommand: ParsableCommand {
         do {
             if file == "-" {
                 let data = FileHandle.standardInput.readDataToEndOfFile()
-                documents = try DocumentLoader.load(data, source: "-")
+                documents = try DocumentLoader.load(data: data, source: "-")
             } else {
                 documents = try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file))
             }

@@ -40,11 +40,11 @@ public enum DocumentLoader {
         } catch {
             throw IngestError.unreadable("\(url.path): \((error as NSError).localizedDescription)")
         }
-        return try load(data, source: url.relativePath, pathExtension: url.pathExtension)
+        return try load(data: data, source: url.relativePath, pathExtension: url.pathExtension)
     }
 
     /// Loads documents from bytes; `source` names them in metadata and diagnostics.
-    public static func load(_ data: Data, source: String, pathExtension: String = "",
+    public static func load(data: Data, source: String, pathExtension: String = "",
                             format: InputFormat? = nil) throws -> [PlanDocument] {
         guard !data.isEmpty else { throw IngestError.empty }
         let format = format ?? InputFormat.detect(data, pathExtension: pathExtension)
@@ -88,7 +88,8 @@ public enum DocumentLoader {
             }
             var metadata = Metadata(encoding: decoded.encoding.rawValue)
             metadata.title = object["title"] as? String
-            metadata.source = (object["url"] as? String) ?? "\(source)#\(lineNumber)"
+            metadata.source = "\(source)#\(lineNumber)"
+            metadata.url = object["url"] as? String
             metadata.issuer = object["issuer"] as? String
             if let date = object["date"] as? String { metadata.date = DateText.firstDate(in: date) ?? date }
             if metadata.date == nil, let year = object["year"] as? String ?? (object["year"] as? Int).map(String.init) {

@@ -16,14 +16,16 @@ public struct Metadata: Codable, Hashable, Sendable {
     public var subject: String?
     /// The site's breadcrumb, outermost first.
     public var breadcrumb: [String]?
-    /// The input's path or URL.
+    /// The input's path (for one document of a JSON Lines file, `path#line`).
     public var source: String?
+    /// The page's address, when the input says it.
+    public var url: String?
     /// The encoding as detected ("UTF-8", "GB18030", "UTF-16LE").
     public var encoding: String?
 
     public init(title: String? = nil, date: String? = nil, writtenDate: String? = nil, issuer: String? = nil,
                 documentNumber: String? = nil, indexNumber: String? = nil, subject: String? = nil,
-                breadcrumb: [String]? = nil, source: String? = nil, encoding: String? = nil) {
+                breadcrumb: [String]? = nil, source: String? = nil, url: String? = nil, encoding: String? = nil) {
         self.title = title
         self.date = date
         self.writtenDate = writtenDate
@@ -33,6 +35,7 @@ public struct Metadata: Codable, Hashable, Sendable {
         self.subject = subject
         self.breadcrumb = breadcrumb
         self.source = source
+        self.url = url
         self.encoding = encoding
     }
 
@@ -47,6 +50,7 @@ public struct Metadata: Codable, Hashable, Sendable {
         subject = subject ?? other.subject
         breadcrumb = breadcrumb ?? other.breadcrumb
         source = source ?? other.source
+        url = url ?? other.url
         encoding = encoding ?? other.encoding
     }
 }

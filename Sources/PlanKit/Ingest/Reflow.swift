@@ -39,18 +39,51 @@ enum Reflow {
             }
             if var previous = result.last, !endsParagraph(previous), label == nil || label?.kind == .article,
                !isHeading(previous) {
-                let glue = needsSpace(previous.text.last, block.text.first) ? " " : ""
-                previous.anchors.append(TextAnchor(offset: previous.text.count + glue.count,
-                                                   line: block.span.startLine, column: block.span.startColumn))
-                previous.text += glue + block.text
-                previous.span.endLine = block.span.endLine
-                previous.span.endColumn = block.span.endColumn
+                append(block, to: &previous)
                 result[result.count - 1] = previous
             } else {
                 result.append(block)
             }
         }
         return result
+    }
+
+    /// True when most consecutive blocks are separated by at least one blank line.
+    static func separatesParagraphsWithBlankLines(_ blocks: [Block]) -> Bool {
+        guard blocks.count >= 8 else { return false }
+        var separated = 0
+        for (previous, next) in zip(blocks, blocks.dropFirst()) where next.span.startLine > previous.span.endLine + 1 {
+            separated += 1
+        }
+        return separated * 10 >= (blocks.count - 1) * 7
+    }
+
+    /// Joins a block to the one above when they are on adjacent lines (or only lines holding a zero-width
+    /// space stand between, where a wiki link was) and the one above stops mid-sentence.
+    static func joinSoftBreaks(_ blocks: [Block], softGapLines: Set<Int>) -> [Block] {
+        var result: [Block] = []
+        for block in blocks {
+            if var previous = result.last,
+               ((previous.span.endLine + 1)..<block.span.startLine).allSatisfy(softGapLines.contains),
+               !endsParagraph(previous),
+               !isHeading(previous), LabelParser.parse(Substring(block.text)) == nil,
+               LabelParser.parse(Substring(previous.text)).map({ $0.rest.count > 30 }) ?? true {
+                append(block, to: &previous)
+                result[result.count - 1] = previous
+            } else {
+                result.append(block)
+            }
+        }
+        return result
+    }
+
+    private static func append(_ block: Block, to previous: inout Block) {
+        let glue = needsSpace(previous.text.last, block.text.first) ? " " : ""
+        previous.anchors.append(TextAnchor(offset: previous.text.count + glue.count,
+                                           line: block.span.startLine, column: block.span.startColumn))
+        previous.text += glue + block.text
+        previous.span.endLine = block.span.endLine
+        previous.span.endColumn = block.span.endColumn
     }
 
     private static func endsParagraph(_ block: Block) -> Bool {

@@ -17,9 +17,14 @@ public enum TextIngester {
         if flavor == .markdown {
             bodyLines = MarkdownHeader.consume(lines, into: &metadata, blocks: &blocks)
         }
-        let candidates = bodyLines.compactMap { line -> Block? in
+        var front = IngestedText(blocks: bodyLines.compactMap { line -> Block? in
             flavor == .markdown ? markdownBlock(line) : line.block()
-        }
+        }, metadata: metadata)
+        // The page header (breadcrumb, title, date line, toolbar) is read before any line is joined to another.
+        FrontMatter.extract(from: &front)
+        metadata = front.metadata
+        diagnostics += front.diagnostics
+        let candidates = front.blocks
         if flavor == .plain, Reflow.looksHardWrapped(candidates) {
             diagnostics.append(Diagnostic(.note, "ingest.reflow",
                                           "lines break inside sentences (text extracted from PDF); reflowed into paragraphs"))
@@ -30,12 +35,17 @@ public enum TextIngester {
                                               at: first.span.start))
             }
             blocks += Reflow.reflow(candidates.filter { !Reflow.isPageNumber($0) }, lines: bodyLines)
+        } else if flavor == .plain, Reflow.separatesParagraphsWithBlankLines(candidates) {
+            // Paragraphs are separated by blank lines, so a single line break inside a sentence is a soft one
+            // (where a link or footnote mark stood on the page): the two lines are one paragraph.
+            let zeroWidthLines = Set(bodyLines.filter { line in
+                !line.text.isEmpty && line.text.allSatisfy(Normalizer.isBlank) && line.text.unicodeScalars.contains { $0.value == 0x200B }
+            }.map(\.number))
+            blocks += Reflow.joinSoftBreaks(candidates, softGapLines: zeroWidthLines)
         } else {
             blocks += candidates
         }
-        var ingested = IngestedText(blocks: blocks, metadata: metadata, diagnostics: diagnostics)
-        FrontMatter.extract(from: &ingested)
-        return ingested
+        return IngestedText(blocks: blocks, metadata: metadata, diagnostics: diagnostics)
     }
 
     private static func markdownBlock(_ line: SourceLine) -> Block? {

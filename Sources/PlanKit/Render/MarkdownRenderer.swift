@@ -8,7 +8,7 @@ public enum MarkdownRenderer {
             ("title", metadata.title), ("date", metadata.date), ("writtenDate", metadata.writtenDate),
             ("issuer", metadata.issuer), ("documentNumber", metadata.documentNumber),
             ("indexNumber", metadata.indexNumber), ("subject", metadata.subject),
-            ("source", metadata.source), ("encoding", metadata.encoding),
+            ("source", metadata.source), ("url", metadata.url), ("encoding", metadata.encoding),
         ]
         for case let (key, value?) in fields { out += "\(key): \(yamlQuoted(value))\n" }
         if let crumbs = metadata.breadcrumb {

@@ -42,10 +42,9 @@ public enum ChineseNumerals {
                 if pending != nil { return nil }  // two digits in a row in positional form (一二)
                 pending = digit
             } else if let unit = units[character] {
-                // 十 at the start means 一十 (十五 = 15).
-                let multiplier = pending ?? (section == 0 && total == 0 ? 1 : nil) ?? 1
-                if pending == nil, section != 0 || total != 0, unit != 10 { return nil }
-                section += multiplier * unit
+                // 十 at the start means 一十 (十五 = 15); elsewhere a unit needs its digit (十十, 百千 are not numerals).
+                if pending == nil, section != 0 || total != 0 { return nil }
+                section += (pending ?? 1) * unit
                 pending = nil
             } else if character == "万" || character == "萬" {
                 section += pending ?? 0

@@ -12,12 +12,12 @@ public enum IdentifierAssignment {
     public static let rootID = "doc"
 
     public static func assign(to root: inout Node) {
-        var used: Set<String> = []
+        var used: [String: Int] = [:]
         root.id = rootID
         assignChildren(of: &root, prefix: "", used: &used)
     }
 
-    private static func assignChildren(of node: inout Node, prefix: String, used: inout Set<String>) {
+    private static func assignChildren(of node: inout Node, prefix: String, used: inout [String: Int]) {
         var counters: [NodeKind: Int] = [:]
         for index in node.children.indices {
             let kind = node.children[index].kind
@@ -31,13 +31,20 @@ public enum IdentifierAssignment {
                 local = "\(kind.idAlias)_\(counters[kind]!)"
             }
             let base = kind == .article || prefix.isEmpty ? local : "\(prefix)__\(local)"
+            // `used` counts how often each base id has been taken, so a run of duplicates stays linear.
             var id = base
-            var duplicate = 1
-            while used.contains(id) {
-                duplicate += 1
+            if let taken = used[base] {
+                var duplicate = taken + 1
                 id = "\(base)_\(duplicate)"
+                while used[id] != nil {
+                    duplicate += 1
+                    id = "\(base)_\(duplicate)"
+                }
+                used[base] = duplicate
+            } else {
+                used[base] = 1
             }
-            used.insert(id)
+            used[id] = used[id] ?? 1
             node.children[index].id = id
             assignChildren(of: &node.children[index], prefix: id, used: &used)
         }

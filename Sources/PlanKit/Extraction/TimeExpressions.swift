@@ -1,0 +1,117 @@
+/// 时间表述 — deadlines, periods and past years in plan prose.
+public enum TimeExpressions {
+    /// A deadline a goal is set against.
+    public struct Deadline: Hashable, Sendable {
+        /// As printed: "到2025年", "到“十四五”末", "“十四五”期间", "2035年远景".
+        public var raw: String
+        public var year: Int
+        /// The first year, for a period ("十四五"期间 → 2021).
+        public var startYear: Int?
+        /// Where `raw` starts in the text, in `Character`s.
+        public var offset: Int
+    }
+
+    /// Deadlines in `text`, in order: 到2025年 (also 至/到…年底/年末/前), 2019年6月底前, 到“十四五”末,
+    /// “十四五”期间/时期, 2035年远景, 到二〇三五年.
+    /// With `documentYear`, relative deadlines count too: "三年内" in a 2019 document → 2022.
+    public static func deadlines(in text: String, documentYear: Int? = nil) -> [Deadline] {
+        let normalized = QuantityNumerals.normalizingDigits(text)
+        var found: [Deadline] = []
+        func offset(_ index: String.Index) -> Int { normalized.distance(from: normalized.startIndex, to: index) }
+        for match in normalized.matches(of: #/(?:到|至)(\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|前)?/#) {
+            if let year = year(from: String(match.output.1)) {
+                found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
+            }
+        }
+        for match in normalized.matches(of: #/(\d{4})年(?:\d{1,2}月)?(?:底|末|上半年|下半年)?前/#) {
+            if let year = Int(match.output.1), !found.contains(where: { $0.offset <= offset(match.range.lowerBound) + 1 && $0.offset >= offset(match.range.lowerBound) - 1 }) {
+                found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
+            }
+        }
+        // "2019年上半年，…" / "2020年底，…" opening a sentence dates what follows.
+        if let match = normalized.prefixMatch(of: #/(\d{4})年(?:\d{1,2}月)?(?:上半年|下半年|年底|底|末|年内)(?=，|,)/#),
+           let year = Int(match.output.1), !found.contains(where: { $0.offset <= 1 }) {
+            found.append(Deadline(raw: String(match.output.0), year: year, offset: 0))
+        }
+        for match in normalized.matches(of: #/(\d{4})年远景/#) {
+            if let year = Int(match.output.1) {
+                found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
+            }
+        }
+        for match in normalized.matches(of: #/(?:到|至)?“?([十一二三四五六七八九]{1,3}五)”?(期末|末|期间|时期)/#) {
+            guard let period = FiveYearPlan.years(named: String(match.output.1)) else { continue }
+            let isEnd = match.output.2 == "末" || match.output.2 == "期末"
+            found.append(Deadline(raw: String(match.output.0), year: period.upperBound,
+                                  startYear: isEnd ? nil : period.lowerBound, offset: offset(match.range.lowerBound)))
+        }
+        if let documentYear {
+            for match in normalized.matches(of: #/([0-9]{1,2}|[一二三四五六七八九十两]{1,2})年(?:内|之内)/#) {
+                let count = Int(match.output.1) ?? QuantityNumerals.value(of: String(match.output.1)).map { Int($0) }
+                if let count, count <= 20 {
+                    found.append(Deadline(raw: String(match.output.0), year: documentYear + count,
+                                          offset: offset(match.range.lowerBound)))
+                }
+            }
+        }
+        // A year inside a title (《…2035年远景目标纲要》) or a quotation names something; it sets no deadline.
+        let quoted = quotedRanges(in: normalized)
+        return found.filter { deadline in !quoted.contains { $0.contains(deadline.offset) } }
+            .sorted { $0.offset < $1.offset }
+    }
+
+    /// Offsets inside 《》 and “” pairs whose content is longer than a period name ("十四五").
+    static func quotedRanges(in text: String) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var openings: [(Character, Int)] = []
+        for (offset, character) in text.enumerated() {
+            if character == "《" || character == "“" { openings.append((character, offset)) }
+            if character == "》" || character == "”", let (opening, start) = openings.popLast(),
+               (opening == "《") == (character == "》"), offset - start > 5 {
+                ranges.append((start + 1)..<offset)
+            }
+        }
+        return ranges
+    }
+
+    /// Calendar years mentioned as such ("2020年", "2019年4月"), with their offsets; deadlines excluded.
+    public static func yearsMentioned(in text: String) -> [(year: Int, offset: Int)] {
+        let normalized = QuantityNumerals.normalizingDigits(text)
+        let deadlineOffsets = Set(deadlines(in: text).map(\.offset))
+        var result: [(year: Int, offset: Int)] = []
+        for match in normalized.matches(of: #/(\d{4})年(?!代)/#) {
+            let position = normalized.distance(from: normalized.startIndex, to: match.range.lowerBound)
+            guard let year = Int(match.output.1), (1900...2100).contains(year),
+                  !deadlineOffsets.contains(position - 1), !deadlineOffsets.contains(position) else { continue }
+            result.append((year, position))
+        }
+        return result
+    }
+
+    /// "2025" or "二〇二五" as a year.
+    static func year(from digits: String) -> Int? {
+        if let value = Int(digits) { return value }
+        return QuantityNumerals.value(of: digits).map { Int($0) }
+    }
+
+    /// The year a document speaks from: its publication date, else a year in its title ("2025年…政府工作报告").
+    public static func documentYear(of metadata: Metadata) -> Int? {
+        if let date = metadata.date ?? metadata.writtenDate, let year = Int(date.prefix(4)) { return year }
+        if let title = metadata.title, let match = title.firstMatch(of: #/(\d{4})年/#) { return Int(match.output.1) }
+        return nil
+    }
+
+    /// The plan period a document covers, from its title: "“十四五”…发展规划" → 2021…2025,
+    /// "（2018—2035年）" → 2018…2035.
+    public static func planPeriod(of metadata: Metadata) -> ClosedRange<Int>? {
+        guard let title = metadata.title.map(QuantityNumerals.normalizingDigits) else { return nil }
+        if let match = title.firstMatch(of: #/([十一二三四五六七八九]{1,3}五)/#),
+           let period = FiveYearPlan.years(named: String(match.output.1)) {
+            return period
+        }
+        if let match = title.firstMatch(of: #/(\d{4})\s*[—–-]+\s*(\d{4})年/#),
+           let start = Int(match.output.1), let end = Int(match.output.2), start <= end {
+            return start...end
+        }
+        return nil
+    }
+}

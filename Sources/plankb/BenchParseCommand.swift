@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import PlanIngest
+import PlanKit
+
+struct BenchParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-parse",
+        abstract: "Measure parsing speed over the corpus, beside xmllint's bare HTML parse of the same files.",
+        discussion: """
+        Parses every document under FOLDER (HTML, text, Markdown, JSON Lines) --repeat times in this process
+        and reports MB/s, then runs `xmllint --html --noout` (Debian's libxml2-utils) over the same HTML files
+        the same number of times and reports the ratio. Both are measured in the same run, so the ratio holds
+        on any machine. Build in release mode first:
+
+          swift build -c release && .build/release/plankb bench-parse corpus --repeat 5
+        """
+    )
+
+    @Argument(help: "The folder of documents to parse.")
+    var folder: String = "corpus"
+
+    @Option(name: .long, help: "How many times to parse the whole folder.")
+    var `repeat`: Int = 5
+
+    func validate() throws {
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() throws {
+        let files = DocumentFiles.find(under: [folder])
+        guard !files.isEmpty else { throw ValidationError("no documents under \(folder)") }
+        let contents = try files.map { ($0, try Data(contentsOf: $0)) }
+        let html = contents.filter { ["html", "htm"].contains($0.0.pathExtension.lowercased()) }
+        let allBytes = contents.reduce(0) { $0 + $1.1.count }
+        let htmlBytes = html.reduce(0) { $0 + $1.1.count }
+
+        func parseAll(_ set: [(URL, Data)]) -> (seconds: Double, nodes: Int) {
+            var nodes = 0
+            let start = DispatchTime.now()
+            for _ in 0..<`repeat` {
+                for (url, data) in set {
+                    let documents = (try? DocumentLoader.load(data: data, source: url.path, pathExtension: url.pathExtension)) ?? []
+                    nodes += documents.reduce(0) { $0 + $1.root.descendants.count }
+                }
+            }
+            return (Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, nodes)
+        }
+
+        print("corpus: \(files.count) files, \(format(megabytes: allBytes)) (\(html.count) HTML files, \(format(megabytes: htmlBytes))); \(`repeat`) repetitions")
+        let all = parseAll(contents)
+        print("plankb parse, all formats: \(rate(allBytes * `repeat`, all.seconds)) (\(String(format: "%.2f", all.seconds)) s, \(all.nodes / `repeat`) nodes a pass)")
+        guard !html.isEmpty else { return }
+        let htmlRun = parseAll(html)
+        let plankbRate = Double(htmlBytes * `repeat`) / htmlRun.seconds
+        print("plankb parse, HTML only:   \(rate(htmlBytes * `repeat`, htmlRun.seconds)) (\(String(format: "%.2f", htmlRun.seconds)) s)")
+
+        guard let xmllint = which("xmllint") else {
+            print("xmllint not found (apt-get install libxml2-utils): no baseline")
+            return
+        }
+        let start = DispatchTime.now()
+        for _ in 0..<`repeat` {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: xmllint)
+            process.arguments = ["--html", "--noout", "--nowarning"] + html.map { $0.0.path }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+        }
+        let xmllintSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let xmllintRate = Double(htmlBytes * `repeat`) / xmllintSeconds
+        print("xmllint --html --noout:    \(rate(htmlBytes * `repeat`, xmllintSeconds)) (\(String(format: "%.2f", xmllintSeconds)) s)")
+        print(String(format: "ratio plankb/xmllint on HTML: %.2f (plankb decodes, strips chrome, segments and builds the tree; xmllint only parses)",
+                     plankbRate / xmllintRate))
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("peak memory (max RSS): \(usage.ru_maxrss / 1024) MB")
+    }
+
+    private func rate(_ bytes: Int, _ seconds: Double) -> String {
+        String(format: "%.1f MB/s", Double(bytes) / 1_000_000 / max(seconds, 1e-9))
+    }
+
+    private func format(megabytes bytes: Int) -> String { String(format: "%.2f MB", Double(bytes) / 1_000_000) }
+
+    private func which(_ tool: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            let path = "\(directory)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
+
+/// Finds the documents PlanKB reads under files and folders: HTML, text, Markdown and JSON Lines, skipping
+/// golden files (`*.expected/`) and answer keys, in a stable order.
+enum DocumentFiles {
+    static let extensions: Set<String> = ["html", "htm", "shtml", "txt", "md", "markdown", "jsonl", "ndjson"]
+
+    static func find(under paths: [String]) -> [URL] {
+        var result: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue {
+                result.append(URL(fileURLWithPath: path))
+                continue
+            }
+            let root = URL(fileURLWithPath: path)
+            guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
+            for case let url as URL in enumerator {
+                if url.path.contains(".expected/") || url.lastPathComponent.hasPrefix(".") { continue }
+                if extensions.contains(url.pathExtension.lowercased()) { result.append(url) }
+            }
+        }
+        return result.sorted { $0.path < $1.path }
+    }
+}

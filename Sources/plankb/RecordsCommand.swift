@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import PlanIngest
+import PlanKit
+
+struct RecordsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "records",
+        abstract: "Extract typed records — targets, achievements, milestones, measures, references, quantities.",
+        discussion: """
+        Every record has an id (<node id>#<type>_<n>), its type, the node and headings it came from, the clause
+        text and its span; targets and achievements carry a quantity (value in base units, unit, raw, comparator,
+        approx, low/high for ranges, metric) and a year. schemas/record.schema.json describes one JSON record.
+
+        Formats:
+          jsonl  one JSON record a line, with "source" naming the document (default)
+          csv    UTF-8 with BOM, one row per record, quantity fields as columns (RFC 4180 quoting)
+          table  an aligned overview for reading in a terminal
+
+        Examples:
+          plankb records corpus/plans/shenyang-ftz-plan-2021.txt --type target
+          plankb records corpus/reports/government-work-reports-2021-2025.jsonl --format csv > targets.csv
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, csv, table
+    }
+
+    @Argument(help: "The documents to read (HTML, text, Markdown, JSON Lines).")
+    var files: [String]
+
+    @Option(name: .shortAndLong, help: "Only records of this type: target, achievement, milestone, measure, reference, quantity.")
+    var type: [Record.RecordType] = []
+
+    @Option(name: .shortAndLong, help: "Output format: jsonl, csv or table.")
+    var format: Format = .jsonl
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Name at least one document.") }
+    }
+
+    func run() throws {
+        var rows: [(source: String, record: Record)] = []
+        var failed = false
+        for file in files {
+            do {
+                for document in try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file)) {
+                    let source = document.metadata.source ?? file
+                    for record in RecordExtractor.extract(from: document) where type.isEmpty || type.contains(record.type) {
+                        rows.append((source, record))
+                    }
+                }
+            } catch {
+                FileHandle.standardError.write(Data("\(file): error: \(error)\n".utf8))
+                failed = true
+            }
+        }
+        let output: String
+        switch format {
+        case .jsonl: output = try rows.map { try RecordJSON.line($0.record, source: $0.source) }.joined(separator: "\n")
+            + (rows.isEmpty ? "" : "\n")
+        case .csv: output = RecordCSV.render(rows)
+        case .table: output = RecordTable.render(rows)
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if failed { throw ExitCode(1) }
+    }
+}
+
+extension Record.RecordType: ExpressibleByArgument {}
+
+/// One record as a JSON line, with the document's source added.
+enum RecordJSON {
+    static func line(_ record: Record, source: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = String(decoding: try encoder.encode(record), as: UTF8.self)
+        let sourceJSON = String(decoding: try encoder.encode(source), as: UTF8.self)
+        return "{\"source\":\(sourceJSON)," + body.dropFirst()
+    }
+}
+
+/// Records as a spreadsheet: a BOM so that Excel reads UTF-8, CRLF line ends and RFC 4180 quoting.
+enum RecordCSV {
+    static let columns = [
+        "source", "id", "type", "node", "path", "value", "unit", "raw", "comparator", "approx", "low", "high", "metric",
+        "year", "startYear", "deadline", "direction", "strength", "baselineRatio", "baselineAgainst", "step", "title",
+        "verbs", "name", "referenceKind", "line", "column", "text",
+    ]
+
+    static func render(_ rows: [(source: String, record: Record)]) -> String {
+        var output = "\u{FEFF}" + columns.joined(separator: ",") + "\r\n"
+        for (source, record) in rows {
+            let quantity = record.quantity
+            let fields: [String?] = [
+                source, record.id, record.type.rawValue, record.node, record.path.joined(separator: " > "),
+                quantity.map { number($0.value) }, quantity?.unit, quantity?.raw, quantity?.comparator.rawValue,
+                quantity?.approx, quantity?.low.map(number), quantity?.high.map(number), quantity?.metric,
+                record.year.map(String.init), record.startYear.map(String.init), record.deadline, record.direction,
+                record.strength?.rawValue, record.baseline.map { number($0.ratio) }, record.baseline?.against,
+                record.step.map(String.init), record.title, record.verbs?.joined(separator: " "), record.name,
+                record.referenceKind?.rawValue, String(record.span.startLine), String(record.span.startColumn), record.text,
+            ]
+            output += fields.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
+        }
+        return output
+    }
+
+    /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+    static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Integers without ".0", other values as Swift prints them (shortest exact form).
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+/// Records as aligned text for a terminal.
+enum RecordTable {
+    static func render(_ rows: [(source: String, record: Record)]) -> String {
+        var lines: [[String]] = [["type", "year", "value", "unit", "cmp", "metric / title / name", "node"]]
+        for (_, record) in rows {
+            let quantity = record.quantity
+            let label = quantity?.metric ?? record.title ?? record.name ?? quantity?.raw ?? ""
+            lines.append([
+                record.type.rawValue, record.year.map(String.init) ?? "", quantity.map { RecordCSV.number($0.value) } ?? "",
+                quantity?.unit ?? "", quantity?.comparator.rawValue ?? "", String(label.prefix(40)), record.node,
+            ])
+        }
+        let widths = (0..<lines[0].count).map { column in lines.map { displayWidth($0[column]) }.max() ?? 0 }
+        return lines.map { line in
+            line.enumerated().map { column, cell in
+                column == line.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - displayWidth(cell))
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Hanzi take two terminal columns.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0xFF00...0xFFEF).contains($1.value) || (0x3000...0x303F).contains($1.value) ? 2 : 1) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import PlanIngest
+import PlanKit
+import Testing
+
+/// Golden files over the real corpus: every document's tree dump, metadata and diagnostics are kept beside
+/// it in `<name>.expected/` and compared on each run. `RECORD_GOLDENS=1 swift test` rewrites them (and
+/// fails, so that the change is reviewed with `git diff corpus/`).
+struct CorpusGoldenTests {
+    static let repositoryURL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let corpusURL = repositoryURL.appendingPathComponent("corpus")
+
+    /// Every source document in the corpus, as a path relative to the repository.
+    static let sources: [String] = {
+        let extensions: Set<String> = ["txt", "md", "html", "jsonl"]
+        let enumerator = FileManager.default.enumerator(at: corpusURL, includingPropertiesForKeys: nil)!
+        var paths: [String] = []
+        for case let url as URL in enumerator {
+            let relative = String(url.path.dropFirst(repositoryURL.path.count + 1))
+            if relative.contains(".expected/") || relative.hasPrefix("corpus/gold/") { continue }
+            if extensions.contains(url.pathExtension) { paths.append(relative) }
+        }
+        return paths.sorted()
+    }()
+
+    @Test func corpusHasTheDocumentsTheIssueNames() {
+        #expect(Self.sources.contains("corpus/plans/shenyang-ftz-plan-2021.txt"))
+        #expect(Self.sources.filter { $0.hasPrefix("corpus/govcn-2019/") }.count >= 10)
+        #expect(Self.sources.filter { $0.hasPrefix("corpus/html-sites/") }.count == 3)
+        #expect(Self.sources.filter { $0.hasSuffix(".md") }.count >= 3)
+        #expect(Self.sources.filter { $0.contains("animal-epidemic") }.count == 7)
+    }
+
+    @Test(arguments: sources)
+    func golden(_ source: String) throws {
+        let url = Self.repositoryURL.appendingPathComponent(source)
+        let documents = try DocumentLoader.load(data: try Data(contentsOf: url), source: source, pathExtension: url.pathExtension)
+        let expectedFolder = url.deletingPathExtension().appendingPathExtension("expected")
+        let actual: [String: String] = [
+            "tree.txt": documents.map { TreeDump.render($0) }.joined(separator: "\n"),
+            "metadata.json": try documents.map { try Self.prettyJSON($0.metadata) }.joined(separator: "\n"),
+            "diagnostics.txt": documents.flatMap { document in
+                document.diagnostics.map { $0.formatted(path: documents.count == 1 ? source : document.metadata.source ?? source) }
+            }.joined(separator: "\n") + "\n",
+        ]
+        if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] != nil {
+            try FileManager.default.createDirectory(at: expectedFolder, withIntermediateDirectories: true)
+            for (name, text) in actual {
+                try Data(text.utf8).write(to: expectedFolder.appendingPathComponent(name))
+            }
+            Issue.record("re-recorded the goldens of \(source); review them with git diff")
+            return
+        }
+        for (name, text) in actual.sorted(by: { $0.key < $1.key }) {
+            let expectedURL = expectedFolder.appendingPathComponent(name)
+            let expected = try? String(contentsOf: expectedURL, encoding: .utf8)
+            #expect(expected != nil, "no golden \(expectedURL.path); record with RECORD_GOLDENS=1")
+            guard let expected else { continue }
+            if expected != text {
+                Issue.record("\(source): \(name) differs from its golden:\n\(Self.firstDifference(expected, text))")
+            }
+        }
+    }
+
+    static func prettyJSON(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// The first differing line of two texts, for a readable failure.
+    static func firstDifference(_ expected: String, _ actual: String) -> String {
+        let left = expected.components(separatedBy: "\n")
+        let right = actual.components(separatedBy: "\n")
+        for index in 0..<max(left.count, right.count) {
+            let a = index < left.count ? left[index] : "<end>"
+            let b = index < right.count ? right[index] : "<end>"
+            if a != b { return "line \(index + 1)\n  expected: \(a)\n  actual:   \(b)" }
+        }
+        return "(no line differs)"
+    }
+}
