@@ -18,7 +18,7 @@ struct IndexCommand: ParsableCommand {
         the full-text table node_fts needs plankb's tokenizer, so search through plankb.
 
         Examples:
-          plankb index corpus --db kb.sqlite
+          plankb index corpus --db kb.sqlite --exclude gold   # corpus/gold holds answer keys, not documents
           plankb index corpus --db kb.sqlite --prune      # also forget files that were deleted
           plankb index corpus --db kb.sqlite --rebuild    # start over (the old file stays until done)
         """
@@ -29,6 +29,9 @@ struct IndexCommand: ParsableCommand {
 
     @Option(help: "The knowledge base file (created when absent).")
     var db: String
+
+    @Option(help: ArgumentHelp("Leave out files and folders matching this shell pattern (a name like gold, or a path); repeatable.", valueName: "pattern"))
+    var exclude: [String] = []
 
     @Flag(help: "Remove documents whose source file no longer exists.")
     var prune = false
@@ -51,7 +54,7 @@ struct IndexCommand: ParsableCommand {
         let knowledgeBase = try SQLiteKnowledgeBase(path: target, creatingWith: indexing)
         let outcome: IndexRun.Outcome
         do {
-            outcome = try IndexRun(paths: paths, prune: prune, showProgress: !quiet).run(into: knowledgeBase)
+            outcome = try IndexRun(paths: paths, excluded: exclude, prune: prune, showProgress: !quiet).run(into: knowledgeBase)
         } catch let error as ValidationErrorText {
             throw ValidationError(error.description)
         }

@@ -11,6 +11,9 @@ struct IndexRun {
                                                   "jsonl", "ndjson"]
 
     var paths: [String]
+    /// Shell patterns (fnmatch) for files and folders to leave out, matched against each path step and the
+    /// whole path: `gold`, `*.draft.txt`, `corpus/laws/*`.
+    var excluded: [String] = []
     var prune = false
     /// Print a progress line on standard error (only on a terminal).
     var showProgress = false
@@ -33,7 +36,12 @@ struct IndexRun {
 
     /// The document files under `paths`, sorted: folders are walked (hidden files, `*.expected` folders and
     /// `*.meta.json` sidecars skipped); a file named directly is always taken.
-    static func inputFiles(_ paths: [String]) throws -> [String] {
+    static func inputFiles(_ paths: [String], excluding excluded: [String] = []) throws -> [String] {
+        func isExcluded(_ path: String) -> Bool {
+            excluded.contains { pattern in
+                fnmatch(pattern, path, 0) == 0 || path.split(separator: "/").contains { fnmatch(pattern, String($0), 0) == 0 }
+            }
+        }
         var files: [String] = []
         let manager = FileManager.default
         for path in paths {
@@ -41,7 +49,10 @@ struct IndexRun {
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ValidationErrorText("no such file or folder: \(path)")
             }
-            guard isDirectory.boolValue else { files.append(path); continue }
+            guard isDirectory.boolValue else {
+                if !isExcluded(path) { files.append(path) }
+                continue
+            }
             let root = URL(fileURLWithPath: path)
             let rootPath = root.standardizedFileURL.path
             guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey],
@@ -49,13 +60,14 @@ struct IndexRun {
             for case let url as URL in walker {
                 let name = url.lastPathComponent
                 if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
-                    if name.hasSuffix(".expected") { walker.skipDescendants() }
+                    if name.hasSuffix(".expected") || isExcluded(name) { walker.skipDescendants() }
                     continue
                 }
                 guard documentExtensions.contains(url.pathExtension.lowercased()), !name.hasSuffix(".meta.json") else { continue }
                 let full = url.standardizedFileURL.path
                 let relative = full.hasPrefix(rootPath + "/") ? String(full.dropFirst(rootPath.count + 1)) : name
-                files.append((path.hasSuffix("/") ? String(path.dropLast()) : path) + "/" + relative)
+                let joined = (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/" + relative
+                if !isExcluded(joined) { files.append(joined) }
             }
         }
         return Array(Set(files)).sorted()
@@ -63,7 +75,7 @@ struct IndexRun {
 
     func run(into knowledgeBase: some KnowledgeBase) throws -> Outcome {
         let start = Date()
-        let files = try Self.inputFiles(paths)
+        let files = try Self.inputFiles(paths, excluding: excluded)
         let indexed = try knowledgeBase.indexedSources()
         var outcome = Outcome()
         let loader = ParallelLoader(files: files, indexed: indexed)
@@ -102,13 +114,13 @@ struct IndexRun {
                 outcome.failures.append((item.path, reason))
                 progress.interrupt("\(item.path): error: \(reason)")
             case .loaded(let hash, let documents):
-                let entries = documents.enumerated().map { ordinal, document in
-                    var document = document
+                let entries = documents.enumerated().map { ordinal, loaded in
+                    var document = loaded.document
                     if document.metadata.title == nil {
                         document.metadata.title = URL(fileURLWithPath: item.path).deletingPathExtension().lastPathComponent
                     }
                     return IndexedDocument(key: documents.count == 1 ? item.path : "\(item.path)#\(ordinal + 1)",
-                                           document: document)
+                                           document: document, records: loaded.records)
                 }
                 batch.append(SourceDocuments(source: item.path, contentHash: hash, documents: entries))
                 batchSize += item.bytes
@@ -142,7 +154,7 @@ struct ValidationErrorText: Error, CustomStringConvertible {
 final class ParallelLoader: @unchecked Sendable {
     enum Result {
         case unchanged
-        case loaded(hash: String, documents: [PlanDocument])
+        case loaded(hash: String, documents: [(document: PlanDocument, records: [IndexedRecord])])
         case failed(String)
     }
     struct Item {
@@ -199,9 +211,18 @@ final class ParallelLoader: @unchecked Sendable {
         let hash = data.withUnsafeBytes { ContentHash.of($0) }
         if indexed[path] == hash { return Item(path: path, bytes: data.count, result: .unchanged) }
         do {
-            let documents = try DocumentLoader.load(data, source: path,
+            let documents = try DocumentLoader.load(data: data, source: path,
                                                     pathExtension: URL(fileURLWithPath: path).pathExtension)
-            return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: documents))
+            // Records are extracted here, on the loading threads, so that the writer only stores.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let loaded = documents.map { document in
+                (document: document, records: RecordExtractor.extract(from: document).map { record in
+                    IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
+                                  json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
+                })
+            }
+            return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: loaded))
         } catch {
             return Item(path: path, bytes: data.count, result: .failed("\(error)"))
         }

@@ -51,9 +51,10 @@ struct ScaleCorpus {
         return (written, files, false)
     }
 
-    /// The corpus files that are copied, in a fixed order.
+    /// The corpus files that are copied, in a fixed order (not `gold/`: answer keys, not documents).
     static func sources(_ corpus: String, extensions: Set<String>) throws -> [String] {
-        try IndexRun.inputFiles([corpus]).filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        try IndexRun.inputFiles([corpus], excluding: ["gold"])
+            .filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
     }
 
     static func vary(_ data: Data, pathExtension: String, marker: String, seed: UInt64) -> Data {
