@@ -44,6 +44,9 @@ struct BenchIndexCommand: ParsableCommand {
     @Option(help: "Which corpus files to copy, by extension (comma-separated).")
     var formats = "html,txt,md,jsonl"
 
+    @Flag(help: "Index without extracting records (measures the index alone).")
+    var noRecords = false
+
     @Flag(help: "Reuse the knowledge base from a previous run (skip indexing).")
     var reuseIndex = false
 
@@ -71,14 +74,14 @@ struct BenchIndexCommand: ParsableCommand {
             try KnowledgeBaseFile.remove(dbPath)
             let knowledgeBase = try SQLiteKnowledgeBase(path: dbPath, creatingWith: indexing)
             log("indexing \(outRoot) into \(dbPath)")
-            let outcome = try IndexRun(paths: [outRoot], showProgress: true).run(into: knowledgeBase)
+            let outcome = try IndexRun(paths: [outRoot], extractRecords: !noRecords, showProgress: true).run(into: knowledgeBase)
             let optimizeStart = Date()
             try knowledgeBase.optimize()
             let optimizeSeconds = Date().timeIntervalSince(optimizeStart)
             try knowledgeBase.close()
             let megabytes = Double(outcome.bytesWritten) / 1_048_576
             let total = outcome.seconds + optimizeSeconds
-            report += "### Indexing (tokenizer plankb_cjk \(indexing.rawValue))\n\n"
+            report += "### Indexing (tokenizer plankb_cjk \(indexing.rawValue), records \(noRecords ? "not extracted" : "extracted"))\n\n"
             report += String(format: "- %d files, %d documents, %.1f MB in %.1f s + %.1f s FTS optimize = %.1f s: **%.1f MB/s** (%.1f MB/s without optimize)\n",
                              outcome.written, outcome.documents, megabytes, outcome.seconds, optimizeSeconds, total,
                              megabytes / total, megabytes / outcome.seconds)

@@ -33,6 +33,9 @@ struct IndexCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Leave out files and folders matching this shell pattern (a name like gold, or a path); repeatable.", valueName: "pattern"))
     var exclude: [String] = []
 
+    @Flag(help: "Do not extract records (faster; query --type and --year then find nothing).")
+    var noRecords = false
+
     @Flag(help: "Remove documents whose source file no longer exists.")
     var prune = false
 
@@ -54,7 +57,7 @@ struct IndexCommand: ParsableCommand {
         let knowledgeBase = try SQLiteKnowledgeBase(path: target, creatingWith: indexing)
         let outcome: IndexRun.Outcome
         do {
-            outcome = try IndexRun(paths: paths, excluded: exclude, prune: prune, showProgress: !quiet).run(into: knowledgeBase)
+            outcome = try IndexRun(paths: paths, excluded: exclude, prune: prune, extractRecords: !noRecords, showProgress: !quiet).run(into: knowledgeBase)
         } catch let error as ValidationErrorText {
             throw ValidationError(error.description)
         }

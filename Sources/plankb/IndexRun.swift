@@ -15,6 +15,8 @@ struct IndexRun {
     /// whole path: `gold`, `*.draft.txt`, `corpus/laws/*`.
     var excluded: [String] = []
     var prune = false
+    /// Extract records (targets, measures …) while loading; off, documents are indexed without records.
+    var extractRecords = true
     /// Print a progress line on standard error (only on a terminal).
     var showProgress = false
 
@@ -78,7 +80,7 @@ struct IndexRun {
         let files = try Self.inputFiles(paths, excluding: excluded)
         let indexed = try knowledgeBase.indexedSources()
         var outcome = Outcome()
-        let loader = ParallelLoader(files: files, indexed: indexed)
+        let loader = ParallelLoader(files: files, indexed: indexed, extractRecords: extractRecords)
         loader.start()
         let progress = ProgressLine(enabled: showProgress, total: files.count)
         // Sources are written in batches of about `batchBytes`, each batch one transaction: FTS5 writes a new
@@ -171,10 +173,12 @@ final class ParallelLoader: @unchecked Sendable {
     private var taken = 0
     private let window: Int
     private let workers: Int
+    private let extractRecords: Bool
 
-    init(files: [String], indexed: [String: String]) {
+    init(files: [String], indexed: [String: String], extractRecords: Bool) {
         self.files = files
         self.indexed = indexed
+        self.extractRecords = extractRecords
         workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         window = workers * 4
     }
@@ -217,7 +221,7 @@ final class ParallelLoader: @unchecked Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let loaded = documents.map { document in
-                (document: document, records: RecordExtractor.extract(from: document).map { record in
+                (document: document, records: !extractRecords ? [] : RecordExtractor.extract(from: document).map { record in
                     IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
                                   json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
                 })
