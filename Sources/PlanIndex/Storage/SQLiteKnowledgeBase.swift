@@ -246,30 +246,34 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         let (from, arguments, joinsNodes) = filteredMatch(request)
         if dimension == .chapter {
             let sql = """
-                SELECT n.doc_id AS doc_id, \(Self.chapterSQL) AS chapter, count(*) AS hits
-                \(joinsNodes ? from : from.replacingOccurrences(of: "FROM node_fts ", with: "FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid "))
-                GROUP BY 1, 2
+                SELECT coalesce(d.title, d.doc_key) AS title, c.chapter AS chapter, c.hits AS hits
+                FROM (SELECT n.doc_id AS doc_id, \(Self.chapterSQL) AS chapter, count(*) AS hits
+                      \(joinsNodes ? from : from.replacingOccurrences(of: "FROM node_fts ", with: "FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid "))
+                      GROUP BY 1, 2) AS c
+                JOIN documents d ON d.id = c.doc_id
                 """
             return try pool.read { db in
-                let documents = try documentLabels(in: db)
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                    let document = documents[row["doc_id"] as Int64]
-                    return CountRow(key: (document?.title ?? "?") + " › " + ((row["chapter"] as String?) ?? "(front matter)"),
-                                    hits: row["hits"], documents: 1)
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                    CountRow(key: (row["title"] as String) + " › " + ((row["chapter"] as String?) ?? "(front matter)"),
+                             hits: row["hits"], documents: 1)
                 }.sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
             }
         }
-        // Hits per document straight from the index (rowid >> 20), then grouped by the document's fields.
-        let sql = "SELECT node_fts.rowid >> \(Self.ordinalBits) AS doc_id, count(*) AS hits \(from) GROUP BY 1"
+        // Hits per document straight from the index (rowid >> 20), joined with only those documents, then
+        // grouped by the document's fields.
+        let sql = """
+            SELECT d.doc_key AS doc_key, coalesce(d.title, d.doc_key) AS title, d.date AS date, d.issuer AS issuer,
+                   c.hits AS hits
+            FROM (SELECT node_fts.rowid >> \(Self.ordinalBits) AS doc_id, count(*) AS hits \(from) GROUP BY 1) AS c
+            JOIN documents d ON d.id = c.doc_id
+            """
         return try pool.read { db in
-            let documents = try documentLabels(in: db)
             var groups: [String: (hits: Int, documents: Int)] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                let document = documents[row["doc_id"] as Int64]
                 let key: String = switch dimension {
-                case .doc: "\(document?.title ?? "?")  [\(document?.key ?? "?")]"
-                case .year: document?.date.map { String($0.prefix(4)) } ?? "(no date)"
-                case .issuer: document?.issuer ?? "(unknown)"
+                case .doc: "\(row["title"] as String)  [\(row["doc_key"] as String)]"
+                case .year: (row["date"] as String?).map { String($0.prefix(4)) } ?? "(no date)"
+                case .issuer: (row["issuer"] as String?) ?? "(unknown)"
                 case .chapter: ""
                 }
                 groups[key, default: (0, 0)].hits += row["hits"] as Int
@@ -287,31 +291,13 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
              WHEN n.kind IN ('paragraph', 'clause', 'lead', 'closing', 'figure') THEN NULL ELSE n.path END
         """
 
-    private struct DocumentLabel {
-        var key: String
-        var title: String
-        var date: String?
-        var issuer: String?
-        var source: String
-    }
-
-    private func documentLabels(in db: Database) throws -> [Int64: DocumentLabel] {
-        var result: [Int64: DocumentLabel] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, doc_key, title, date, issuer, source FROM documents") {
-            result[row["id"]] = DocumentLabel(key: row["doc_key"], title: row["title"] ?? row["doc_key"],
-                                              date: row["date"], issuer: row["issuer"], source: row["source"])
-        }
-        return result
-    }
-
     public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
         let (from, arguments, _) = filteredMatch(request)
         return try pool.read { db in
-            let ids = try Int64.fetchAll(db, sql: "SELECT DISTINCT node_fts.rowid >> \(Self.ordinalBits) \(from)",
-                                         arguments: arguments)
-            guard !ids.isEmpty else { return [] }
-            let documents = try documentLabels(in: db)
-            return Set(ids.compactMap { documents[$0]?.source })
+            Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT source FROM documents
+                WHERE id IN (SELECT node_fts.rowid >> \(Self.ordinalBits) \(from))
+                """, arguments: arguments))
         }
     }
 
