@@ -151,7 +151,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     /// The FROM and WHERE of a search over the full-text index, with its arguments; every user value is
     /// bound, never pasted. Document filters become a set of document ids (`rowid >> 20`), so that only
     /// node filters (kind, records) need a join with `nodes`.
-    private func filteredMatch(_ request: SearchRequest) -> (sql: String, arguments: StatementArguments, joinsNodes: Bool) {
+    private func filteredMatch(_ request: SearchRequest, joiningNodes: Bool = false) -> (sql: String, arguments: StatementArguments) {
         var conditions = ["node_fts MATCH ?"]
         var arguments: StatementArguments = [request.query.fts5MatchExpression]
         func like(_ text: String) -> String {
@@ -179,7 +179,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             conditions.append("(node_fts.rowid >> \(Self.ordinalBits)) IN (SELECT d.id FROM documents d WHERE "
                               + documentConditions.joined(separator: " AND ") + ")")
         }
-        var joinsNodes = false
+        var joinsNodes = joiningNodes
         if !request.kinds.isEmpty {
             joinsNodes = true
             // A node of the kind, or one inside such a node: its id has the kind's alias as a step
@@ -209,11 +209,11 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         }
         let sql = "FROM node_fts " + (joinsNodes ? "JOIN nodes n ON n.row_id = node_fts.rowid " : "")
             + "WHERE " + conditions.joined(separator: " AND ")
-        return (sql, arguments, joinsNodes)
+        return (sql, arguments)
     }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
-        let (from, arguments, _) = filteredMatch(request)
+        let (from, arguments) = filteredMatch(request)
         // Rank inside the index first and join only the page of hits: joining every match before sorting
         // costs more than ranking itself when a term is common.
         let sql = """
@@ -243,12 +243,12 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     }
 
     public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
-        let (from, arguments, joinsNodes) = filteredMatch(request)
+        let (from, arguments) = filteredMatch(request, joiningNodes: dimension == .chapter)
         if dimension == .chapter {
             let sql = """
                 SELECT coalesce(d.title, d.doc_key) AS title, c.chapter AS chapter, c.hits AS hits
                 FROM (SELECT n.doc_id AS doc_id, \(Self.chapterSQL) AS chapter, count(*) AS hits
-                      \(joinsNodes ? from : from.replacingOccurrences(of: "FROM node_fts ", with: "FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid "))
+                      \(from)
                       GROUP BY 1, 2) AS c
                 JOIN documents d ON d.id = c.doc_id
                 """
@@ -292,7 +292,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         """
 
     public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
-        let (from, arguments, _) = filteredMatch(request)
+        let (from, arguments) = filteredMatch(request)
         return try pool.read { db in
             Set(try String.fetchAll(db, sql: """
                 SELECT DISTINCT source FROM documents
