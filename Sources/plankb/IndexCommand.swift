@@ -61,7 +61,7 @@ struct IndexCommand: ParsableCommand {
         } catch let error as ValidationErrorText {
             throw ValidationError(error.description)
         }
-        if outcome.written > 0 || outcome.removed > 0 { try knowledgeBase.optimize() }
+        if outcome.written > 0 || outcome.removed > 0 { try knowledgeBase.optimize() } else { try knowledgeBase.checkpoint() }
         try knowledgeBase.close()
         if rebuild { try KnowledgeBaseFile.replace(db, with: target) }
         if !quiet {
@@ -93,6 +93,10 @@ enum KnowledgeBaseFile {
         }
         guard rename(finished, path) == 0 else {
             throw ValidationErrorText("could not move \(finished) to \(path): \(String(cString: strerror(errno)))")
+        }
+        // The finished file was checkpointed before closing: its (empty) WAL companions are left-overs.
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: finished + suffix) {
+            try FileManager.default.removeItem(atPath: finished + suffix)
         }
     }
 

@@ -31,6 +31,12 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     /// index run so that queries read one compact b-tree.
     public func optimize() throws {
         try pool.write { db in try db.execute(sql: "INSERT INTO node_fts(node_fts) VALUES ('optimize')") }
+        try checkpoint()
+    }
+
+    /// Copies everything in the WAL into the main file and empties the WAL, so that the main file alone
+    /// holds the knowledge base (before it is moved or copied).
+    public func checkpoint() throws {
         try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
