@@ -105,6 +105,7 @@ enum HTML {
         .document{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,3fr);gap:1.5em}
         nav.toc{font-size:.85em;position:sticky;top:0;max-height:100vh;overflow:auto}nav.toc ul{padding-left:1em;margin:0}
         article.text section{margin-left:.6em}article.text p{margin:.4em 0}
+        article.text section.article{margin:.6em 0 0}article.text section.article>:is(h2,h3,h4,h5,h6){font-size:1em;margin:0}
         article.text :target{background:#fff3b0;outline:2px solid #f0c419}
         dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;background:#fff;padding:.8em;border:1px solid #e1e4e8}
         dl.meta dt{color:#5c6670}dl.meta dd{margin:0}
