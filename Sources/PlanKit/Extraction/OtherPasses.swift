@@ -179,6 +179,10 @@ enum ReferencePass {
         return (records, [])
     }
 
+    /// 中欧全面投资协定, 中日韩自贸协定, 数字经济伙伴关系协定.
+    nonisolated(unsafe) static let namedAgreement = try! Regex(
+        #"中\p{Han}{1,3}?(?:全面投资|投资贸易|自由贸易|自贸|投资)协定|\p{Han}{2,12}伙伴关系协定"#)
+
     /// References in `text`, in order, each name once per sentence.
     static func references(in text: String) -> [(String, Record.ReferenceKind, Range<Int>)] {
         var found: [(String, Record.ReferenceKind, Range<Int>)] = []
@@ -198,14 +202,15 @@ enum ReferencePass {
         for agreement in agreements {
             for range in text.ranges(of: agreement) { add(agreement, .agreement, offsets(range)) }
         }
-        for match in text.matches(of: #/[\p{Han}A-Za-z]{2,10}协定/#) {
-            var name = String(match.output)
-            // Keep the name, not the verb before it: "完成中欧全面投资协定" → "中欧全面投资协定".
-            for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "和", "与", "及"] {
+        // Bilateral and regional agreements named in full: 中欧全面投资协定, 中日韩自贸协定, …伙伴关系协定.
+        // Generic phrases (国际多边协定, 其他自贸协定) name no agreement.
+        for match in text.matches(of: namedAgreement) {
+            var name = String(text[match.range])
+            for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "加快", "推动"] {
                 if let range = name.range(of: verb, options: .backwards) { name = String(name[range.upperBound...]) }
             }
-            guard name.count >= 4, !name.hasPrefix("合作"), !name.hasPrefix("相关") else { continue }
-            if let range = text.firstRange(of: name) { add(name, .agreement, offsets(range)) }
+            guard name.count >= 4, let range = text.firstRange(of: name) else { continue }
+            add(name, .agreement, offsets(range))
         }
         return found.sorted { $0.2.lowerBound < $1.2.lowerBound }
     }
