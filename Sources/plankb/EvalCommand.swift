@@ -47,7 +47,7 @@ struct EvalCommand: ParsableCommand {
                 skipped += 1
                 continue
             }
-            let report = GoldEvaluation.evaluate(RecordExtractor.extract(from: document), document: document, gold: goldDocument)
+            let report = GoldEvaluation.evaluate(document.records, document: document, gold: goldDocument)
             total.add(report)
             output += "== \(goldDocument.name) (\(goldDocument.header.source))\n" + report.formatted() + "\n"
         }

@@ -47,12 +47,14 @@ struct ParseCommand: ParsableCommand {
     func run() throws {
         let documents: [PlanDocument]
         let displayPath = file == "-" ? "<stdin>" : file
+        // Records belong in the JSON; the other views show the tree alone.
+        let stages: DocumentLoader.Stages = format == .json ? .all : .treeOnly
         do {
             if file == "-" {
                 let data = FileHandle.standardInput.readDataToEndOfFile()
-                documents = try DocumentLoader.load(data: data, source: "-")
+                documents = try DocumentLoader.load(data: data, source: "-", stages: stages)
             } else {
-                documents = try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file))
+                documents = try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file), stages: stages)
             }
         } catch {
             FileHandle.standardError.write(Data("\(displayPath): error: \(error)\n".utf8))

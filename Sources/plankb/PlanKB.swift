@@ -14,7 +14,10 @@ struct PlanKB: ParsableCommand {
         Start with:
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
         """,
-        subcommands: [ParseCommand.self, RecordsCommand.self, EvalCommand.self, BenchParseCommand.self]
+        subcommands: [
+            ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
+            IndexCommand.self, QueryCommand.self, KwicCommand.self, BenchIndexCommand.self,
+        ]
     )
 
     /// Like ArgumentParser's own `main`, but usage errors exit with status 2, as documented.

@@ -47,7 +47,7 @@ struct RecordsCommand: ParsableCommand {
             do {
                 for document in try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file)) {
                     let source = document.metadata.source ?? file
-                    for record in RecordExtractor.extract(from: document) where type.isEmpty || type.contains(record.type) {
+                    for record in document.records where type.isEmpty || type.contains(record.type) {
                         rows.append((source, record))
                     }
                 }

@@ -5,9 +5,12 @@ import Foundation
 /// anyOf/oneOf. Enough to check the tool's real output against the published schemas without a dependency.
 struct JSONSchemaValidator {
     let root: [String: Any]
+    /// Where the schema lives: a `$ref` to another file ("record.schema.json") is read from beside it.
+    let baseURL: URL
 
     init(schemaAt url: URL) throws {
         root = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        baseURL = url.deletingLastPathComponent()
     }
 
     /// The violations found, as `path: problem`; empty when the value is valid.
@@ -29,6 +32,14 @@ struct JSONSchemaValidator {
     }
 
     private func check(_ value: Any, against rawSchema: [String: Any], at path: String, into problems: inout [String]) {
+        if let ref = rawSchema["$ref"] as? String, !ref.hasPrefix("#") {
+            guard let other = try? JSONSchemaValidator(schemaAt: baseURL.appendingPathComponent(ref)) else {
+                problems.append("\(path): cannot read the schema \(ref)")
+                return
+            }
+            problems += other.validate(value).map { path + $0.dropFirst() }
+            return
+        }
         let schema = resolve(rawSchema)
         if let type = schema["type"] {
             let types = (type as? [String]) ?? [type as! String]

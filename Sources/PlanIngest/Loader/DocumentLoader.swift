@@ -32,27 +32,35 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// The one entry point of the pipeline: bytes in, documents (metadata + tree + diagnostics) out. Every
 /// subcommand — parse, records, index, convert, diff — loads through here and never re-runs a stage.
 public enum DocumentLoader {
+    /// Which stages to run. Extraction is the costliest; a tree or text view does not need it.
+    public struct Stages: Sendable {
+        public var extractRecords: Bool
+        public init(extractRecords: Bool = true) { self.extractRecords = extractRecords }
+        public static let all = Stages()
+        public static let treeOnly = Stages(extractRecords: false)
+    }
+
     /// Loads every document in a file (a JSON Lines file holds several).
-    public static func load(contentsOf url: URL) throws -> [PlanDocument] {
+    public static func load(contentsOf url: URL, stages: Stages = .all) throws -> [PlanDocument] {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
             throw IngestError.unreadable("\(url.path): \((error as NSError).localizedDescription)")
         }
-        return try load(data: data, source: url.relativePath, pathExtension: url.pathExtension)
+        return try load(data: data, source: url.relativePath, pathExtension: url.pathExtension, stages: stages)
     }
 
     /// Loads documents from bytes; `source` names them in metadata and diagnostics.
     public static func load(data: Data, source: String, pathExtension: String = "",
-                            format: InputFormat? = nil) throws -> [PlanDocument] {
+                            format: InputFormat? = nil, stages: Stages = .all) throws -> [PlanDocument] {
         guard !data.isEmpty else { throw IngestError.empty }
         let format = format ?? InputFormat.detect(data, pathExtension: pathExtension)
         switch format {
         case .html:
             var ingested = try HTMLIngester.ingest(data, source: source)
             ingested.metadata.source = source
-            return [Segmenter.segment(ingested)]
+            return [Pipeline.process(ingested, extractRecords: stages.extractRecords)]
         case .markdown, .text:
             let decoded = try TextDecoder.decode(data)
             var metadata = Metadata(source: source, encoding: decoded.encoding.rawValue)
@@ -60,14 +68,14 @@ public enum DocumentLoader {
             var ingested = TextIngester.ingest(decoded.text, flavor: format == .markdown ? .markdown : .plain,
                                                metadata: metadata)
             ingested.diagnostics.insert(contentsOf: decoded.diagnostics, at: 0)
-            return [Segmenter.segment(ingested)]
+            return [Pipeline.process(ingested, extractRecords: stages.extractRecords)]
         case .jsonLines:
-            return try loadJSONLines(data, source: source)
+            return try loadJSONLines(data, source: source, stages: stages)
         }
     }
 
     /// One document a line: `content` (or `text`, `body`) with optional `title`, `url`, `year`, `date`, `issuer`.
-    private static func loadJSONLines(_ data: Data, source: String) throws -> [PlanDocument] {
+    private static func loadJSONLines(_ data: Data, source: String, stages: Stages) throws -> [PlanDocument] {
         let decoded = try TextDecoder.decode(data)
         var documents: [PlanDocument] = []
         var problems: [Diagnostic] = []
@@ -97,7 +105,7 @@ public enum DocumentLoader {
             }
             if metadata.issuer == nil, metadata.title?.contains("国务院政府工作报告") == true { metadata.issuer = "国务院" }
             let ingested = TextIngester.ingest(content, flavor: .plain, metadata: metadata)
-            documents.append(Segmenter.segment(ingested))
+            documents.append(Pipeline.process(ingested, extractRecords: stages.extractRecords))
         }
         guard !documents.isEmpty else {
             throw IngestError.undecodable("no line of the JSON Lines file holds a document")

@@ -127,7 +127,7 @@ struct TreeBuilder {
     private var sawStructure = false
     private var preamble: DraftNode?
     private var tocFirstEntry: String?
-    private let closingStart: Int
+    private let closingBlocks: Set<Int>
 
     init(ingested: IngestedText) {
         blocks = ingested.blocks
@@ -142,15 +142,18 @@ struct TreeBuilder {
         }
         root = DraftNode(kind: .document, text: metadata.title ?? "", span: whole, acceptsParagraphs: true)
         stack = [root]
-        closingStart = ClosingBlock.start(in: blocks, metadata: ingested.metadata)
+        closingBlocks = ClosingBlock.indices(in: blocks, metadata: ingested.metadata)
     }
 
     mutating func build() {
         for (index, block) in blocks.enumerated() {
-            if index >= closingStart {
+            if closingBlocks.contains(index) {
                 addClosing(block)
+            } else if closingBlocks.contains(index + 1), LabelParser.parse(Substring(block.text))?.kind == .attachment {
+                // "附件：…" just above the signature lists the attachments; the attachment itself follows it.
+                addParagraph(block)
             } else {
-                add(block)
+                add(block, next: index + 1 < blocks.count && !closingBlocks.contains(index + 1) ? blocks[index + 1] : nil)
             }
         }
     }
@@ -164,7 +167,7 @@ struct TreeBuilder {
 
     // MARK: - One block
 
-    private mutating func add(_ block: Block) {
+    private mutating func add(_ block: Block, next: Block?) {
         if block.hints.contains(.frontMatter) {
             appendToPreamble(block)
             return
@@ -192,7 +195,7 @@ struct TreeBuilder {
         }
 
         if let label, accepts(label, block: block) {
-            addLabelled(block, label: label)
+            addLabelled(block, label: label, next: next)
         } else if block.hints.contains(.figureCaption) || looksLikeFigureCaption(block) {
             while let top = stack.last, top.kind == .listEntry { stack.removeLast() }
             attachToParagraphHolder(DraftNode(kind: .figure, text: block.text, span: block.span, acceptsParagraphs: false))
@@ -260,7 +263,7 @@ struct TreeBuilder {
 
     // MARK: - Labelled blocks
 
-    private mutating func addLabelled(_ block: Block, label: Label) {
+    private mutating func addLabelled(_ block: Block, label: Label, next: Block?) {
         let kind = label.kind
         sawStructure = true
         // Close open headings of the same or a lower level; a major heading also closes a preface.
@@ -291,7 +294,7 @@ struct TreeBuilder {
             }
         default:
             let node: DraftNode
-            if isHeadingLike(label, block: block) {
+            if isHeadingLike(label, block: block) || titlesFollowingParagraph(label, next: next) {
                 node = DraftNode(kind: kind, num: label.number, label: label.printed,
                                  heading: stripTrailingPunctuation(printedRest),
                                  text: block.text, span: block.span, acceptsParagraphs: true)
@@ -309,6 +312,15 @@ struct TreeBuilder {
             append(node, to: parent)
             stack.append(node)
         }
+    }
+
+    /// "（一）统筹建设监管工作平台。" alone on its line, with an unnumbered paragraph after it: a title set as a
+    /// sentence, so the paragraphs below belong to it.
+    private func titlesFollowingParagraph(_ label: Label, next: Block?) -> Bool {
+        guard style == .plan, let next, label.rest.count <= 30,
+              LabelParser.parse(Substring(next.text)) == nil, next.text.count > label.rest.count else { return false }
+        let pieces = SentenceSplitter.split(String(label.rest))
+        return pieces.count == 1 && pieces[0].terminator == "。"
     }
 
     /// A numbered line that titles what follows (一、总体要求) rather than carrying text of its own.
@@ -442,19 +454,34 @@ struct TreeBuilder {
     }
 }
 
-/// The closing blocks of a notice: signature, date line, "（此件公开发布）".
+/// The closing blocks of a notice: signature, date line, "（此件公开发布）" — at the end of the document or
+/// just before its attachments.
 enum ClosingBlock {
-    /// The index of the first closing block (blocks.count when there is none).
-    static func start(in blocks: [Block], metadata: Metadata) -> Int {
-        var start = blocks.count
-        var index = blocks.count - 1
-        while index > 0, blocks.count - index <= 4 {
-            let block = blocks[index]
-            guard isClosing(block, metadata: metadata) else { break }
-            start = index
-            index -= 1
+    /// How many blocks a closing may take.
+    static let maximumLength = 4
+
+    /// The indices of closing blocks.
+    static func indices(in blocks: [Block], metadata: Metadata) -> Set<Int> {
+        var ends = [blocks.count]
+        for (index, block) in blocks.enumerated() where index > 0 {
+            if let label = LabelParser.parse(Substring(block.text)), label.kind == .attachment { ends.append(index) }
         }
-        return start
+        var result: Set<Int> = []
+        for end in ends {
+            var index = end - 1
+            var run: [Int] = []
+            while index > 0, run.count < maximumLength, isClosing(blocks[index], metadata: metadata) {
+                run.append(index)
+                index -= 1
+            }
+            // A lone right-aligned line is not enough; a closing has a date or a signature.
+            if run.contains(where: { isDateOrSignature(blocks[$0], metadata: metadata) }) { result.formUnion(run) }
+        }
+        return result
+    }
+
+    static func isDateOrSignature(_ block: Block, metadata: Metadata) -> Bool {
+        isClosing(block, metadata: metadata) && !block.hints.contains(.rightAligned) || DateText.firstDate(in: block.text) != nil
     }
 
     static func isClosing(_ block: Block, metadata: Metadata) -> Bool {

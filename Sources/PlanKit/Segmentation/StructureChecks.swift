@@ -4,6 +4,8 @@ enum NumberingCheck {
     static func check(_ root: Node) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var lastArticle: Node?
+        // The last number of each kind at each depth, for documents that number 一、 on across chapters.
+        var lastAtDepth: [String: Int] = [:]
         root.forEach { node, ancestors in
             if node.kind == .article, ancestors.allSatisfy({ $0.kind != .toc }) {
                 if let number = node.num {
@@ -15,8 +17,13 @@ enum NumberingCheck {
             guard node.kind != .toc else { return }
             var previous: [NodeKind: Node] = [:]
             for child in node.children where child.num != nil && child.kind != .article {
-                diagnostics += compare(previous: previous[child.kind], current: child, expectedFirst: 1)
+                let depthKey = "\(child.kind.rawValue)@\(ancestors.count + 1)"
+                let continues = previous[child.kind] == nil && child.num == (lastAtDepth[depthKey] ?? -1) + 1
+                if !continues {
+                    diagnostics += compare(previous: previous[child.kind], current: child, expectedFirst: 1)
+                }
                 previous[child.kind] = child
+                lastAtDepth[depthKey] = child.num
             }
         }
         return diagnostics
@@ -56,7 +63,8 @@ enum TruncationCheck {
     static func check(_ root: Node) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         root.forEach { node, ancestors in
-            guard node.kind == .paragraph, node.text.count >= 30,
+            // Table rows (cells joined with tabs) end where their last cell ends.
+            guard node.kind == .paragraph, node.text.count >= 30, !node.text.contains("\t"),
                   !ancestors.contains(where: { $0.kind == .toc || $0.kind == .preamble || $0.kind == .closing }),
                   let last = node.text.last, !closers.contains(last) else { return }
             let tail = String(node.text.suffix(12))

@@ -1,0 +1,126 @@
+import Foundation
+import PlanKit
+
+/// Finds where a block's text starts and ends in the page source: libxml2 gives the line (roughly — see
+/// `PageLine.startLineRange`), and the block's first and last characters are looked up in that line, so the
+/// column counts `Character`s of the decoded source line. When the text cannot be found (entities such as
+/// `&ldquo;`, tags between characters), the column is 1.
+///
+/// Blocks come in document order, so the search resumes where the previous block was found: a page that
+/// is one 50 MB line is still read once. libxml2's line numbers stop at 65535; past that the search walks
+/// forward from the previous block.
+struct SourceLocator {
+    /// The source as UTF-8.
+    private let source: [UInt8]
+    /// Byte offset of the start of each line (line n starts at `lineStarts[n - 1]`).
+    private let lineStarts: [Int]
+
+    private var cachedLine: (number: Int, bytes: [UInt8])?
+    /// The last position found: line, byte offset in that line's UTF-8, and the column there.
+    private var cursor = (line: 1, offset: 0, column: 1)
+
+    init(utf8Source source: [UInt8]) {
+        self.source = source
+        var starts = [0]
+        starts.reserveCapacity(source.count / 40)
+        for (offset, byte) in source.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        lineStarts = starts
+    }
+
+    var lineCount: Int { lineStarts.count }
+
+    mutating func span(of text: String, startLines: ClosedRange<Int>, endLines: ClosedRange<Int>) -> SourceSpan {
+        let head = Array(text.prefix(4).utf8)
+        let firstCharacter = Array(text.prefix(1).utf8)
+        let tailText = text.suffix(4)
+        let tail = Array(tailText.utf8)
+        let lastCharacter = Array(text.suffix(1).utf8)
+
+        // Where to look for the start.
+        var candidates: [Int]
+        if startLines.upperBound >= 65_535 || startLines.lowerBound < cursor.line && startLines.upperBound < cursor.line {
+            candidates = Array(max(cursor.line, min(startLines.lowerBound, lineCount))...min(lineCount, cursor.line + 2_000))
+        } else {
+            candidates = Array(max(1, startLines.lowerBound)...min(max(1, startLines.upperBound), lineCount))
+        }
+        if candidates.isEmpty { candidates = [min(max(1, startLines.lowerBound), lineCount)] }
+
+        var start: (line: Int, offset: Int, column: Int)?
+        for needle in [head, firstCharacter] where start == nil {
+            for line in candidates {
+                if let found = find(needle, inLine: line) {
+                    start = found
+                    break
+                }
+            }
+        }
+        let startLine = start?.line ?? candidates[0]
+        let startColumn = start?.column ?? 1
+        if let start { cursor = start }
+
+        // The end: on the last text node's line, at or after the start.
+        let endLow = max(startLine, endLines.lowerBound)
+        let endHigh = endLines.upperBound >= 65_535 ? min(lineCount, endLow + 200) : max(endLow, min(endLines.upperBound, lineCount))
+        var end: (line: Int, column: Int)?
+        for needle in [tail, lastCharacter] where end == nil {
+            for line in (endLow...endHigh).reversed() {
+                let from = line == startLine ? (start?.offset ?? 0) : 0
+                if let found = find(needle, inLine: line, from: from) {
+                    let width = needle == tail ? tailText.count : 1
+                    end = (found.line, found.column + width - 1)
+                    // The next block starts after this one ends.
+                    cursor = (found.line, found.offset + needle.count, found.column + width)
+                    break
+                }
+            }
+        }
+        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + text.count - 1 : text.count))
+        return SourceSpan(startLine: startLine, startColumn: startColumn,
+                          endLine: endPosition.line, endColumn: endPosition.column)
+    }
+
+    /// Finds `needle` in line `number`, from `from` (or the cursor, on the cursor's line); returns the line,
+    /// the byte offset and the column (in Characters) of the match.
+    private mutating func find(_ needle: [UInt8], inLine number: Int,
+                               from: Int? = nil) -> (line: Int, offset: Int, column: Int)? {
+        guard !needle.isEmpty, number >= 1, number <= lineCount else { return nil }
+        let bytes = lineBytes(number)
+        let origin = from ?? (number == cursor.line ? cursor.offset : 0)
+        guard let offset = Self.search(needle, in: bytes, from: origin) else { return nil }
+        // Count Characters incrementally from the cursor when we can, so one long line is decoded once.
+        let column: Int
+        if number == cursor.line, offset >= cursor.offset {
+            column = cursor.column + String(decoding: bytes[cursor.offset..<offset], as: UTF8.self).count
+        } else {
+            column = 1 + String(decoding: bytes[..<offset], as: UTF8.self).count
+        }
+        return (number, offset, column)
+    }
+
+    /// The UTF-8 bytes of line `number`, without its line break.
+    private mutating func lineBytes(_ number: Int) -> [UInt8] {
+        if let cachedLine, cachedLine.number == number { return cachedLine.bytes }
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] - 1 : source.count
+        if end > start, source[end - 1] == 0x0D { end -= 1 }
+        let bytes = Array(source[start..<max(start, end)])
+        cachedLine = (number, bytes)
+        return bytes
+    }
+
+    /// Naive byte search, bounded to 1 MB past `from` so a missing needle costs little on a huge line.
+    private static func search(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        let limit = min(haystack.count - needle.count, from + 1_048_576)
+        guard from <= limit else { return nil }
+        let first = needle[0]
+        var index = from
+        while index <= limit {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+}
