@@ -138,6 +138,12 @@ struct ExtractionNumberTests {
         #expect(found.isEmpty, "found: \(found.map(\.raw))")
     }
 
+    @Test func aFigureReachedFromAnotherMeasuresTheSameThing() {
+        let found = QuantityScanner.quantities(in: "制造业贷款余额从16.3万亿元增加到27.4万亿元")
+        #expect(found.map(\.raw) == ["16.3万亿元", "27.4万亿元"])
+        #expect(found.map(\.metric) == ["制造业贷款余额", "制造业贷款余额"])
+    }
+
     @Test func severalQuantitiesInOneSentenceKeepTheirOwnMetrics() {
         let found = QuantityScanner.quantities(in: "集聚各类研发机构55家,双创载体13家,孵化载体总面积60万平方米")
         #expect(found.map(\.raw) == ["55家", "13家", "60万平方米"])
