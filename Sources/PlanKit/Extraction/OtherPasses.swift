@@ -167,7 +167,6 @@ enum ReferencePass {
 
     private static let titlePattern = Pattern("《([^《》]{2,80})》")
     private static let documentNumberPattern = Pattern("[\\p{Han}]{1,10}[〔\\[［【(（][0-9０-９]{4}[〕\\]］】)）][0-9０-９]{1,4}号")
-    private static let agreementPattern = Pattern("[\\p{Han}A-Za-z]{2,10}协定")
 
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
         var records: [Record] = []
@@ -184,6 +183,10 @@ enum ReferencePass {
         }
         return (records, [])
     }
+
+    /// 中欧全面投资协定, 中日韩自贸协定, 数字经济伙伴关系协定.
+    static let namedAgreement = Pattern(
+        #"中\p{Han}{1,3}?(?:全面投资|投资贸易|自由贸易|自贸|投资)协定|\p{Han}{2,12}伙伴关系协定"#)
 
     /// References in `text`, in order, each name once per sentence.
     static func references(in text: String) -> [(String, Record.ReferenceKind, Range<Int>)] {
@@ -212,14 +215,15 @@ enum ReferencePass {
                 searchStart = range.upperBound
             }
         }
-        for match in text.contains("协定") ? agreementPattern.matches(in: text) : [] {
+        // Bilateral and regional agreements named in full: 中欧全面投资协定, 中日韩自贸协定, …伙伴关系协定.
+        // Generic phrases (国际多边协定, 其他自贸协定) name no agreement.
+        for match in text.contains("协定") ? namedAgreement.matches(in: text) : [] {
             var name = String(match.text)
-            // Keep the name, not the verb before it: "完成中欧全面投资协定" → "中欧全面投资协定".
-            for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "和", "与", "及"] {
+            for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "加快", "推动"] {
                 if let range = name.range(of: verb, options: .backwards) { name = String(name[range.upperBound...]) }
             }
-            guard name.count >= 4, !name.hasPrefix("合作"), !name.hasPrefix("相关") else { continue }
-            if let range = text.range(of: name) { add(name, .agreement, offsets(range)) }
+            guard name.count >= 4, let range = text.range(of: name) else { continue }
+            add(name, .agreement, offsets(range))
         }
         return found.sorted { $0.2.lowerBound < $1.2.lowerBound }
     }
