@@ -15,7 +15,8 @@ struct PlanKB: ParsableCommand {
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
         """,
         subcommands: [
-            ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
+            ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self, ConvertCommand.self,
+            BenchConvertCommand.self,
         ]
     )
 
