@@ -39,6 +39,9 @@ struct BenchConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Outputs to write, as convert --to.")
     var to: String = ConvertFormat.allCases.map(\.rawValue).joined(separator: ",")
 
+    @Flag(name: .long, help: "Keep each run's output folder (by default removed after it is measured, to save disk).")
+    var keepOutputs = false
+
     func validate() throws {
         guard sizeMB >= 1 else { throw ValidationError("--size-mb must be at least 1") }
         guard !jobValues.isEmpty, jobValues.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--jobs takes numbers ≥ 1, e.g. 1,2") }
@@ -63,9 +66,11 @@ struct BenchConvertCommand: ParsableCommand {
             let log = work.appendingPathComponent("convert-j\(jobCount).log")
             let measured = try Self.measure(executable, arguments, stdout: log.path)
             let summary = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").first.map(String.init) ?? ""
-            print(String(format: "plankb convert --jobs %d: %.2f MB/s (%.1f s), peak memory %d MB, exit %d — ",
-                         jobCount, Double(bytes) / 1e6 / measured.seconds, measured.seconds, measured.maxRSSKilobytes / 1024,
-                         measured.status) + summary)
+            // The outputs are several times the input's size; they go before the next run writes its own.
+            if !keepOutputs { try? FileManager.default.removeItem(at: out) }
+            print(String(format: "plankb convert --jobs %d: %.2f MB/s (%.1f s; %.1f s CPU, %.2f MB per CPU second), peak memory %d MB, exit %d — ",
+                         jobCount, Double(bytes) / 1e6 / measured.seconds, measured.seconds, measured.cpuSeconds,
+                         Double(bytes) / 1e6 / measured.cpuSeconds, measured.maxRSSKilobytes / 1024, measured.status) + summary)
         }
         guard !html.isEmpty else { return }
         guard let xmllint = Self.which("xmllint") else {
@@ -74,9 +79,9 @@ struct BenchConvertCommand: ParsableCommand {
         }
         for processes in Set(jobValues).sorted() {
             let measured = try Self.measureXmllint(xmllint, html, processes: processes)
-            print(String(format: "xmllint --html --noout, %d at once: %.2f MB/s of HTML (%.1f s), peak memory %d MB",
-                         processes, Double(htmlBytes) / 1e6 / measured.seconds, measured.seconds,
-                         measured.maxRSSKilobytes / 1024))
+            print(String(format: "xmllint --html --noout, %d at once: %.2f MB/s of HTML (%.1f s; %.1f s CPU, %.2f MB per CPU second), peak memory %d MB",
+                         processes, Double(htmlBytes) / 1e6 / measured.seconds, measured.seconds, measured.cpuSeconds,
+                         Double(htmlBytes) / 1e6 / measured.cpuSeconds, measured.maxRSSKilobytes / 1024))
         }
     }
 
@@ -118,8 +123,14 @@ struct BenchConvertCommand: ParsableCommand {
 
     struct Measurement {
         var seconds: Double
+        /// User + system CPU time: on a shared machine, the figure that does not depend on the neighbours.
+        var cpuSeconds: Double
         var maxRSSKilobytes: Int
         var status: Int32
+    }
+
+    static func cpuSeconds(_ usage: rusage) -> Double {
+        Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Runs a program to its end; wall time, and its own peak memory from `wait4` (not the sum of children
@@ -129,7 +140,7 @@ struct BenchConvertCommand: ParsableCommand {
         let pid = try spawn(executable, arguments, stdout: stdout)
         let (status, usage) = waitFor(pid)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return Measurement(seconds: seconds, maxRSSKilobytes: Int(usage.ru_maxrss), status: status)
+        return Measurement(seconds: seconds, cpuSeconds: cpuSeconds(usage), maxRSSKilobytes: Int(usage.ru_maxrss), status: status)
     }
 
     /// xmllint over the files in batches (an argument list has a limit), split over `processes` at once.
@@ -138,6 +149,7 @@ struct BenchConvertCommand: ParsableCommand {
         let share = (files.count + processes - 1) / processes
         let start = DispatchTime.now()
         var peak = 0
+        var cpu = 0.0
         let shares = stride(from: 0, to: files.count, by: share).map { Array(files[$0..<min($0 + share, files.count)]) }
         // Each share runs its batches one after another; the shares run side by side.
         var running: [(pid: pid_t, remaining: ArraySlice<[String]>)] = []
@@ -152,6 +164,7 @@ struct BenchConvertCommand: ParsableCommand {
             let pid = wait4(-1, &status, 0, &usage)
             guard pid > 0, let index = running.firstIndex(where: { $0.pid == pid }) else { break }
             peak = max(peak, Int(usage.ru_maxrss))
+            cpu += cpuSeconds(usage)
             if let batch = running[index].remaining.popFirst() {
                 running[index].pid = try spawn(xmllint, ["--html", "--noout", "--nowarning"] + batch, stdout: "/dev/null", stderr: "/dev/null")
             } else {
@@ -159,7 +172,7 @@ struct BenchConvertCommand: ParsableCommand {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return Measurement(seconds: seconds, maxRSSKilobytes: peak, status: 0)
+        return Measurement(seconds: seconds, cpuSeconds: cpu, maxRSSKilobytes: peak, status: 0)
     }
 
     private static func spawn(_ executable: String, _ arguments: [String], stdout: String, stderr: String? = nil) throws -> pid_t {

@@ -125,8 +125,8 @@ struct ConvertSummary {
             }
         }
         let rate = Double(bytesConverted) / 1_000_000 / max(seconds, 1e-3)
-        text = "\(inputs.count) inputs: \(converted) converted, \(upToDate) up to date, \(failed) failed; "
-            + "\(documents) documents (\(withWarnings) inputs with warnings), \(records) records → \(directory)\n"
+        text = "\(inputs.count) inputs: \(converted) converted, \(upToDate) up to date, \(failed) failed "
+            + "(\(withWarnings) with warnings; \(documents) documents, \(records) records) → \(directory)\n"
             + String(format: "%.2f s, %.2f MB converted, %.2f MB/s\n", seconds, Double(bytesConverted) / 1_000_000, rate)
         if !failures.isEmpty { text += "failed (listed in errors.jsonl):\n" + failures.joined() }
     }

@@ -235,7 +235,7 @@ final class ConvertRun: @unchecked Sendable {
         }
         for file in runFiles {
             let temporary = writer.temporaryURL(for: file.name)
-            FileManager.default.createFile(atPath: temporary.path, contents: file.header)
+            _ = FileManager.default.createFile(atPath: temporary.path, contents: file.header)
             let handle = try FileHandle(forWritingTo: temporary)
             try handle.seekToEnd()
             for (input, outcome) in zip(inputs, results) where outcome.entry != nil {
