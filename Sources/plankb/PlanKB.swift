@@ -15,8 +15,9 @@ struct PlanKB: ParsableCommand {
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
         """,
         subcommands: [
-            ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self, ConvertCommand.self,
-            BenchConvertCommand.self,
+            ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
+            IndexCommand.self, QueryCommand.self, KwicCommand.self, BenchIndexCommand.self,
+            ConvertCommand.self, BenchConvertCommand.self,
         ]
     )
 

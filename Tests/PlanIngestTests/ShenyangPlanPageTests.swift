@@ -60,6 +60,7 @@ import Testing
         // The indented heading of the text file is set as an indented paragraph.
         #expect(blocks["第一节优化总体空间布局"]?.hints.contains(.indented) == true)
         #expect(blocks["辽宁自贸试验区沈阳片区空间布局规划图"]?.hints.contains(.figureCaption) == true)
+        #expect(blocks["综保区桃仙园区建设布局"]?.hints == [])
         let paragraphs = result.blocks.filter { $0.text.count > 60 }
         #expect(!paragraphs.isEmpty && paragraphs.allSatisfy { $0.hints.contains(.indented) })
     }
@@ -75,5 +76,32 @@ import Testing
             #expect(found.hasPrefix(String(block.text.prefix(4))),
                     "block \"\(block.text.prefix(20))\" at \(block.span.compactDescription) reads \"\(found.prefix(20))\"")
         }
+    }
+
+    /// The whole chain: the page and the text segment into the same tree (ids, kinds, labels, headings,
+    /// texts — spans differ, as the sources do) with the same metadata but for source and encoding.
+    @Test(arguments: 0..<2)
+    func pageAndTextGiveTheSameTree(variant: Int) throws {
+        let (name, _, make) = Self.variants[variant]
+        let page = try DocumentLoader.load(data: try make(), source: "shenyang.html", pathExtension: "html")
+        let text = try DocumentLoader.load(data: try CorpusFiles.data(ShenyangPlanPage.planPath),
+                                           source: "shenyang.txt", pathExtension: "txt")
+        let pageTree = try #require(page.first).root.descendants.map(Self.signature)
+        let textTree = try #require(text.first).root.descendants.map(Self.signature)
+        #expect(pageTree.count == textTree.count, "\(name)")
+        if let mismatch = zip(pageTree, textTree).first(where: { $0.0 != $0.1 }) {
+            Issue.record("\(name): page node \(mismatch.0) ≠ text node \(mismatch.1)")
+        }
+        var pageMetadata = try #require(page.first).metadata
+        var textMetadata = try #require(text.first).metadata
+        (pageMetadata.source, pageMetadata.encoding) = (nil, nil)
+        (textMetadata.source, textMetadata.encoding) = (nil, nil)
+        #expect(pageMetadata == textMetadata, "\(name)")
+        let chapters = try #require(page.first).root.children.filter { $0.kind == .chapter }
+        #expect(chapters.count == 9)
+    }
+
+    static func signature(_ node: Node) -> String {
+        [node.id, node.kind.rawValue, node.label ?? "", node.heading ?? "", node.text].joined(separator: "|")
     }
 }

@@ -3,20 +3,29 @@ import Foundation
 /// Tells site chrome from article text, line by line: toolbars (`[字体：大 中 小] [打印] [关闭]`), footers
 /// (主办单位, 网站标识码, ICP备, 版权所有), breadcrumbs, QR prompts, headings of related-link lists.
 enum ChromeRules {
-    /// Words that mark a footer, a breadcrumb or a sharing widget wherever they stand in a short line.
+    /// Words that mark a footer, a breadcrumb or a sharing widget wherever they stand in a short line, and
+    /// that a document's own text does not use.
     static let footerMarkers = [
         "网站标识码", "ICP备", "ICP证", "公网安备", "版权所有", "Copyright", "COPYRIGHT", "copyright", "©",
-        "主办单位", "承办单位", "运行维护单位", "技术支持", "当前位置", "您现在的位置", "您的位置", "现在位置",
-        "所在位置", "扫一扫", "分享到", "手机打开", "网站地图", "设为首页", "加入收藏", "联系我们", "网站声明",
+        "当前位置", "您现在的位置", "您的位置", "扫一扫", "分享到", "手机打开", "网站地图", "设为首页", "加入收藏",
+        "网站声明", "分辨率", "备案号", "网站找错", "网站纠错", "Produced By", "Powered by", "您是第",
     ]
+
+    /// Footer words that a document may also use (a conference notice names its 主办单位, a plan calls for
+    /// 技术支持): a line with one of them only counts against the element around it; with two, or with a
+    /// `footerMarkers` word, it is chrome.
+    static let footerWords = ["主办单位", "承办单位", "协办单位", "运行维护单位", "技术支持", "联系我们", "现在位置",
+                              "所在位置", "访问量", "浏览器", "主办：", "承办：", "地址：", "邮编", "电话："]
 
     /// Words of a toolbar; a short line that holds one of the anchors and nothing but toolbar words is chrome.
     private static let toolbarAnchors = ["字体", "字号", "打印", "关闭", "收藏", "分享", "浏览次数", "阅读次数",
-                                         "点击数", "点击率", "访问量", "纠错", "返回顶部", "保存本页"]
+                                         "点击数", "点击率", "访问量", "纠错", "返回顶部", "保存本页", "下载全文"]
     private static let toolbarWords = ["打印本页", "打印此页", "打印正文", "关闭窗口", "关闭本页", "收藏本页",
                                        "保存本页", "返回顶部", "浏览次数", "阅读次数", "点击数", "点击率", "访问量",
                                        "字体", "字号", "默认", "超大", "打印", "关闭", "收藏", "分享", "纠错",
-                                       "返回", "顶部", "次", "大", "中", "小"]
+                                       "字体大小", "我要", "全文", "下载", "保存", "本文", "本页", "窗口", "返回",
+                                       "放大", "缩小", "正常", "复位", "标准",
+                                       "顶部", "次", "大", "中", "小"]
     private static let toolbarFiller = CharacterSet(charactersIn: "[]【】()（）|｜丨:：/·•-—_,，、 ")
         .union(.whitespacesAndNewlines).union(.decimalDigits)
 
@@ -26,23 +35,55 @@ enum ChromeRules {
         "相关信息", "相关政策", "相关解读", "图片新闻", "热点新闻", "最新文章",
     ]
 
-    static func isChrome(_ text: String) -> Bool {
-        let visible = text.count
-        if visible <= 200, !text.contains("。"), footerMarkers.contains(where: text.contains) { return true }
+    /// Certainly chrome: dropped wherever it stands, inside the article too.
+    static func isChrome(_ line: PageLine) -> Bool { isChrome(line.text, visible: line.visibleCount) }
+
+    static func isChrome(_ text: String, visible: Int) -> Bool {
+        if visible <= 200, !text.unicodeScalars.contains("。") {
+            if containsMarker(text, from: footerMarkersByFirstScalar) { return true }
+            if footerWords.filter({ text.containsBytes(of: $0) }).count >= 2 { return true }
+        }
         if visible <= 60, text.hasPrefix("上一篇") || text.hasPrefix("下一篇") { return true }
-        if isRelatedHeading(text) { return true }
+        if visible <= 12, isRelatedHeading(text) { return true }
         return visible <= 40 && isToolbar(text)
     }
 
+    /// How sure a line is chrome.
+    enum Verdict { case article, doubtful, chrome }
+
+    /// `.chrome` for certain chrome (dropped wherever it stands); `.doubtful` for a short line with one
+    /// footer word, which counts a little against the element around it but is kept inside the article.
+    static func verdict(on line: PageLine) -> Verdict {
+        if isChrome(line) { return .chrome }
+        if line.visibleCount <= 200, !line.text.unicodeScalars.contains("。"),
+           containsMarker(line.text, from: footerWordsByFirstScalar) { return .doubtful }
+        return .article
+    }
+
+    /// Markers by their first scalar, so a line is searched only for markers that can occur in it.
+    private static let footerMarkersByFirstScalar: [Unicode.Scalar: [String]] =
+        Dictionary(grouping: footerMarkers, by: { $0.unicodeScalars.first! })
+    private static let footerWordsByFirstScalar: [Unicode.Scalar: [String]] =
+        Dictionary(grouping: footerWords, by: { $0.unicodeScalars.first! })
+
+    private static func containsMarker(_ text: String, from markersByFirstScalar: [Unicode.Scalar: [String]]) -> Bool {
+        var tried: Set<Unicode.Scalar> = []
+        for scalar in text.unicodeScalars {
+            guard let markers = markersByFirstScalar[scalar], tried.insert(scalar).inserted else { continue }
+            if markers.contains(where: { text.containsBytes(of: $0) }) { return true }
+        }
+        return false
+    }
+
     static func isRelatedHeading(_ text: String) -> Bool {
-        guard text.count <= 12 else { return false }
+        guard text.unicodeScalars.count <= 24 else { return false }
         let bare = text.unicodeScalars.filter { !toolbarFiller.contains($0) }
         return relatedHeadings.contains(String(String.UnicodeScalarView(bare)))
     }
 
     /// `[字体：大 中 小] [打印] [关闭]`, `打印 | 关闭`, `浏览次数：2168`: anchors and filler only.
     static func isToolbar(_ text: String) -> Bool {
-        guard toolbarAnchors.contains(where: text.contains) else { return false }
+        guard toolbarAnchors.contains(where: { text.containsBytes(of: $0) }) else { return false }
         var rest = text
         for word in toolbarWords { rest = rest.replacingOccurrences(of: word, with: "") }
         return rest.unicodeScalars.allSatisfy { toolbarFiller.contains($0) }
@@ -50,7 +91,12 @@ enum ChromeRules {
 
     /// Full stops, commas and semicolons: the marks of running prose, which chrome rarely has.
     static func hasSentencePunctuation(_ text: String) -> Bool {
-        text.contains { "，。；！？,;!?".contains($0) }
+        text.unicodeScalars.contains { scalar in
+            switch scalar {
+            case "，", "。", "；", "！", "？", ",", ";", "!", "?": true
+            default: false
+            }
+        }
     }
 
     /// A link to a document the article attaches (附件), which belongs to the article.
@@ -66,8 +112,9 @@ enum ChromeRules {
     /// How much a line speaks for the element around it being the article: prose counts for, links and
     /// chrome against, plain lines (titles, headings, labels) a little for — so an element that adds a title
     /// above the text beats the text alone, but not one that also adds a menu or a footer.
-    static func weight(of line: PageLine) -> Int {
-        if isChrome(line.text) { return -(line.visibleCount + 20) }
+    static func weight(of line: PageLine, verdict: Verdict) -> Int {
+        if verdict == .chrome { return -(line.visibleCount + 20) }
+        if verdict == .doubtful { return -5 }
         if line.linkDensity > 0.5 { return -line.visibleCount }
         if hasSentencePunctuation(line.text) { return line.visibleCount }
         return 1
@@ -90,12 +137,13 @@ enum ArticleLocator {
     /// The index of the article element, or nil when nothing on the page reads as prose.
     /// `metadataLines` (a `发布时间：… 来源：…` line, a metadata table) count against the elements around
     /// them: they sit beside the article, in the page's frame.
-    static func locate(elements: [PageElement], lines: [PageLine], metadataLines: Set<Int> = [],
+    /// `verdicts[i]` is `ChromeRules.verdict(on:)` for line i.
+    static func locate(elements: [PageElement], lines: [PageLine], verdicts: [ChromeRules.Verdict], metadataLines: Set<Int> = [],
                        useKnownContainers: Bool = true) -> Int? {
         guard !elements.isEmpty else { return nil }
         var totals = [Int](repeating: 0, count: elements.count)
         for (index, line) in lines.enumerated() where line.owner >= 0 && line.owner < elements.count {
-            totals[line.owner] += metadataLines.contains(index) ? -5 : ChromeRules.weight(of: line)
+            totals[line.owner] += metadataLines.contains(index) ? -5 : ChromeRules.weight(of: line, verdict: verdicts[index])
         }
         for index in elements.indices.reversed() where elements[index].parent >= 0 {
             totals[elements[index].parent] += totals[index]
@@ -124,5 +172,32 @@ enum ArticleLocator {
     /// Whether `element` is `container` or inside it.
     static func contains(_ container: Int, _ element: Int, in elements: [PageElement]) -> Bool {
         element >= container && element < elements[container].subtreeEnd
+    }
+}
+
+extension String {
+    /// Substring search on the UTF-8 bytes, without Foundation's locale-aware machinery (which dominated
+    /// the profile on large pages).
+    func containsBytes(of needle: String) -> Bool {
+        let needleBytes = Array(needle.utf8)
+        guard let first = needleBytes.first else { return true }
+        var haystack = self
+        return haystack.withUTF8 { bytes in
+            guard bytes.count >= needleBytes.count else { return false }
+            var index = 0
+            let last = bytes.count - needleBytes.count
+            while index <= last {
+                if bytes[index] == first {
+                    var matched = true
+                    for offset in 1..<needleBytes.count where bytes[index + offset] != needleBytes[offset] {
+                        matched = false
+                        break
+                    }
+                    if matched { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 }

@@ -15,6 +15,18 @@ struct HTMLEncodingChoice {
     /// What `Metadata.encoding` reports: the encoding of the input as found.
     var reportedEncoding: String
     var diagnostics: [Diagnostic]
+    /// The source as UTF-8, for finding blocks in it: `bytes` itself, or their decoding when libxml2 reads
+    /// another encoding (the lines are the same lines).
+    var utf8Source: [UInt8]
+
+    init(bytes: [UInt8], parserEncoding: String, reportedEncoding: String, diagnostics: [Diagnostic],
+         utf8Source: [UInt8]? = nil) {
+        self.bytes = bytes
+        self.parserEncoding = parserEncoding
+        self.reportedEncoding = reportedEncoding
+        self.diagnostics = diagnostics
+        self.utf8Source = utf8Source ?? bytes
+    }
 
     /// Decides the encoding of `data`.
     /// - Throws: `.empty` for no bytes, `.binary` for bytes that are not text, `.undecodable` when no
@@ -90,9 +102,10 @@ struct HTMLEncodingChoice {
     /// repairs them (a cut character, a few bad bytes) and libxml2 gets UTF-8, because libxml2 stops reading
     /// at the first bad byte and would lose the rest of the page.
     private static func gb18030Choice(_ bytes: [UInt8], diagnostics: [Diagnostic]) throws(IngestError) -> HTMLEncodingChoice {
-        if String(data: Data(bytes), encoding: TextEncoding.gb18030.foundationEncoding) != nil {
+        if let text = String(data: Data(bytes), encoding: TextEncoding.gb18030.foundationEncoding) {
             return HTMLEncodingChoice(bytes: bytes, parserEncoding: "GB18030",
-                                      reportedEncoding: TextEncoding.gb18030.rawValue, diagnostics: diagnostics)
+                                      reportedEncoding: TextEncoding.gb18030.rawValue, diagnostics: diagnostics,
+                                      utf8Source: Array(text.utf8))
         }
         let decoded = try TextDecoder.decode(Data(bytes), declared: .gb18030)
         return HTMLEncodingChoice(bytes: Array(decoded.text.utf8), parserEncoding: "UTF-8",

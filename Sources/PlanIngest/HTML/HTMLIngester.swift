@@ -36,17 +36,33 @@ public enum HTMLIngester {
         let found = PageMetadataReader.read(lines: page.lines, head: page.head)
         metadata.fillGaps(from: found.metadata)
 
-        let container = ArticleLocator.locate(elements: page.elements, lines: page.lines,
+        let verdicts = page.lines.map(ChromeRules.verdict(on:))
+        let chrome = verdicts.map { $0 == .chrome }
+        let container = ArticleLocator.locate(elements: page.elements, lines: page.lines, verdicts: verdicts,
                                               metadataLines: found.metadataLines,
                                               useKnownContainers: useKnownContainers)
         if container == nil, !page.lines.isEmpty {
             diagnostics.append(Diagnostic(.note, "ingest.no-article",
                                           "no part of the page reads as prose; every line that is not site chrome was kept"))
         }
-        let bodyLines = joinTitleLines(selectBody(page: page, container: container, metadataLines: found.metadataLines),
+        let bodyLines = joinTitleLines(selectBody(page: page, container: container, chrome: chrome,
+                                                  metadataLines: found.metadataLines),
                                        title: metadata.title)
 
-        var locator = SourceLocator(source: choice.bytes, encoding: choice.parserEncoding)
+        if metadata.title == nil {
+            // No 标题 cell, no <title> the page repeats: the page's <h1>, else a centred bold line heading the
+            // body, else the longest part of the <title>.
+            metadata.title = page.lines.first { $0.headingLevel == 1 }?.text
+                ?? bodyLines.prefix(3).first { $0.hints.isSuperset(of: [.centered, .bold]) }?.text
+                ?? found.titleFromHeadOnly
+        }
+
+        if metadata.documentNumber == nil {
+            // 发文字号 printed under the title (国发〔2019〕5号, 国令第706号) when no label gave it.
+            metadata.documentNumber = bodyLines.prefix(8).first { isDocumentNumber($0.text) }?.text
+        }
+
+        var locator = SourceLocator(utf8Source: choice.utf8Source)
         let blocks = bodyLines.map { line in
             Block(text: line.text,
                   span: locator.span(of: line.text, startLines: line.startLineRange, endLines: line.endLineRange),
@@ -61,7 +77,7 @@ public enum HTMLIngester {
 
     /// The article's lines: inside the container, and neither chrome (toolbars, footers, related-link lists)
     /// nor lines that only held metadata or a breadcrumb.
-    static func selectBody(page: PageReader, container: Int?, metadataLines: Set<Int>) -> [PageLine] {
+    static func selectBody(page: PageReader, container: Int?, chrome: [Bool], metadataLines: Set<Int>) -> [PageLine] {
         let candidates = page.lines.indices.filter { index in
             guard let container else { return true }
             return ArticleLocator.contains(container, page.lines[index].owner, in: page.elements)
@@ -75,7 +91,7 @@ public enum HTMLIngester {
         for (position, index) in candidates.enumerated() {
             let line = page.lines[index]
             if metadataLines.contains(index) { continue }
-            if ChromeRules.isChrome(line.text) {
+            if chrome[index] {
                 if ChromeRules.isRelatedHeading(line.text) { afterRelatedHeading = true }
                 continue
             }
@@ -124,5 +140,15 @@ public enum HTMLIngester {
             index += 1
         }
         return result
+    }
+
+    /// `国发〔2019〕5号`, `京政办发[2020]12号`, `国令第706号`: a whole line that is a document number.
+    static func isDocumentNumber(_ text: String) -> Bool {
+        text.count <= 30 && text.wholeMatch(of: documentNumberPattern) != nil
+    }
+
+    // Regex is not Sendable, so a computed property rather than a shared constant (at most eight uses a page).
+    private static var documentNumberPattern: Regex<Substring> {
+        /\p{Han}{1,12}(?:[〔［\[（(【]\s*(?:19|20)\d{2}\s*[〕］\]）)】]\s*第?\d{1,4}|令?第\d{1,4})号/
     }
 }

@@ -12,7 +12,11 @@ final class LibXMLParse {
     let document: htmlDocPtr?
     let findings: [Diagnostic]
 
+    /// libxml2 wants `xmlInitParser` called once before parses run on several threads.
+    private static let initialised: Void = xmlInitParser()
+
     init(bytes: [UInt8], encoding: String) {
+        _ = Self.initialised
         let log = LibXMLErrorLog()
         let previousHandler = __xmlStructuredError().pointee
         let previousContext = __xmlStructuredErrorContext().pointee

@@ -62,6 +62,13 @@ struct PageMetadataReader {
 
     private static let breadcrumbLabel = try! NSRegularExpression(
         pattern: "(?:当前位置|您现在的位置|您的位置|现在位置|所在位置|当前的位置)[\\s\\u00A0\\u3000]*(?:是)?[:：]")
+    /// A breadcrumb holds a separator or the 位 of 当前位置.
+    private static func isBreadcrumbHint(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case ">", "＞", "»", "›", "→", "位": true
+        default: false
+        }
+    }
     private static let breadcrumbSeparator = try! NSRegularExpression(pattern: "[\\s\\u00A0\\u3000]*(?:->|—>|>>|>|＞|»|›|→)[\\s\\u00A0\\u3000]*")
     private static let datePattern = try! NSRegularExpression(
         pattern: "((?:19|20)\\d\\d)[\\s\\u00A0]*[年\\-/.][\\s\\u00A0]*(\\d{1,2})[\\s\\u00A0]*[月\\-/.][\\s\\u00A0]*(\\d{1,2})")
@@ -70,15 +77,40 @@ struct PageMetadataReader {
     /// Lines (by index into the page's lines) that hold only metadata or a breadcrumb.
     private(set) var metadataLines: Set<Int> = []
     private var ranks: [Field: Int] = [:]
+    /// The longest part of a `<title>` that the page does not show: used only when nothing better is found.
+    private(set) var titleFromHeadOnly: String?
+    /// A label that ended its line with no value after it.
+    private var labelAwaitingValue: Label?
 
     static func read(lines: [PageLine], head: PageHead) -> PageMetadataReader {
         var reader = PageMetadataReader()
         for (index, line) in lines.enumerated() {
+            if let label = reader.labelAwaitingValue {
+                // `<div>发布机构：</div><div>某某市人民政府</div>`: the value is the next line.
+                reader.labelAwaitingValue = nil
+                if line.cells == nil, line.visibleCount <= 40, !ChromeRules.hasSentencePunctuation(line.text),
+                   !reader.readLine(line.text, lineIndex: nil) {
+                    reader.record(label, value: line.text)
+                    reader.metadataLines.insert(index)
+                    continue
+                }
+            }
             if let cells = line.cells { reader.readRow(cells, lineIndex: index) }
             else { reader.readLine(line.text, lineIndex: index) }
-            if line.cells == nil, let crumbs = breadcrumb(in: line.text) {
-                if reader.metadata.breadcrumb == nil { reader.metadata.breadcrumb = crumbs }
+            // `首页` alone, then `> 要闻`, `> 山西要闻` as list items: a breadcrumb one item a line.
+            let startsAtHome = line.cells == nil && homeWords.contains(line.text) && index + 1 < lines.count
+                && startsWithSeparator(lines[index + 1].text)
+            if line.cells == nil, var crumbs = startsAtHome ? [line.text] : breadcrumb(in: line.text) {
                 reader.metadataLines.insert(index)
+                // `当前位置：` alone: the items follow as lines of their own (cells of a layout table).
+                var next = index + 1
+                while crumbs.count < 12, next < lines.count, isBreadcrumbItem(lines[next]),
+                      !startsAtHome || startsWithSeparator(lines[next].text) {
+                    crumbs += breadcrumbItems(in: lines[next].text)
+                    reader.metadataLines.insert(next)
+                    next += 1
+                }
+                if reader.metadata.breadcrumb == nil, !crumbs.isEmpty { reader.metadata.breadcrumb = crumbs }
             }
         }
         reader.readHead(head, lines: lines)
@@ -117,7 +149,9 @@ struct PageMetadataReader {
     /// Reads `label：value` pairs in a line; returns whether the line is nothing but such pairs.
     @discardableResult
     private mutating func readLine(_ text: String, lineIndex: Int?) -> Bool {
-        guard text.count <= 300, text.contains(":") || text.contains("：") else { return false }
+        // A label leads the line: its colon comes within the first dozen characters.
+        guard let colon = text.unicodeScalars.prefix(16).firstIndex(where: { $0 == ":" || $0 == "：" }),
+              text.unicodeScalars[..<colon].count <= 14 else { return false }
         let string = text as NSString
         let matches = Self.labelPattern.matches(in: text, range: NSRange(location: 0, length: string.length))
         guard let first = matches.first else { return false }
@@ -134,6 +168,10 @@ struct PageMetadataReader {
             let valueStart = match.range.location + match.range.length
             let value = string.substring(with: NSRange(location: valueStart, length: valueEnd - valueStart))
             record(label, value: value)
+            let isLast = offset == matches.count - 1
+            if isLast, label.field != .ignored, Self.collapseSpaces(value).isEmpty, lineIndex != nil {
+                labelAwaitingValue = label
+            }
         }
         if let lineIndex { metadataLines.insert(lineIndex) }
         return true
@@ -179,14 +217,32 @@ struct PageMetadataReader {
             if let value = head.meta("articletitle", "og:title") {
                 metadata.title = Self.collapseSpaces(value)
             } else if let title = head.title {
-                metadata.title = Self.cleanTitle(title, lines: lines)
+                metadata.title = Self.titleShownOnPage(title, lines: lines)
+                titleFromHeadOnly = metadata.title == nil ? Self.longestPart(of: title) : nil
             }
         }
     }
 
-    /// `正文标题__栏目_网站` → the part that the page shows as a line of its own (the headline), else the
-    /// longest part.
-    static func cleanTitle(_ title: String, lines: [PageLine]) -> String? {
+    /// The `<title>` part the page also shows as a line of its own (the headline): `正文标题__栏目_网站` →
+    /// `正文标题`, as the page sets it. Nil when no part of it is shown.
+    static func titleShownOnPage(_ title: String, lines: [PageLine]) -> String? {
+        let candidates = ([title] + titleParts(title)).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { $0.count >= 2 }
+        // Prefer the headline as set in the page (centred or bold) over other lines with the same text.
+        let ordered = lines.filter { !$0.hints.isDisjoint(with: [.centered, .bold]) } + lines
+        let shown = Dictionary(ordered.map { (bare($0.text), $0.text) }, uniquingKeysWith: { first, _ in first })
+        guard let match = candidates.sorted(by: { $0.count > $1.count }).first(where: { shown[bare($0)] != nil }) else {
+            return nil
+        }
+        return shown[bare(match)]
+    }
+
+    /// The longest part of a `<title>`, the last resort when the page shows no headline.
+    static func longestPart(of title: String) -> String? {
+        titleParts(title).map { collapseSpaces($0) }.filter { !$0.isEmpty }.max { $0.count < $1.count }
+    }
+
+    private static func titleParts(_ title: String) -> [String] {
         let separators = try! NSRegularExpression(pattern: "\\s*(?:__?|\\||｜|--?|—{1,2}|–)\\s*")
         let string = title as NSString
         var parts: [String] = []
@@ -196,48 +252,54 @@ struct PageMetadataReader {
             start = match.range.location + match.range.length
         }
         parts.append(string.substring(from: start))
-        let candidates = ([title] + parts).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
-        // Prefer the headline as set in the page (centred or bold) over other lines with the same text.
-        let ordered = lines.filter { !$0.hints.isDisjoint(with: [.centered, .bold]) } + lines
-        let shown = Dictionary(ordered.map { (bare($0.text), $0.text) }, uniquingKeysWith: { first, _ in first })
-        if let match = candidates.sorted(by: { $0.count > $1.count }).first(where: { shown[bare($0)] != nil }) {
-            return shown[bare(match)]
-        }
-        return parts.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.max { $0.count < $1.count }
-            .map(collapseSpaces)
+        return parts
     }
 
     // MARK: - Breadcrumb
 
-    /// `首页 > 政务公开 > 规划信息` or `当前位置：首页 > …` → its items; nil for any other line.
+    /// `首页 > 政务公开 > 规划信息` or `当前位置：首页 > …` → its items (none when the label stands alone);
+    /// nil for any other line.
     static func breadcrumb(in text: String) -> [String]? {
-        guard text.count <= 200 else { return nil }
-        var rest = text as NSString
-        let hasLabel: Bool
-        if let label = breadcrumbLabel.firstMatch(in: text, range: NSRange(location: 0, length: rest.length)) {
-            rest = rest.substring(from: label.range.location + label.range.length) as NSString
-            hasLabel = true
-        } else {
-            hasLabel = false
+        guard text.utf8.count <= 600, text.unicodeScalars.contains(where: isBreadcrumbHint) else { return nil }
+        let string = text as NSString
+        if let label = breadcrumbLabel.firstMatch(in: text, range: NSRange(location: 0, length: string.length)) {
+            guard label.range.location <= 4 else { return nil }
+            return breadcrumbItems(in: string.substring(from: label.range.location + label.range.length))
         }
-        let body = rest as String
-        let separators = breadcrumbSeparator.matches(in: body, range: NSRange(location: 0, length: rest.length))
-        var items: [String] = []
-        var start = 0
-        for separator in separators {
-            items.append(rest.substring(with: NSRange(location: start, length: separator.range.location - start)))
-            start = separator.range.location + separator.range.length
-        }
-        items.append(rest.substring(from: start))
-        items = items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{A0}"))) }
-            .filter { !$0.isEmpty }
-        guard items.allSatisfy({ $0.count <= 30 }) else { return nil }
-        if hasLabel { return items.isEmpty ? nil : items }
-        guard items.count >= 2, !separators.isEmpty,
-              let first = items.first, ["首页", "网站首页", "主页", "Home", "HOME", "home"].contains(first) else { return nil }
+        let items = breadcrumbItems(in: text)
+        let separators = breadcrumbSeparator.numberOfMatches(in: text, range: NSRange(location: 0, length: string.length))
+        guard items.count >= 2, separators > 0, let first = items.first,
+              homeWords.contains(first) else { return nil }
         return items
     }
+
+    /// The items of a breadcrumb, split at `>`, `->`, `»`, `›`, `→`; nil-free, trimmed; empty when an item is
+    /// too long to be a section name.
+    static func breadcrumbItems(in text: String) -> [String] {
+        let string = text as NSString
+        var items: [String] = []
+        var start = 0
+        for separator in breadcrumbSeparator.matches(in: text, range: NSRange(location: 0, length: string.length)) {
+            items.append(string.substring(with: NSRange(location: start, length: separator.range.location - start)))
+            start = separator.range.location + separator.range.length
+        }
+        items.append(string.substring(from: start))
+        items = items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{A0}"))) }
+            .filter { !$0.isEmpty }
+        return items.allSatisfy({ $0.count <= 30 }) ? items : []
+    }
+
+    /// A line that continues a breadcrumb: short, a link or starting with a separator.
+    private static func isBreadcrumbItem(_ line: PageLine) -> Bool {
+        guard line.text.count <= (line.cells == nil ? 30 : 80) else { return false }
+        return startsWithSeparator(line.text) || line.linkDensity > 0.5
+    }
+
+    private static func startsWithSeparator(_ text: String) -> Bool {
+        [">", "＞", "»", "›", "→", "->", "—>"].contains { text.hasPrefix($0) }
+    }
+
+    private static let homeWords: Set<String> = ["首页", "网站首页", "主页", "Home", "HOME", "home"]
 
     // MARK: - Helpers
 

@@ -327,7 +327,13 @@ private struct Attributes {
             switch attributeName {
             case "id": id = value
             case "class": className = value
-            case "style": style = value.lowercased().filter { !$0.isWhitespace }
+            case "style":
+                // ASCII-lowercased, white space dropped: `font-weight:bold;text-align:center`.
+                let bytes = value.utf8.compactMap { byte -> UInt8? in
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { return nil }
+                    return byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                }
+                style = String(decoding: bytes, as: UTF8.self)
             case "align": align = value.lowercased().trimmingCharacters(in: .whitespaces)
             case "href": href = value
             case "name": name = value
@@ -342,8 +348,11 @@ private struct Attributes {
 
     var isHidden: Bool {
         if hiddenAttribute { return true }
-        guard let style else { return false }
-        return style.contains("display:none") || style.contains("visibility:hidden")
+        if let className, className.split(separator: " ").contains(where: { $0 == "hide" || $0 == "hidden" }) {
+            return true
+        }
+        guard let style, style.utf8.count >= 11 else { return false }
+        return style.containsBytes(of: "display:none") || style.containsBytes(of: "visibility:hidden")
     }
 }
 
@@ -375,7 +384,8 @@ private struct InheritedStyle {
         case "pre", "listing", "xmp", "plaintext": style.preformatted = true
         default: break
         }
-        if let align = attributes.align {
+        // On a table or an image, `align` floats the box; it does not align the text inside.
+        if let align = attributes.align, tag != "table", tag != "img" {
             switch align {
             case "center", "middle": style.align = .center
             case "right": style.align = .right
@@ -384,34 +394,27 @@ private struct InheritedStyle {
             }
         }
         if let css = attributes.style {
-            if let weight = Self.value(of: "font-weight:", in: css) {
-                if weight.hasPrefix("bold") || ["600", "700", "800", "900"].contains(weight) { style.bold = true }
-                if weight.hasPrefix("normal") || weight.hasPrefix("lighter") || ["100", "200", "300", "400", "500"].contains(weight) {
-                    style.bold = false
+            for declaration in css.split(separator: ";") {
+                guard let colon = declaration.firstIndex(of: ":") else { continue }
+                var value = declaration[declaration.index(after: colon)...]
+                if let bang = value.firstIndex(of: "!") { value = value[..<bang] }
+                switch declaration[..<colon] {
+                case "font-weight":
+                    if value.hasPrefix("bold") || ["600", "700", "800", "900"].contains(value) { style.bold = true }
+                    if value.hasPrefix("normal") || value.hasPrefix("lighter")
+                        || ["100", "200", "300", "400", "500"].contains(value) { style.bold = false }
+                case "text-align":
+                    if value.hasPrefix("center") { style.align = .center }
+                    else if value.hasPrefix("right") { style.align = .right }
+                    else if value.hasPrefix("left") || value.hasPrefix("justify") { style.align = .left }
+                case "text-indent":
+                    style.textIndent = !(value.hasPrefix("0") || value.hasPrefix("-") || value.isEmpty)
+                default:
+                    break
                 }
-            }
-            if let align = Self.value(of: "text-align:", in: css) {
-                if align.hasPrefix("center") { style.align = .center }
-                else if align.hasPrefix("right") { style.align = .right }
-                else if align.hasPrefix("left") || align.hasPrefix("justify") { style.align = .left }
-            }
-            if let indent = Self.value(of: "text-indent:", in: css) {
-                style.textIndent = !(indent.hasPrefix("0") || indent.hasPrefix("-") || indent.isEmpty)
             }
         }
         return style
-    }
-
-    /// The value of a CSS property in a lowercased style attribute without white space, up to `;`.
-    private static func value(of property: String, in css: String) -> String? {
-        guard let range = css.range(of: property) else { return nil }
-        // Make sure we matched a whole property name (`text-indent`, not `mso-text-indent`).
-        if range.lowerBound > css.startIndex {
-            let before = css[css.index(before: range.lowerBound)]
-            if before != ";" && before != "{" { return nil }
-        }
-        let rest = css[range.upperBound...]
-        return String(rest.prefix { $0 != ";" && $0 != "!" })
     }
 }
 
@@ -430,16 +433,40 @@ private struct LineAccumulator {
 
     mutating func append(_ text: String, bold: Bool, link: Bool, sourceLine: Int) {
         runs.append((text, bold, link))
+        // One pass over the UTF-8: newlines, and where the visible text starts and ends. NBSP (C2 A0) and
+        // U+3000 (E3 80 80) are white space here, as in HTML rendering.
         var newlines = 0
         var firstVisibleNewlines: Int?
         var lastVisibleNewlines = 0
         var visible = 0
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" { newlines += 1; continue }
-            if !scalar.properties.isWhitespace {
-                visible += 1
-                if firstVisibleNewlines == nil { firstVisibleNewlines = newlines }
-                lastVisibleNewlines = newlines
+        var utf8 = text.utf8.makeIterator()
+        var pending: [UInt8] = []
+        while let byte = utf8.next() {
+            switch byte {
+            case 0x0A: newlines += 1
+            case 0x20, 0x09, 0x0D, 0x0C: break
+            case 0xC2, 0xE3:
+                // Possibly the start of NBSP or U+3000: look at what follows.
+                pending = [byte]
+                var isSpace = false
+                if byte == 0xC2, let next = utf8.next() {
+                    pending.append(next)
+                    isSpace = next == 0xA0
+                } else if byte == 0xE3, let second = utf8.next(), let third = utf8.next() {
+                    pending += [second, third]
+                    isSpace = second == 0x80 && third == 0x80
+                }
+                if !isSpace {
+                    visible += 1
+                    if firstVisibleNewlines == nil { firstVisibleNewlines = newlines }
+                    lastVisibleNewlines = newlines
+                }
+            default:
+                if byte & 0xC0 != 0x80 {  // count characters, not continuation bytes
+                    visible += 1
+                    if firstVisibleNewlines == nil { firstVisibleNewlines = newlines }
+                    lastVisibleNewlines = newlines
+                }
             }
         }
         guard visible > 0, let firstVisible = firstVisibleNewlines else { return }
@@ -451,59 +478,75 @@ private struct LineAccumulator {
     mutating func appendSoftBreak() { runs.append((" ", false, false)) }
 
     /// The line as text with hints; nil when nothing visible remains.
+    ///
+    /// Works on Unicode scalars (grapheme clusters only matter for the bold prefix, counted at the end):
+    /// runs of ASCII white space collapse to one space, dropped between two wide characters when they hold
+    /// a line break (CSS Text 3); NBSP and U+3000 are kept inside the text and, at its start, mark it
+    /// indented.
     func render() -> PageLine? {
-        var characters: [Character] = []
-        var boldFlags: [Bool] = []
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count })
         var pendingSpace = false
         var pendingBreak = false
         var linkCount = 0
+        var previous: Unicode.Scalar?
+        // Byte offsets: start of the first visible scalar, end of the last, end of the leading bold run.
+        var firstVisible: Int?
+        var lastVisibleEnd = 0
+        var allBold = true
+        var inLead = true
+        var leadEnd: Int?
+        var visible = 0
         for run in runs {
-            for character in run.text {
-                if character == " " || character == "\n" || character == "\t" || character == "\r\n"
-                    || character == "\r" || character == "\u{0C}" {
+            for scalar in run.text.unicodeScalars {
+                switch scalar.value {
+                case 0x20, 0x09, 0x0C:
                     pendingSpace = true
-                    if character == "\n" || character == "\r\n" || character == "\r" { pendingBreak = true }
                     continue
+                case 0x0A, 0x0D, 0x0B, 0x85, 0x2028, 0x2029:
+                    pendingSpace = true
+                    pendingBreak = true
+                    continue
+                case 0xFEFF, 0x200B, 0x00AD:
+                    continue  // invisible: a stray byte-order mark, zero-width space, soft hyphen
+                default:
+                    break
                 }
-                if pendingSpace, let previous = characters.last {
-                    // CSS drops a line break between two wide (CJK) characters instead of showing a space.
-                    if !(pendingBreak && previous.isWide && character.isWide) {
-                        characters.append(" ")
-                        boldFlags.append(false)
-                    }
+                if pendingSpace, let previous {
+                    if !(pendingBreak && previous.isWide && scalar.isWide) { bytes.append(0x20) }
                 }
                 pendingSpace = false
                 pendingBreak = false
-                characters.append(character)
-                boldFlags.append(run.bold)
-                if run.link, !character.isWhitespace { linkCount += 1 }
+                let start = bytes.count
+                if scalar.value < 0x80 {
+                    bytes.append(UInt8(scalar.value))
+                } else {
+                    UTF8.encode(scalar) { bytes.append($0) }
+                }
+                previous = scalar
+                if !scalar.isWhiteSpace {
+                    if firstVisible == nil { firstVisible = start }
+                    lastVisibleEnd = bytes.count
+                    visible += 1
+                    if run.link { linkCount += 1 }
+                    if run.bold {
+                        if inLead { leadEnd = bytes.count }
+                    } else {
+                        allBold = false
+                        inLead = false
+                    }
+                }
             }
         }
-        // Indentation (NBSP, U+3000) is a hint, not text.
-        guard let start = characters.firstIndex(where: { !$0.isWhitespace }),
-              let end = characters.lastIndex(where: { !$0.isWhitespace }) else { return nil }
-        let text = String(characters[start...end])
+        guard let start = firstVisible else { return nil }
+        let text = String(decoding: bytes[start..<lastVisibleEnd], as: UTF8.self)
         var result = PageLine(text: text, owner: 0)
-        if start > 0 { result.hints.insert(.indented) }
-
-        var allBold = true
-        var leadEnd: Int?
-        var inLead = true
-        var visible = 0
-        for offset in start...end where !characters[offset].isWhitespace {
-            visible += 1
-            if boldFlags[offset] {
-                if inLead { leadEnd = offset - start + 1 }
-            } else {
-                allBold = false
-                inLead = false
-            }
-        }
+        if start > 0, bytes[..<start].contains(where: { $0 != 0x20 }) { result.hints.insert(.indented) }
         if allBold {
             result.hints.insert(.bold)
         } else if let leadEnd {
             result.hints.insert(.boldLead)
-            result.boldPrefixLength = leadEnd
+            result.boldPrefixLength = String(decoding: bytes[start..<leadEnd], as: UTF8.self).count
         }
         result.visibleCount = visible
         result.linkCount = linkCount
@@ -563,11 +606,10 @@ private struct RowAccumulator {
     }
 }
 
-private extension Character {
+private extension Unicode.Scalar {
     /// East Asian wide: Hanzi, kana, Hangul, full-width forms and CJK punctuation.
     var isWide: Bool {
-        guard let scalar = unicodeScalars.first else { return false }
-        switch scalar.value {
+        switch value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
              0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
              0xFFE0...0xFFE6, 0x20000...0x3FFFD:
@@ -575,5 +617,12 @@ private extension Character {
         default:
             return false
         }
+    }
+
+    /// White space, with a fast answer for the common cases (ASCII letters, Hanzi).
+    var isWhiteSpace: Bool {
+        if value > 0x20 && value < 0x7F { return false }
+        if value >= 0x4E00 && value <= 0x9FFF { return false }
+        return properties.isWhitespace
     }
 }

@@ -10,9 +10,8 @@ import PlanKit
 /// is one 50 MB line is still read once. libxml2's line numbers stop at 65535; past that the search walks
 /// forward from the previous block.
 struct SourceLocator {
+    /// The source as UTF-8.
     private let source: [UInt8]
-    private let isUTF8: Bool
-    private let encoding: String
     /// Byte offset of the start of each line (line n starts at `lineStarts[n - 1]`).
     private let lineStarts: [Int]
 
@@ -20,10 +19,8 @@ struct SourceLocator {
     /// The last position found: line, byte offset in that line's UTF-8, and the column there.
     private var cursor = (line: 1, offset: 0, column: 1)
 
-    init(source: [UInt8], encoding: String) {
+    init(utf8Source source: [UInt8]) {
         self.source = source
-        self.encoding = encoding
-        self.isUTF8 = encoding == "UTF-8"
         var starts = [0]
         starts.reserveCapacity(source.count / 40)
         for (offset, byte) in source.enumerated() where byte == 0x0A { starts.append(offset + 1) }
@@ -33,11 +30,11 @@ struct SourceLocator {
     var lineCount: Int { lineStarts.count }
 
     mutating func span(of text: String, startLines: ClosedRange<Int>, endLines: ClosedRange<Int>) -> SourceSpan {
-        let characters = Array(text)
-        let head = Array(String(characters.prefix(4)).utf8)
-        let firstCharacter = Array(String(characters.prefix(1)).utf8)
-        let tail = Array(String(characters.suffix(4)).utf8)
-        let lastCharacter = Array(String(characters.suffix(1)).utf8)
+        let head = Array(text.prefix(4).utf8)
+        let firstCharacter = Array(text.prefix(1).utf8)
+        let tailText = text.suffix(4)
+        let tail = Array(tailText.utf8)
+        let lastCharacter = Array(text.suffix(1).utf8)
 
         // Where to look for the start.
         var candidates: [Int]
@@ -69,7 +66,7 @@ struct SourceLocator {
             for line in (endLow...endHigh).reversed() {
                 let from = line == startLine ? (start?.offset ?? 0) : 0
                 if let found = find(needle, inLine: line, from: from) {
-                    let width = needle == tail ? characters.suffix(4).count : 1
+                    let width = needle == tail ? tailText.count : 1
                     end = (found.line, found.column + width - 1)
                     // The next block starts after this one ends.
                     cursor = (found.line, found.offset + needle.count, found.column + width)
@@ -77,7 +74,7 @@ struct SourceLocator {
                 }
             }
         }
-        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + characters.count - 1 : characters.count))
+        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + text.count - 1 : text.count))
         return SourceSpan(startLine: startLine, startColumn: startColumn,
                           endLine: endPosition.line, endColumn: endPosition.column)
     }
@@ -106,15 +103,7 @@ struct SourceLocator {
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] - 1 : source.count
         if end > start, source[end - 1] == 0x0D { end -= 1 }
-        let raw = source[start..<max(start, end)]
-        let bytes: [UInt8]
-        if isUTF8 {
-            bytes = Array(raw)
-        } else if let enc = TextEncoding(declaredName: encoding), let text = String(data: Data(raw), encoding: enc.foundationEncoding) {
-            bytes = Array(text.utf8)
-        } else {
-            bytes = Array(raw)
-        }
+        let bytes = Array(source[start..<max(start, end)])
         cachedLine = (number, bytes)
         return bytes
     }

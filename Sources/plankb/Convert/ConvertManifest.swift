@@ -1,31 +1,12 @@
 import Foundation
 
-/// FNV-1a, 64 bits: a fast non-cryptographic hash, enough to tell whether an input changed since the last run.
-enum FNV1a64 {
-    static func hash(_ data: Data) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01b3
-            }
-        }
-        return hash
-    }
-
-    static func hexHash(_ data: Data) -> String {
-        let hex = String(hash(data), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-}
-
 /// What a run of `convert` remembers about one input, so that the next run can skip it: the content hash,
 /// the settings it was converted with, and every file it produced (`schemas/convert-manifest.schema.json`).
 struct ManifestEntry: Codable, Hashable, Sendable {
     var path: String
     /// The stem the outputs are named after; another stem (the input list changed) means a redo.
     var stem: String
-    /// FNV-1a 64 of the input's bytes, 16 hex digits.
+    /// The input's content hash, as the index keeps it (`ContentHash`: FNV-1a 64 and the length).
     var hash: String
     var bytes: Int
     /// The output formats and stages, as `ConvertSettings.fingerprint`; other settings mean a redo.

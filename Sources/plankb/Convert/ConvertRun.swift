@@ -1,4 +1,5 @@
 import Foundation
+import PlanIndex
 import PlanIngest
 import PlanKit
 
@@ -116,7 +117,7 @@ final class ConvertRun: @unchecked Sendable {
         } catch {
             return .failed(reason: "the input cannot be read: \((error as NSError).localizedDescription)", id: "ingest.unreadable")
         }
-        let hash = FNV1a64.hexHash(data)
+        let hash = ContentHash.of(data)
         let earlier = previous.entries[input.path]
         if !force, let earlier, earlier.hash == hash, earlier.settings == settings.fingerprint,
            earlier.stem == input.stem,

@@ -5,7 +5,7 @@ import PlanKit
 /// a header with a logo and a menu of links, a banner, a breadcrumb, the headline and a `时间：… 来源：…` line, a
 /// toolbar `[字体：大 中 小] [打印] [关闭]`, then the plan (前言 on) as the site's CMS sets it — chapter titles
 /// centred and bold, sections bold, paragraphs indented with U+3000 or `&nbsp;` and now and then two of them
-/// in one `<p>` split by `<br>`, the two maps as images with captions under them — then a QR prompt, a
+/// in one `<p>` split by `<br>`, the map as an image with its title under it — then a QR prompt, a
 /// 相关链接 list and a footer with 主办单位, 网站标识码 and ICP备.
 ///
 /// The lead's end-to-end test uses this to check that the page gives the same tree as the text.
@@ -109,6 +109,9 @@ enum ShenyangPlanPage {
             if !isParagraph, isFigureCaption(line) {
                 html += "<p align=\"center\"><img src=\"/images/map\(index).jpg\" width=\"600\" alt=\"\"></p>\n"
                 html += "<p align=\"center\"><span style=\"font-size:14px\">\(text)</span></p>\n"
+            } else if !isParagraph, !isHeading(line) {
+                // An unnumbered line that is neither: as plain as the text file has it.
+                html += "<p>\(text)</p>\n"
             } else if !isParagraph {
                 let centred = line == "前言" || (line.hasPrefix("第") && line.prefix(5).contains("章"))
                 html += centred
@@ -132,9 +135,13 @@ enum ShenyangPlanPage {
         return html
     }
 
-    /// Map titles stand alone, unindented, and are neither 前言 nor numbered headings.
+    /// The map title (`…规划图`) stands alone, unindented; the page shows the map above it.
     private static func isFigureCaption(_ line: Substring) -> Bool {
-        !line.hasPrefix("第") && line != "前言" && (line.hasSuffix("图") || line.hasSuffix("布局"))
+        !isHeading(line) && line.hasSuffix("图")
+    }
+
+    private static func isHeading(_ line: Substring) -> Bool {
+        line == "前言" || (line.hasPrefix("第") && (line.prefix(5).contains("章") || line.prefix(5).contains("节")))
     }
 
     static func escape(_ text: String) -> String {
