@@ -165,6 +165,12 @@ struct ConvertCommandTests {
         let records = try Self.jsonLines(work.appendingPathComponent("one/records.jsonl"))
         #expect(!records.isEmpty)
         for record in records.prefix(50) { #expect(recordSchema.validate(record).isEmpty, "\(record)") }
+        // The manifest: one valid entry per converted input, in input order.
+        let manifestSchema = try JSONSchemaValidator(schemaAt: CLI.repositoryURL.appendingPathComponent("schemas/convert-manifest.schema.json"))
+        let entries = try Self.jsonLines(work.appendingPathComponent("one/.plankb-manifest.jsonl"))
+        #expect(entries.count == 6)
+        #expect(entries.map { $0["path"] as! String } == entries.map { $0["path"] as! String }.sorted())
+        for entry in entries { #expect(manifestSchema.validate(entry).isEmpty, "\(entry)") }
         // Non-terminal progress: one line per file on standard error.
         #expect(one.stderr.split(separator: "\n").filter { $0.hasPrefix("[") }.count == 7, "\(one.stderr)")
         try? FileManager.default.removeItem(at: work)
