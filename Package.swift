@@ -11,11 +11,13 @@ let package = Package(
         .library(name: "PlanKit", targets: ["PlanKit"]),
         .library(name: "PlanIngest", targets: ["PlanIngest"]),
         .library(name: "PlanIndex", targets: ["PlanIndex"]),
+        .library(name: "PlanWeb", targets: ["PlanWeb"]),
         .executable(name: "plankb", targets: ["plankb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Tree, ids, normalisation, text ingest, segmentation, extraction, diff. No I/O-heavy dependency.
@@ -29,16 +31,31 @@ let package = Package(
         .target(name: "PlanIngest", dependencies: ["PlanKit", "CLibXML2"]),
         // The knowledge base: SQLite schema, FTS5 with a Chinese tokenizer, queries.
         .target(name: "PlanIndex", dependencies: ["PlanKit", .product(name: "GRDB", package: "GRDB.swift")]),
+        // `plankb serve`: server-rendered search, reading and compare pages plus a JSON API, on Hummingbird.
+        .target(
+            name: "PlanWeb",
+            dependencies: [
+                "PlanKit", "PlanIngest", "PlanIndex",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "plankb",
             dependencies: [
-                "PlanKit", "PlanIngest", "PlanIndex",
+                "PlanKit", "PlanIngest", "PlanIndex", "PlanWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PlanKitTests", dependencies: ["PlanKit"]),
         .testTarget(name: "PlanIngestTests", dependencies: ["PlanIngest", "PlanKit"]),
         .testTarget(name: "PlanIndexTests", dependencies: ["PlanIndex", "PlanIngest", "PlanKit"]),
+        .testTarget(
+            name: "PlanWebTests",
+            dependencies: [
+                "PlanWeb", "PlanIndex", "PlanIngest", "PlanKit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "PlankbCLITests", dependencies: ["PlanKit", "plankb"]),
     ],
     swiftLanguageModes: [.v6]

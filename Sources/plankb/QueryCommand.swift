@@ -80,7 +80,7 @@ enum QueryOutput {
     static func hits(_ hits: [SearchHit], query: String, format: OutputFormat) -> String {
         switch format {
         case .json:
-            return encodeJSON(HitsOutput(query: query, hits: hits.map(JSONHit.init)))
+            return HitsJSON.encode(HitsJSON(query: query, hits: hits))
         case .csv:
             return CSV.byteOrderMark + CSV.row(["rank", "score", "document", "doc_key", "node_id", "kind", "path", "snippet", "records"])
                 + hits.enumerated().map { index, hit in
@@ -139,108 +139,11 @@ enum QueryOutput {
         }.joined(separator: " › ")
     }
 
-    struct HitsOutput: Encodable {
-        var query: String
-        var hits: [JSONHit]
-    }
-
     struct CountsOutput: Encodable {
         var query: String
         var countBy: String
         var counts: [CountRow]
     }
 
-    /// A hit as JSON: the snippet as text with «» marks and as offsets (schemas/query-hit.schema.json).
-    struct JSONHit: Encodable {
-        var documentKey: String
-        var documentTitle: String
-        var issuer: String?
-        var date: String?
-        var source: String
-        var nodeID: String
-        var kind: String
-        var path: String
-        var score: Double
-        var snippet: String
-        var marks: [[Int]]
-        var records: [JSONRecord]
-
-        init(_ hit: SearchHit) {
-            documentKey = hit.documentKey
-            documentTitle = hit.documentTitle
-            issuer = hit.issuer
-            date = hit.date
-            source = hit.source
-            nodeID = hit.nodeID
-            kind = hit.kind
-            path = hit.path
-            score = (hit.score * 1000).rounded() / 1000
-            snippet = hit.snippet.rendered(open: "«", close: "»")
-            marks = hit.snippet.marks.map { [$0.lowerBound, $0.upperBound - $0.lowerBound] }
-            records = hit.records.map(JSONRecord.init)
-        }
-    }
-
-    /// A record as JSON: where it is, its type and year, and the record itself (as the extractor wrote it).
-    struct JSONRecord: Encodable {
-        var nodeID: String
-        var type: String
-        var year: Int?
-        var record: JSONFragment
-
-        init(_ record: IndexedRecord) {
-            nodeID = record.nodeID
-            type = record.type
-            year = record.year
-            self.record = JSONFragment(text: record.json)
-        }
-    }
-
-    /// Already-encoded JSON, embedded as a value (or as a string if it does not parse).
-    struct JSONFragment: Encodable {
-        var text: String
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.singleValueContainer()
-            if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
-                try container.encode(value)
-            } else {
-                try container.encode(text)
-            }
-        }
-    }
-
-    static func encodeJSON(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
-    }
-}
-
-/// Any JSON value, for passing records through without knowing their fields.
-enum JSONValue: Codable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .integer(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
+    static func encodeJSON(_ value: some Encodable) -> String { HitsJSON.encode(value) }
 }

@@ -26,6 +26,10 @@ public protocol KnowledgeBase: Sendable {
     func nodeText(documentKey: String, nodeID: String) throws -> String?
     /// Numbers of documents, nodes and records.
     func summary() throws -> KnowledgeBaseSummary
+    /// Every indexed document, by date then title.
+    func documents() throws -> [DocumentSummary]
+    /// One document whole (metadata, tree, records), or nil when no document has this key.
+    func document(withKey key: String) throws -> StoredDocument?
 }
 
 /// The documents of one source (a file) with the content hash they were loaded from.

@@ -352,4 +352,59 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 records: try Int.fetchOne(db, sql: "SELECT count(*) FROM records") ?? 0)
         }
     }
+
+    // MARK: Reading documents whole
+
+    private static let summaryColumns = """
+        d.doc_key, d.source, d.title, d.date, d.issuer, d.document_number, d.node_count,
+        (SELECT count(*) FROM records r WHERE r.doc_id = d.id) AS record_count
+        """
+
+    private static func summary(of row: Row) -> DocumentSummary {
+        DocumentSummary(key: row["doc_key"], source: row["source"], title: row["title"], date: row["date"],
+                        issuer: row["issuer"], documentNumber: row["document_number"],
+                        nodeCount: row["node_count"], recordCount: row["record_count"])
+    }
+
+    public func documents() throws -> [DocumentSummary] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.summaryColumns) FROM documents d
+                ORDER BY d.date IS NULL, d.date, d.title, d.doc_key
+                """).map(Self.summary)
+        }
+    }
+
+    public func document(withKey key: String) throws -> StoredDocument? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT d.id, d.metadata_json, \(Self.summaryColumns) FROM documents d WHERE d.doc_key = ?
+                """, arguments: [key]) else { return nil }
+            let documentID: Int64 = row["id"]
+            let summary = Self.summary(of: row)
+            let metadataJSON: String = row["metadata_json"]
+            let metadata = (try? JSONDecoder().decode(Metadata.self, from: Data(metadataJSON.utf8)))
+                ?? Metadata(title: summary.title, date: summary.date, issuer: summary.issuer)
+            let first = documentID << Self.ordinalBits, last = ((documentID + 1) << Self.ordinalBits) - 1
+            let nodeRows = try Row.fetchAll(db, sql: """
+                SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column,
+                       parent_id
+                FROM nodes WHERE row_id BETWEEN ? AND ? ORDER BY row_id
+                """, arguments: [first, last]).map { row -> (node: Node, parentID: String?) in
+                    let span = SourceSpan(startLine: row["start_line"], startColumn: row["start_column"],
+                                          endLine: row["end_line"], endColumn: row["end_column"])
+                    let kind = NodeKind(rawValue: row["kind"]) ?? .paragraph
+                    let node = Node(id: row["node_id"], kind: kind, num: row["num"], label: row["label"],
+                                    heading: row["heading"], text: row["text"], span: span)
+                    return (node, row["parent_id"])
+                }
+            let records = try Row.fetchAll(db, sql: """
+                SELECT node_id, type, year, json FROM records WHERE doc_id = ? ORDER BY id
+                """, arguments: [documentID]).map {
+                IndexedRecord(nodeID: $0["node_id"], type: $0["type"], year: $0["year"], json: $0["json"])
+            }
+            let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: nodeRows)
+            return StoredDocument(summary: summary, metadata: metadata, root: root, records: records)
+        }
+    }
 }
