@@ -7,20 +7,14 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Add documents to a knowledge base (one SQLite file) for plankb query and kwic.",
         discussion: """
-        Takes files and folders (folders are walked; HTML, text, Markdown and JSON Lines files are read,
-        *.meta.json sidecars and *.expected folders are not). Each file is a source: a file whose content
-        hash is already in the knowledge base is skipped, a changed one replaces its documents. Each source
-        is written in one transaction, so a run killed halfway leaves the knowledge base as it was before
-        that source, and queries can run while indexing. A file that cannot be read or parsed is reported
-        (path: error: reason) and skipped; the rest is indexed, and the exit status is 1.
+        Takes files and folders. Folders are walked: HTML, text, Markdown and JSON Lines files are read; *.meta.json sidecars and *.expected folders are not. Each file is a source: a file whose content hash is already in the knowledge base is skipped, a changed one replaces its documents, and --prune forgets files that no longer exist. Sources are written in transactions of whole files, so a run killed halfway leaves the knowledge base as it was before the last unfinished batch, and queries can run while indexing. A file that cannot be read or parsed is reported (path: error: reason) and skipped; the rest is indexed, and the exit status is 1.
 
-        The file is plain SQLite: `sqlite3 kb.sqlite 'SELECT title, issuer, date FROM documents'` works;
-        the full-text table node_fts needs plankb's tokenizer, so search through plankb.
+        The file is plain SQLite (sqlite3 kb.sqlite 'SELECT title, issuer, date FROM documents'); only the full-text table node_fts needs plankb's tokenizer.
 
         Examples:
-          plankb index corpus --db kb.sqlite --exclude gold   # corpus/gold holds answer keys, not documents
-          plankb index corpus --db kb.sqlite --prune      # also forget files that were deleted
-          plankb index corpus --db kb.sqlite --rebuild    # start over (the old file stays until done)
+          plankb index corpus --db kb.sqlite --exclude gold
+          plankb index corpus --db kb.sqlite --exclude gold --prune
+          plankb index corpus --db kb.sqlite --exclude gold --rebuild
         """
     )
 

@@ -215,13 +215,14 @@ final class ParallelLoader: @unchecked Sendable {
         let hash = data.withUnsafeBytes { ContentHash.of($0) }
         if indexed[path] == hash { return Item(path: path, bytes: data.count, result: .unchanged) }
         do {
+            // Records are extracted here, by the loader on the loading threads, so that the writer only stores.
             let documents = try DocumentLoader.load(data: data, source: path,
-                                                    pathExtension: URL(fileURLWithPath: path).pathExtension)
-            // Records are extracted here, on the loading threads, so that the writer only stores.
+                                                    pathExtension: URL(fileURLWithPath: path).pathExtension,
+                                                    stages: extractRecords ? .all : .treeOnly)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let loaded = documents.map { document in
-                (document: document, records: !extractRecords ? [] : RecordExtractor.extract(from: document).map { record in
+                (document: document, records: !extractRecords ? [] : document.records.map { record in
                     IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
                                   json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
                 })

@@ -7,9 +7,7 @@ struct KwicCommand: ParsableCommand {
         commandName: "kwic",
         abstract: "Keyword in context: every occurrence of a term with the text on either side, aligned.",
         discussion: """
-        Finds the term (or phrase) like plankb query, then prints each occurrence as
-        left context | term | right context, with the term in one column (Han characters count two columns).
-        Takes the same filters as query. Output: a table (default), --json or --csv.
+        Finds the term or phrase like plankb query, then prints each occurrence as left context │ term │ right context, with the term in one column (a Han character counts two columns). Takes the same filters as query. Output: a table (default), --json or --csv.
 
         Examples:
           plankb kwic 跨境电商 --db kb.sqlite

@@ -16,7 +16,8 @@ struct PlanKB: ParsableCommand {
         """,
         subcommands: [
             ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
-            IndexCommand.self, QueryCommand.self, KwicCommand.self, BenchIndexCommand.self, ServeCommand.self,
+            IndexCommand.self, QueryCommand.self, KwicCommand.self, ConvertCommand.self, ServeCommand.self,
+            BenchIndexCommand.self, BenchConvertCommand.self,
         ]
     )
 

@@ -8,24 +8,24 @@ struct QueryCommand: ParsableCommand {
         abstract: "Search a knowledge base: paragraphs, clauses and headings that match, best first.",
         discussion: """
         Query language:
-          金融 港 电商           terms; Chinese matches anywhere as a contiguous string (电商 in 跨境电商),
-                                Latin letters and digits as whole words (RCEP, 5G, 2025); full-width and
-                                letter case do not matter
-          "自由贸易 试验区"       a phrase: its words side by side in this order (“…” works too)
-          A B, A AND B          both;   A OR B   either;   A NOT B, A -B   A without B;   ( … ) groups
-        Operators are AND, OR, NOT in capitals. Malformed queries are reported with their column.
+          金融 港 电商       Chinese terms match as contiguous strings
+                            anywhere (电商 inside 跨境电商)
+          RCEP 5G 2025      Latin letters and digits match whole words;
+                            full-width and case do not matter
+          "自由贸易 试验区"   a phrase: its words side by side (“…” too)
+          A B, A AND B      both;  A OR B  either
+          A NOT B, A -B     A without B;  ( … ) groups
+        AND, OR and NOT are operators only in capitals.
 
-        Each hit shows its document, node id, path (第五章 … › 第四节 … › 段2), a snippet with the match
-        marked, the BM25 score (headings and lead sentences weigh more) and the node's records.
-        --count-by counts hits per document, publication year, issuer or chapter instead.
+        Each hit shows its document, node id, path (第五章 … › 第四节 … › 段2), a snippet with the match marked, the BM25 score (headings and lead sentences weigh more) and the node's records. --count-by counts hits per document, publication year, issuer or chapter instead. A malformed query is reported with its column (exit status 2).
 
         Output: a table (default), --json (schemas/query-hit.schema.json) or --csv (UTF-8 with BOM).
 
         Examples:
           plankb query 跨境电商 --db kb.sqlite
-          plankb query '金融 -贸易' --db kb.sqlite --kind paragraph --limit 5
+          plankb query '金融 -贸易' --db kb.sqlite --kind article --limit 5
           plankb query 营商环境 --db kb.sqlite --count-by doc
-          plankb query 目标 --db kb.sqlite --type target --from 2021 --to 2025 --json
+          plankb query 就业 --db kb.sqlite --type target --from 2025 --to 2025 --json
         """
     )
 

@@ -89,22 +89,28 @@ enum RecordCSV {
         "verbs", "name", "referenceKind", "line", "column", "text",
     ]
 
+    /// The byte-order mark and the header line.
+    static let header = "\u{FEFF}" + columns.joined(separator: ",") + "\r\n"
+
     static func render(_ rows: [(source: String, record: Record)]) -> String {
-        var output = "\u{FEFF}" + columns.joined(separator: ",") + "\r\n"
-        for (source, record) in rows {
-            let quantity = record.quantity
-            let fields: [String?] = [
-                source, record.id, record.type.rawValue, record.node, record.path.joined(separator: " > "),
-                quantity.map { number($0.value) }, quantity?.unit, quantity?.raw, quantity?.comparator.rawValue,
-                quantity?.approx, quantity?.low.map(number), quantity?.high.map(number), quantity?.metric,
-                record.year.map(String.init), record.startYear.map(String.init), record.deadline, record.direction,
-                record.strength?.rawValue, record.baseline.map { number($0.ratio) }, record.baseline?.against,
-                record.step.map(String.init), record.title, record.verbs?.joined(separator: " "), record.name,
-                record.referenceKind?.rawValue, String(record.span.startLine), String(record.span.startColumn), record.text,
-            ]
-            output += fields.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
-        }
+        var output = header
+        for (source, record) in rows { output += row(source: source, record: record) }
         return output
+    }
+
+    /// One record as a CSV line, CRLF included.
+    static func row(source: String, record: Record) -> String {
+        let quantity = record.quantity
+        let fields: [String?] = [
+            source, record.id, record.type.rawValue, record.node, record.path.joined(separator: " > "),
+            quantity.map { number($0.value) }, quantity?.unit, quantity?.raw, quantity?.comparator.rawValue,
+            quantity?.approx, quantity?.low.map(number), quantity?.high.map(number), quantity?.metric,
+            record.year.map(String.init), record.startYear.map(String.init), record.deadline, record.direction,
+            record.strength?.rawValue, record.baseline.map { number($0.ratio) }, record.baseline?.against,
+            record.step.map(String.init), record.title, record.verbs?.joined(separator: " "), record.name,
+            record.referenceKind?.rawValue, String(record.span.startLine), String(record.span.startColumn), record.text,
+        ]
+        return fields.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
     }
 
     /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.

@@ -81,6 +81,13 @@ struct ExtractionNumberTests {
         Case(sentence: "规划用地2平方公里,南至四环路", raw: "2平方公里", value: 2, unit: "平方公里", metric: "规划用地"),
         Case(sentence: "集装箱吞吐量达到50万TEU", raw: "50万TEU", value: 500_000, unit: "TEU", metric: "集装箱吞吐量"),
         Case(sentence: "建设5千米绿道", raw: "5千米", value: 5, unit: "千米"),
+        Case(sentence: "担保金额的比例不得低于80%", raw: "不得低于80%", value: 80, unit: "%", comparator: .atLeast),
+        Case(sentence: "重点支持单户担保金额500万元及以下的小微企业", raw: "500万元及以下", value: 5_000_000, unit: "元",
+             comparator: .atMost, metric: "重点支持单户担保金额"),
+        Case(sentence: "原则上不高于承担风险责任的0.5%", raw: "0.5%", value: 0.5, unit: "%", comparator: .atMost),
+        Case(sentence: "禁止生产和使用厚度低于0.01毫米的地膜", raw: "低于0.01毫米", value: 0.01, unit: "毫米", comparator: .less),
+        Case(sentence: "审批时限压缩至3个工作日以内", raw: "3个工作日以内", value: 3, unit: "工作日", comparator: .atMost),
+        Case(sentence: "选择10个左右有条件的城市", raw: "10个左右", value: 10, unit: "个", comparator: .approximately, approx: "左右"),
     ]
 
     @Test(arguments: cases)
@@ -122,10 +129,19 @@ struct ExtractionNumberTests {
         "党的十九届五中全会",
         "投资亿元以上重点项目",
         "2019-2021年",
+        "大力发展高山滑雪、跳台滑雪、冬季两项、速度滑冰",
+        "预防二次污染，建立健全投资项目“三个清单”管理制度",
+        "中国共产党第二十次全国代表大会",
     ])
     func notAQuantity(_ sentence: String) {
         let found = QuantityScanner.quantities(in: sentence)
         #expect(found.isEmpty, "found: \(found.map(\.raw))")
+    }
+
+    @Test func aFigureReachedFromAnotherMeasuresTheSameThing() {
+        let found = QuantityScanner.quantities(in: "制造业贷款余额从16.3万亿元增加到27.4万亿元")
+        #expect(found.map(\.raw) == ["16.3万亿元", "27.4万亿元"])
+        #expect(found.map(\.metric) == ["制造业贷款余额", "制造业贷款余额"])
     }
 
     @Test func severalQuantitiesInOneSentenceKeepTheirOwnMetrics() {

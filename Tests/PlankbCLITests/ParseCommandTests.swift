@@ -181,3 +181,15 @@ struct ParseCommandTests {
         #expect(result.stdout.contains("chp_9"))
     }
 }
+
+struct FormatDetectionTests {
+    /// A UTF-16 page saved without an .html extension is still read as HTML (its tags are not text).
+    @Test func utf16HTMLWithoutExtension() throws {
+        let page = "<html><head><title>测试页面</title></head><body><p>第一章 总则</p><p>第一条 为了规范，制定本法。</p></body></html>"
+        let data = Data([0xFF, 0xFE]) + page.data(using: .utf16LittleEndian)!
+        let result = try CLI.run(["parse", try CLI.temporaryFile("page-utf16.dat", data).path, "-f", "text"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("<p>"))
+        #expect(result.stdout.contains("第一条 为了规范，制定本法。"))
+    }
+}

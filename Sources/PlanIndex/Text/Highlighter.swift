@@ -26,28 +26,55 @@ public struct Highlighter: Sendable {
         }
     }
 
+    /// Tokens of one text in a flat buffer (no allocation per token): bytes, ranges and adjacency.
+    private struct TokenList {
+        var bytes: [UInt8] = []
+        var tokens: [(bytes: Range<Int>, start: Int, end: Int, joinsPrevious: Bool)] = []
+
+        init(_ text: String) {
+            var utf8 = Array(text.utf8)
+            var bytes: [UInt8] = []
+            var tokens: [(Range<Int>, Int, Int, Bool)] = []
+            bytes.reserveCapacity(utf8.count)
+            utf8.withUnsafeMutableBufferPointer { buffer in
+                IndexTokenizer(indexing: .unigram).tokenize(UnsafeBufferPointer(buffer), forQuery: false) { token in
+                    let offset = bytes.count
+                    bytes.append(contentsOf: token.bytes)
+                    tokens.append((offset..<bytes.count, token.start, token.end, token.joinsPrevious))
+                    return true
+                }
+            }
+            self.bytes = bytes
+            self.tokens = tokens.map { (bytes: $0.0, start: $0.1, end: $0.2, joinsPrevious: $0.3) }
+        }
+
+        func same(_ index: Int, as other: TokenList, _ otherIndex: Int) -> Bool {
+            bytes[tokens[index].bytes].elementsEqual(other.bytes[other.tokens[otherIndex].bytes])
+        }
+    }
+
     /// Character ranges of `text` that match any of `needles`, merged.
+    /// - Complexity: O(n · m) in the tokens of the text and of the needles.
     public func matches(of needles: [String], in text: String) -> [Range<Int>] {
-        let tokenizer = IndexTokenizer(indexing: .unigram)
-        let textTokens = tokenizer.tokens(of: text)
-        guard !textTokens.isEmpty else { return [] }
+        let textTokens = TokenList(text)
+        guard !textTokens.tokens.isEmpty else { return [] }
         var byteRanges: [Range<Int>] = []
         for needle in needles {
-            let needleTokens = tokenizer.tokens(of: needle)
-            guard !needleTokens.isEmpty, needleTokens.count <= textTokens.count else { continue }
-            for start in 0...(textTokens.count - needleTokens.count) {
+            let needleTokens = TokenList(needle)
+            let count = needleTokens.tokens.count
+            guard count > 0, count <= textTokens.tokens.count else { continue }
+            for start in 0...(textTokens.tokens.count - count) {
                 var matched = true
-                for offset in 0..<needleTokens.count {
-                    let candidate = textTokens[start + offset]
-                    let wanted = needleTokens[offset]
-                    if candidate.token != wanted.token
-                        || (offset > 0 && wanted.joinsPrevious && !candidate.joinsPrevious) {
+                for offset in 0..<count {
+                    if !textTokens.same(start + offset, as: needleTokens, offset)
+                        || (offset > 0 && needleTokens.tokens[offset].joinsPrevious
+                            && !textTokens.tokens[start + offset].joinsPrevious) {
                         matched = false
                         break
                     }
                 }
                 if matched {
-                    byteRanges.append(textTokens[start].start..<textTokens[start + needleTokens.count - 1].end)
+                    byteRanges.append(textTokens.tokens[start].start..<textTokens.tokens[start + count - 1].end)
                 }
             }
         }
@@ -79,23 +106,23 @@ public struct Highlighter: Sendable {
 
     private func characterRanges(of byteRanges: [Range<Int>], in text: String) -> [Range<Int>] {
         guard !byteRanges.isEmpty else { return [] }
-        // Character index at each UTF-8 byte offset where a character starts.
-        var characterAt: [Int: Int] = [:]
+        // The character index of every UTF-8 byte offset (bytes inside a character map to that character).
+        var characterAt = [Int](repeating: 0, count: text.utf8.count + 1)
         var byteOffset = 0
         var characterIndex = 0
         for character in text {
-            characterAt[byteOffset] = characterIndex
-            byteOffset += character.utf8.count
+            let length = character.utf8.count
+            for byte in byteOffset..<(byteOffset + length) { characterAt[byte] = characterIndex }
+            byteOffset += length
             characterIndex += 1
         }
         characterAt[byteOffset] = characterIndex
-        func characterOffset(atByte byte: Int, roundingUp: Bool) -> Int {
-            var probe = byte
-            while characterAt[probe] == nil { probe += roundingUp ? 1 : -1 }
-            return characterAt[probe]!
-        }
-        return byteRanges.map {
-            characterOffset(atByte: $0.lowerBound, roundingUp: false)..<characterOffset(atByte: $0.upperBound, roundingUp: true)
+        return byteRanges.map { range in
+            // A range ending inside a character (never, with whole-character tokens) would round up.
+            let upper = range.upperBound < characterAt.count - 1 && range.upperBound > 0
+                && characterAt[range.upperBound] == characterAt[range.upperBound - 1]
+                ? characterAt[range.upperBound] + 1 : characterAt[range.upperBound]
+            return characterAt[range.lowerBound]..<upper
         }
     }
 

@@ -7,7 +7,14 @@ public enum InputFormat: String, Sendable, CaseIterable {
 
     /// The format of `data`, judged from its content first and its file extension second.
     public static func detect(_ data: Data, pathExtension: String) -> InputFormat {
-        let head = String(decoding: data.prefix(2048), as: UTF8.self)
+        var head = String(decoding: data.prefix(2048), as: UTF8.self)
+        // UTF-16 (with or without a byte-order mark) has NUL bytes in the ASCII of its tags.
+        let sample = data.prefix(512)
+        if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF])
+            || sample.filter({ $0 == 0 }).count * 4 > sample.count,
+           let decoded = try? TextDecoder.decode(Data(data.prefix(4096))) {
+            head = String(decoded.text.prefix(2048))
+        }
         let trimmed = head.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
         let lowered = trimmed.prefix(600).lowercased()
         let htmlMarkers = ["<!doctype html", "<html", "<head", "<body", "<meta", "<div", "<table", "<p", "<!--", "<span", "<title"]

@@ -217,6 +217,8 @@ public enum GoldEvaluation {
             report.fields["unit", default: FieldScore()].record(item.unit == quantity.unit)
             report.fields["comparator", default: FieldScore()].record((item.comparator ?? "=") == quantity.comparator.rawValue)
             report.fields["approx", default: FieldScore()].record(item.approx == quantity.approx)
+            if let metric = item.metric { report.fields["metric", default: FieldScore()].record(metric == quantity.metric) }
+            if let baseline = item.baseline { report.fields["baseline", default: FieldScore()].record(baseline == record.baseline) }
             if item.type == "target" || item.type == "achievement" || record.type != .quantity {
                 report.fields["year", default: FieldScore()].record(item.year == record.year)
             }
@@ -333,7 +335,7 @@ extension EvaluationReport {
         var lines = ["records", row("quantities (any type)", quantities)]
         for type in GoldEvaluation.scoredTypes { if let score = byType[type] { lines.append(row("  " + type, score)) } }
         lines.append("fields (over matched quantities)")
-        for key in ["value", "unit", "comparator", "approx", "year"] {
+        for key in ["value", "unit", "comparator", "approx", "year", "metric", "baseline"] {
             if let score = fields[key] { lines.append(fieldRow("  " + key, score)) }
         }
         lines.append(fieldRow("typing", typing))

@@ -31,13 +31,15 @@ enum MilestonePass {
     }
 
     /// The stage of each milestone passage, by node id.
+    private static let stepPattern = Pattern("第([一二三四五六七八九十]{1,2})步")
+
     static func stages(in input: ExtractionInput) -> [String: Stage] {
         var result: [String: Stage] = [:]
         // 第X步 openings.
         for passage in input.passages {
             let text = passage.text.trimmingCharacters(in: "")
-            guard let match = text.prefixMatch(of: #/第([一二三四五六七八九十]{1,2})步/#),
-                  let step = QuantityNumerals.value(of: String(match.output.1)) else { continue }
+            guard text.hasPrefix("第"), let match = stepPattern.prefixMatch(in: text), let number = match.groups[0],
+                  let step = QuantityNumerals.value(of: String(number)) else { continue }
             let deadline = TimeExpressions.deadlines(in: String(text.prefix(30))).first
             result[passage.node.id] = Stage(step: Int(step), year: deadline?.year, deadline: deadline?.raw)
         }
@@ -163,6 +165,9 @@ enum ReferencePass {
         "全面与进步跨太平洋伙伴关系协定", "数字经济伙伴关系协定", "一带一路",
     ]
 
+    private static let titlePattern = Pattern("《([^《》]{2,80})》")
+    private static let documentNumberPattern = Pattern("[\\p{Han}]{1,10}[〔\\[［【(（][0-9０-９]{4}[〕\\]］】)）][0-9０-９]{1,4}号")
+
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
         var records: [Record] = []
         for passage in input.passages {
@@ -179,6 +184,10 @@ enum ReferencePass {
         return (records, [])
     }
 
+    /// 中欧全面投资协定, 中日韩自贸协定, 数字经济伙伴关系协定.
+    static let namedAgreement = Pattern(
+        #"中\p{Han}{1,3}?(?:全面投资|投资贸易|自由贸易|自贸|投资)协定|\p{Han}{2,12}伙伴关系协定"#)
+
     /// References in `text`, in order, each name once per sentence.
     static func references(in text: String) -> [(String, Record.ReferenceKind, Range<Int>)] {
         var found: [(String, Record.ReferenceKind, Range<Int>)] = []
@@ -189,23 +198,32 @@ enum ReferencePass {
             guard !found.contains(where: { $0.0 == name || $0.2.overlaps(range) }) else { return }
             found.append((name, kind, range))
         }
-        for match in text.matches(of: #/《([^《》]{2,80})》/#) {
-            add(String(match.output.1), .title, offsets(match.range))
+        if text.contains("《") {
+            for match in titlePattern.matches(in: text) {
+                if let title = match.groups[0] { add(String(title), .title, offsets(match.range)) }
+            }
         }
-        for match in text.matches(of: #/[\p{Han}]{1,10}[〔\[［【(（][0-9０-９]{4}[〕\]］】)）][0-9０-９]{1,4}号/#) {
-            add(String(match.output), .documentNumber, offsets(match.range))
+        if text.contains("号") {
+            for match in documentNumberPattern.matches(in: text) {
+                add(String(match.text), .documentNumber, offsets(match.range))
+            }
         }
-        for agreement in agreements {
-            for range in text.ranges(of: agreement) { add(agreement, .agreement, offsets(range)) }
+        for agreement in agreements where text.contains(agreement) {
+            var searchStart = text.startIndex
+            while let range = text.range(of: agreement, range: searchStart..<text.endIndex) {
+                add(agreement, .agreement, offsets(range))
+                searchStart = range.upperBound
+            }
         }
-        for match in text.matches(of: #/[\p{Han}A-Za-z]{2,10}协定/#) {
-            var name = String(match.output)
-            // Keep the name, not the verb before it: "完成中欧全面投资协定" → "中欧全面投资协定".
-            for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "和", "与", "及"] {
+        // Bilateral and regional agreements named in full: 中欧全面投资协定, 中日韩自贸协定, …伙伴关系协定.
+        // Generic phrases (国际多边协定, 其他自贸协定) name no agreement.
+        for match in text.contains("协定") ? namedAgreement.matches(in: text) : [] {
+            var name = String(match.text)
+            for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "加快", "推动"] {
                 if let range = name.range(of: verb, options: .backwards) { name = String(name[range.upperBound...]) }
             }
-            guard name.count >= 4, !name.hasPrefix("合作"), !name.hasPrefix("相关") else { continue }
-            if let range = text.firstRange(of: name) { add(name, .agreement, offsets(range)) }
+            guard name.count >= 4, let range = text.range(of: name) else { continue }
+            add(name, .agreement, offsets(range))
         }
         return found.sorted { $0.2.lowerBound < $1.2.lowerBound }
     }

@@ -106,15 +106,17 @@ enum QuantifiedStatementPass {
 
     /// Quantities of a sentence, with "是成立时的29倍" taken as the baseline of the figures before it instead
     /// of a quantity of its own.
+    private static let timesPattern = Pattern("(?:是|为|相当于)([^，,。；;、]{1,12}?)的([0-9]+(?:\\.[0-9]+)?)倍")
+
     static func quantitiesAndBaselines(in text: String) -> ([Quantity], [Record.Baseline?]) {
         let all = QuantityScanner.quantities(in: text)
         let normalized = QuantityNumerals.normalizingDigits(text)
         var comparisons: [(range: Range<Int>, baseline: Record.Baseline)] = []
-        for match in normalized.matches(of: #/(?:是|为|相当于)([^，,。；;、]{1,12}?)的(\d+(?:\.\d+)?)倍/#) {
-            guard let ratio = Double(match.output.2) else { continue }
+        for match in normalized.contains("倍") ? timesPattern.matches(in: normalized) : [] {
+            guard let figure = match.groups[1], let ratio = Double(figure), let against = match.groups[0] else { continue }
             let start = normalized.distance(from: normalized.startIndex, to: match.range.lowerBound)
             let end = normalized.distance(from: normalized.startIndex, to: match.range.upperBound)
-            comparisons.append((start..<end, Record.Baseline(ratio: ratio, against: String(match.output.1))))
+            comparisons.append((start..<end, Record.Baseline(ratio: ratio, against: String(against))))
         }
         let quantities = all.filter { quantity in !comparisons.contains { $0.range.overlaps(quantity.offsets) } }
         // A baseline covers only the figures between the previous comparison and itself.

@@ -50,11 +50,22 @@ public enum QuantityScanner {
         }
         // `raw` as printed: the offsets are the same in the original, since normalising maps one to one.
         let original = Array(text)
-        return results.map { found in
+        var quantities = results.map { found in
             var quantity = withMetric(found, in: chars, previous: results)
             quantity.raw = String(original[found.offsets])
             return quantity
         }
+        // "贷款余额从16.3万亿元增加到27.4万亿元": the second figure measures what the first does.
+        for index in quantities.indices.dropFirst() {
+            let gap = String(chars[quantities[index - 1].offsets.upperBound..<quantities[index].offsets.lowerBound])
+            let connective = gap.isEmpty || directionWords.contains(gap) || ["至", "到", "增至", "降到", "升至"].contains(gap)
+                || gap.hasSuffix("到") && gap.count <= 4 && !gap.contains(where: { metricBoundaries.contains($0) })
+            if connective, quantities[index].metric == nil || directionWords.contains(quantities[index].metric ?? "")
+                || gap == quantities[index].metric {
+                quantities[index].metric = quantities[index - 1].metric
+            }
+        }
+        return quantities
     }
 
     // MARK: - One quantity
@@ -404,7 +415,7 @@ public enum QuantityScanner {
     /// Words that stand between a metric and its number; the metric is what comes before them
     /// ("可网办率提升至" → "可网办率").
     static let directionWords: [String] = [
-        "提升至", "提升到", "提高至", "提高到", "降低至", "降低到", "下降至", "下降到", "降至", "增加至", "增加到",
+        "提升至", "提升到", "提高至", "提高到", "降低至", "降低到", "下降至", "下降到", "降至", "增加至", "增加到", "增至",
         "增长至", "增长到", "扩大至", "扩大到", "控制在", "保持在", "稳定在", "达到", "超过", "不低于", "不少于",
         "不超过", "不高于", "突破", "实现", "约为", "为", "达", "约", "近", "占",
     ]

@@ -14,41 +14,57 @@ public enum TimeExpressions {
     /// Deadlines in `text`, in order: 到2025年 (also 至/到…年底/年末/前), 2019年6月底前, 到“十四五”末,
     /// “十四五”期间/时期, 2035年远景, 到二〇三五年.
     /// With `documentYear`, relative deadlines count too: "三年内" in a 2019 document → 2022.
+    private static let toYear = Pattern("(?:到|至)([0-9]{4}|[〇零一二三四五六七八九]{4})年(?:底|末|前)?")
+    private static let beforeYear = Pattern("([0-9]{4})年(?:[0-9]{1,2}月)?(?:底|末|上半年|下半年)?前")
+    private static let openingYear = Pattern("([0-9]{4})年(?:[0-9]{1,2}月)?(?:上半年|下半年|年底|底|末|年内)(?=，|,)")
+    private static let vision = Pattern("([0-9]{4})年远景")
+    private static let planPeriodPhrase = Pattern("(?:到|至)?“?([十一二三四五六七八九]{1,3}五)”?(期末|末|期间|时期)")
+    private static let withinYears = Pattern("([0-9]{1,2}|[一二三四五六七八九十两]{1,2})年(?:内|之内)")
+    private static let calendarYear = Pattern("([0-9]{4})年(?!代)")
+    private static let anyYear = Pattern("([0-9]{4})年")
+    private static let fiveYearPlanName = Pattern("([十一二三四五六七八九]{1,3}五)")
+    private static let yearRange = Pattern("([0-9]{4})\\s*[—–-]+\\s*([0-9]{4})年")
+
     public static func deadlines(in text: String, documentYear: Int? = nil) -> [Deadline] {
+        // Every deadline names a year (年) or a five-year plan (…五); most sentences have neither.
+        guard text.contains("年") || text.contains("五") else { return [] }
         let normalized = QuantityNumerals.normalizingDigits(text)
         var found: [Deadline] = []
         func offset(_ index: String.Index) -> Int { normalized.distance(from: normalized.startIndex, to: index) }
-        for match in normalized.matches(of: #/(?:到|至)(\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|前)?/#) {
-            if let year = year(from: String(match.output.1)) {
-                found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
+        for match in toYear.matches(in: normalized) {
+            if let digits = match.groups[0], let year = year(from: String(digits)) {
+                found.append(Deadline(raw: String(match.text), year: year, offset: offset(match.range.lowerBound)))
             }
         }
-        for match in normalized.matches(of: #/(\d{4})年(?:\d{1,2}月)?(?:底|末|上半年|下半年)?前/#) {
-            if let year = Int(match.output.1), !found.contains(where: { $0.offset <= offset(match.range.lowerBound) + 1 && $0.offset >= offset(match.range.lowerBound) - 1 }) {
-                found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
+        for match in beforeYear.matches(in: normalized) {
+            let start = offset(match.range.lowerBound)
+            if let digits = match.groups[0], let year = Int(digits),
+               !found.contains(where: { $0.offset <= start + 1 && $0.offset >= start - 1 }) {
+                found.append(Deadline(raw: String(match.text), year: year, offset: start))
             }
         }
         // "2019年上半年，…" / "2020年底，…" opening a sentence dates what follows.
-        if let match = normalized.prefixMatch(of: #/(\d{4})年(?:\d{1,2}月)?(?:上半年|下半年|年底|底|末|年内)(?=，|,)/#),
-           let year = Int(match.output.1), !found.contains(where: { $0.offset <= 1 }) {
-            found.append(Deadline(raw: String(match.output.0), year: year, offset: 0))
+        if let match = openingYear.prefixMatch(in: normalized), let digits = match.groups[0],
+           let year = Int(digits), !found.contains(where: { $0.offset <= 1 }) {
+            found.append(Deadline(raw: String(match.text), year: year, offset: 0))
         }
-        for match in normalized.matches(of: #/(\d{4})年远景/#) {
-            if let year = Int(match.output.1) {
-                found.append(Deadline(raw: String(match.output.0), year: year, offset: offset(match.range.lowerBound)))
+        for match in vision.matches(in: normalized) {
+            if let digits = match.groups[0], let year = Int(digits) {
+                found.append(Deadline(raw: String(match.text), year: year, offset: offset(match.range.lowerBound)))
             }
         }
-        for match in normalized.matches(of: #/(?:到|至)?“?([十一二三四五六七八九]{1,3}五)”?(期末|末|期间|时期)/#) {
-            guard let period = FiveYearPlan.years(named: String(match.output.1)) else { continue }
-            let isEnd = match.output.2 == "末" || match.output.2 == "期末"
-            found.append(Deadline(raw: String(match.output.0), year: period.upperBound,
+        for match in planPeriodPhrase.matches(in: normalized) {
+            guard let name = match.groups[0], let period = FiveYearPlan.years(named: String(name)) else { continue }
+            let isEnd = match.groups[1] == "末" || match.groups[1] == "期末"
+            found.append(Deadline(raw: String(match.text), year: period.upperBound,
                                   startYear: isEnd ? nil : period.lowerBound, offset: offset(match.range.lowerBound)))
         }
         if let documentYear {
-            for match in normalized.matches(of: #/([0-9]{1,2}|[一二三四五六七八九十两]{1,2})年(?:内|之内)/#) {
-                let count = Int(match.output.1) ?? QuantityNumerals.value(of: String(match.output.1)).map { Int($0) }
+            for match in withinYears.matches(in: normalized) {
+                guard let digits = match.groups[0] else { continue }
+                let count = Int(digits) ?? QuantityNumerals.value(of: String(digits)).map { Int($0) }
                 if let count, count <= 20 {
-                    found.append(Deadline(raw: String(match.output.0), year: documentYear + count,
+                    found.append(Deadline(raw: String(match.text), year: documentYear + count,
                                           offset: offset(match.range.lowerBound)))
                 }
             }
@@ -75,12 +91,13 @@ public enum TimeExpressions {
 
     /// Calendar years mentioned as such ("2020年", "2019年4月"), with their offsets; deadlines excluded.
     public static func yearsMentioned(in text: String) -> [(year: Int, offset: Int)] {
+        guard text.contains("年") else { return [] }
         let normalized = QuantityNumerals.normalizingDigits(text)
         let deadlineOffsets = Set(deadlines(in: text).map(\.offset))
         var result: [(year: Int, offset: Int)] = []
-        for match in normalized.matches(of: #/(\d{4})年(?!代)/#) {
+        for match in calendarYear.matches(in: normalized) {
             let position = normalized.distance(from: normalized.startIndex, to: match.range.lowerBound)
-            guard let year = Int(match.output.1), (1900...2100).contains(year),
+            guard let digits = match.groups[0], let year = Int(digits), (1900...2100).contains(year),
                   !deadlineOffsets.contains(position - 1), !deadlineOffsets.contains(position) else { continue }
             result.append((year, position))
         }
@@ -96,7 +113,9 @@ public enum TimeExpressions {
     /// The year a document speaks from: its publication date, else a year in its title ("2025年…政府工作报告").
     public static func documentYear(of metadata: Metadata) -> Int? {
         if let date = metadata.date ?? metadata.writtenDate, let year = Int(date.prefix(4)) { return year }
-        if let title = metadata.title, let match = title.firstMatch(of: #/(\d{4})年/#) { return Int(match.output.1) }
+        if let title = metadata.title, let match = anyYear.firstMatch(in: title), let digits = match.groups[0] {
+            return Int(digits)
+        }
         return nil
     }
 
@@ -104,12 +123,12 @@ public enum TimeExpressions {
     /// "（2018—2035年）" → 2018…2035.
     public static func planPeriod(of metadata: Metadata) -> ClosedRange<Int>? {
         guard let title = metadata.title.map(QuantityNumerals.normalizingDigits) else { return nil }
-        if let match = title.firstMatch(of: #/([十一二三四五六七八九]{1,3}五)/#),
-           let period = FiveYearPlan.years(named: String(match.output.1)) {
+        if let match = fiveYearPlanName.firstMatch(in: title), let name = match.groups[0],
+           let period = FiveYearPlan.years(named: String(name)) {
             return period
         }
-        if let match = title.firstMatch(of: #/(\d{4})\s*[—–-]+\s*(\d{4})年/#),
-           let start = Int(match.output.1), let end = Int(match.output.2), start <= end {
+        if let match = yearRange.firstMatch(in: title), let first = match.groups[0], let last = match.groups[1],
+           let start = Int(first), let end = Int(last), start <= end {
             return start...end
         }
         return nil
