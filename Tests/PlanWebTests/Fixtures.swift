@@ -31,7 +31,7 @@ enum WebFixtures {
 
     static let corpusFiles = [plan, company2018, company2023, antimonopoly2007, antimonopoly2022, govcn]
 
-    /// Loads a corpus file as `plankb index` does: the one loader, then record extraction.
+    /// Loads a corpus file as `plankb index` does: the one loader, records included.
     static func load(_ relativePath: String) throws -> PlanDocument {
         let url = root.appendingPathComponent(relativePath)
         let data = try Data(contentsOf: url)
@@ -41,7 +41,7 @@ enum WebFixtures {
     static func indexedRecords(of document: PlanDocument) -> [IndexedRecord] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return RecordExtractor.extract(from: document).map { record in
+        return document.records.map { record in
             IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
                           json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
         }
