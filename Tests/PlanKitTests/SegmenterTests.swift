@@ -237,3 +237,20 @@ struct DecodingTests {
         #expect(document.root.children.count == 20_000)
     }
 }
+
+/// The opening lines of pasted page text.
+struct FrontMatterTests {
+    /// A title holding markup or a ">" is a title, not a breadcrumb; it becomes the document's heading.
+    @Test func titleWithAngleBracketsIsNotABreadcrumb() {
+        let document = segment("关于<script>alert(1)</script>跨境电商的\"通知\"\n\n一、总体要求\n\n加快跨境电商发展。\n")
+        #expect(document.metadata.breadcrumb == nil)
+        #expect(document.metadata.title == "关于<script>alert(1)</script>跨境电商的\"通知\"")
+        #expect(document.root.heading == document.metadata.title)
+    }
+
+    @Test func breadcrumbForms() {
+        #expect(FrontMatter.breadcrumb(in: "首页 > 政务公开 > 规划信息") == ["首页", "政务公开", "规划信息"])
+        #expect(FrontMatter.breadcrumb(in: "当前位置：首页>新闻中心") == ["首页", "新闻中心"])
+        #expect(FrontMatter.breadcrumb(in: "增速>5%的地区>10个") == nil)
+    }
+}

@@ -48,14 +48,21 @@ enum FrontMatter {
         ingested.metadata = metadata
     }
 
+    /// A breadcrumb: "首页 -> 政务公开 -> …", "当前位置：首页 > 新闻". A bare ">" counts only after a 首页-like
+    /// first step, so that a title holding markup or a comparison is not taken for one.
     static func breadcrumb(in text: String) -> [String]? {
         var body = Substring(text)
+        var hadPrefix = false
         for prefix in ["当前位置：", "当前位置:", "您现在的位置：", "您现在的位置:", "您的位置：", "您的位置:"] where body.hasPrefix(prefix) {
             body = body.dropFirst(prefix.count)
+            hadPrefix = true
         }
+        let homes: Set<String> = ["首页", "网站首页", "主页", "Home", "HOME"]
         for separator in ["->", "－>", "＞", ">", "›", "»", "→"] where body.contains(separator) {
             let parts = body.components(separatedBy: separator).map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
-            if parts.count >= 2, parts.allSatisfy({ $0.count <= 20 }) { return parts }
+            guard parts.count >= 2, parts.allSatisfy({ $0.count <= 20 && !$0.contains("<") }) else { continue }
+            if separator == ">" && !hadPrefix && !homes.contains(parts[0]) { continue }
+            return parts
         }
         return nil
     }
