@@ -84,9 +84,24 @@ enum ConvertInputs {
         ]
         var stems = relativePaths.indices.map { candidates[0]($0) }
         var level = Array(repeating: 0, count: stems.count)
+        // A JSON Lines file names its documents stem__N, so folder x/ beside x.jsonl must not give x__1.
+        let isJSONLines = paths.map { ["jsonl", "ndjson"].contains(($0 as NSString).pathExtension.lowercased()) }
         while true {
             let groups = Dictionary(grouping: stems.indices, by: { stems[$0].lowercased() }).values.filter { $0.count > 1 }
-            if groups.isEmpty { return stems }
+            let linesStems = Set(stems.indices.filter { isJSONLines[$0] }.map { stems[$0].lowercased() })
+            let shadowed = stems.indices.filter { index in
+                guard !isJSONLines[index], level[index] + 1 < candidates.count,
+                      let separator = stems[index].range(of: "__", options: .backwards),
+                      !stems[index][separator.upperBound...].isEmpty,
+                      stems[index][separator.upperBound...].allSatisfy(\.isASCII) && stems[index][separator.upperBound...].allSatisfy(\.isNumber)
+                else { return false }
+                return linesStems.contains(stems[index][..<separator.lowerBound].lowercased())
+            }
+            if groups.isEmpty && shadowed.isEmpty { return stems }
+            for index in shadowed {
+                level[index] += 1
+                stems[index] = candidates[level[index]](index)
+            }
             for group in groups {
                 for (position, index) in group.sorted().enumerated() {
                     if level[index] + 1 < candidates.count {
