@@ -7,7 +7,7 @@ struct ConvertCommand: ParsableCommand {
         abstract: "Convert files and folders of documents to JSON, Markdown, Akoma Ntoso XML, JSON Lines and CSV.",
         discussion: """
         Reads files, folders (recursively: .html .htm .shtml .txt .md .jsonl), shell patterns (quoted ones are
-        expanded here with POSIX glob: * ? [..], no **) or - for a list of paths on standard input, one a line. The format and encoding of each
+        expanded here: * ? [..], and ** for any depth) or - for a list of paths on standard input, one a line. The format and encoding of each
         file are recognised from its content. Work is spread over --jobs workers; memory holds one document per
         worker, however many files there are.
 
@@ -31,7 +31,7 @@ struct ConvertCommand: ParsableCommand {
 
         Examples:
           plankb convert corpus --out out/
-          plankb convert 'scraped/*/*.html' --out out/ --to json,csv --jobs 2
+          plankb convert 'scraped/**/*.html' --out out/ --to json,csv --jobs 2
           find scraped -name '*.htm' | plankb convert - --out out/ --no-records
         """
     )

@@ -271,6 +271,13 @@ struct ConvertCommandTests {
         let report = try Self.documentJSON(shadow.appendingPathComponent("r__1.json"))
         #expect(((report["metadata"] as! [String: Any])["source"] as! String).hasSuffix("r.jsonl#1"))
 
+        // ** reaches every depth, and names outputs by the path below the folder before it.
+        let deep = work.appendingPathComponent("deep")
+        let recursive = try CLI.run(["convert", input.path + "/**/16.html", "--out", deep.path, "--to", "json", "--no-records"])
+        #expect(recursive.status == 0, "\(recursive.stderr)")
+        let deepNames = try FileManager.default.contentsOfDirectory(atPath: deep.path).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(deepNames == ["x__16.json", "y__16.json"])
+
         let nothing = try CLI.run(["convert", input.path + "/nowhere/*.html", "--out", work.appendingPathComponent("none").path])
         #expect(nothing.status == 1)
         #expect(nothing.stderr.contains("no such file"))

@@ -48,6 +48,12 @@ enum ConvertInputs {
                 }
             } else if argument.contains(where: { "*?[".contains($0) }) {
                 // The shell did not expand it (quoted, or no match there): expand it here.
+                if let recursive = recursiveGlob(argument) {
+                    // Files found through ** are named by their path below the folder before it.
+                    if recursive.isEmpty { missing.append(argument) }
+                    found += recursive
+                    continue
+                }
                 let matches = glob(argument)
                 if matches.isEmpty { missing.append(argument) }
                 arguments = matches[...] + arguments
@@ -63,6 +69,34 @@ enum ConvertInputs {
     }
 
     private static func standardized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    /// `FOLDER/**/PATTERN`: the files at any depth below the folders FOLDER matches whose last path
+    /// components match PATTERN (`fnmatch`, `/` matched literally), sorted; nil when there is no `**`.
+    /// Hidden files and folders are skipped, as a shell skips them.
+    static func recursiveGlob(_ pattern: String) -> [(path: String, relative: String)]? {
+        guard let star = pattern.range(of: "**") else { return nil }
+        var head = String(pattern[..<star.lowerBound])
+        var tail = String(pattern[star.upperBound...])
+        if head.hasSuffix("/") { head.removeLast() }
+        if tail.hasPrefix("/") { tail.removeFirst() }
+        if tail.isEmpty { tail = "*" }
+        let depth = tail.split(separator: "/").count
+        let roots = head.isEmpty ? ["."] : glob(head)
+        var result: [(path: String, relative: String)] = []
+        for root in roots {
+            guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
+            while let relative = enumerator.nextObject() as? String {
+                let components = relative.split(separator: "/")
+                if components.contains(where: { $0.hasPrefix(".") }) { continue }
+                guard components.count >= depth, enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+                let last = components.suffix(depth).joined(separator: "/")
+                if fnmatch(tail, last, FNM_PATHNAME) == 0 {
+                    result.append((head.isEmpty ? relative : root + "/" + relative, relative))
+                }
+            }
+        }
+        return result.sorted { $0.path < $1.path }
+    }
 
     /// Paths matching a shell pattern, sorted (POSIX `glob`).
     static func glob(_ pattern: String) -> [String] {
