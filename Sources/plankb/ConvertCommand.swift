@@ -6,10 +6,10 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert files and folders of documents to JSON, Markdown, Akoma Ntoso XML, JSON Lines and CSV.",
         discussion: """
-        Reads files, folders (recursively: .html .htm .shtml .txt .md .jsonl), shell patterns (quoted ones are
-        expanded here) or - for a list of paths on standard input, one a line. The format and encoding of each
-        file are recognised from its content. Work is spread over --jobs workers; memory holds one document per
-        worker, however many files there are.
+        Reads files, folders (recursively: .html .htm .shtml .txt .md .jsonl), shell patterns (quoted ones
+        are expanded here: * ? [..], and ** for any depth) or - for a list of paths on standard input, one a
+        line. The format and encoding of each file are recognised from its content. Work is spread over
+        --jobs workers; memory holds one document per worker, however many files there are.
 
         Written to DIR, per document (named after the input's path below the folder given, with / as __:
         corpus/govcn-2019/01.html → govcn-2019__01.json; line N of a JSON Lines file → …__N.json):

@@ -260,6 +260,24 @@ struct ConvertCommandTests {
         let globbed = try FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent("glob").path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(globbed == ["16.akn.xml", "16.json", "40.akn.xml", "40.json", "errors.jsonl"])
 
+        // The documents of r.jsonl are r__1, r__2…; r/1.html beside it must take another name.
+        try Self.write(try Self.corpus("reports/government-work-reports-2021-2025.jsonl"), to: "shadow/r.jsonl", in: input)
+        try Self.write(try Self.corpus("govcn-2019/16.html"), to: "shadow/r/1.html", in: input)
+        let shadow = work.appendingPathComponent("shadow")
+        let shadowed = try CLI.run(["convert", input.path + "/shadow", "--out", shadow.path, "--to", "json", "--no-records"])
+        #expect(shadowed.status == 0, "\(shadowed.stderr)")
+        let shadowNames = try FileManager.default.contentsOfDirectory(atPath: shadow.path).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(shadowNames == ["r__1-html.json", "r__1.json", "r__2.json", "r__3.json"])
+        let report = try Self.documentJSON(shadow.appendingPathComponent("r__1.json"))
+        #expect(((report["metadata"] as! [String: Any])["source"] as! String).hasSuffix("r.jsonl#1"))
+
+        // ** reaches every depth, and names outputs by the path below the folder before it.
+        let deep = work.appendingPathComponent("deep")
+        let recursive = try CLI.run(["convert", input.path + "/**/16.html", "--out", deep.path, "--to", "json", "--no-records"])
+        #expect(recursive.status == 0, "\(recursive.stderr)")
+        let deepNames = try FileManager.default.contentsOfDirectory(atPath: deep.path).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(deepNames == ["x__16.json", "y__16.json"])
+
         let nothing = try CLI.run(["convert", input.path + "/nowhere/*.html", "--out", work.appendingPathComponent("none").path])
         #expect(nothing.status == 1)
         #expect(nothing.stderr.contains("no such file"))

@@ -48,6 +48,12 @@ enum ConvertInputs {
                 }
             } else if argument.contains(where: { "*?[".contains($0) }) {
                 // The shell did not expand it (quoted, or no match there): expand it here.
+                if let recursive = recursiveGlob(argument) {
+                    // Files found through ** are named by their path below the folder before it.
+                    if recursive.isEmpty { missing.append(argument) }
+                    found += recursive
+                    continue
+                }
                 let matches = glob(argument)
                 if matches.isEmpty { missing.append(argument) }
                 arguments = matches[...] + arguments
@@ -63,6 +69,34 @@ enum ConvertInputs {
     }
 
     private static func standardized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    /// `FOLDER/**/PATTERN`: the files at any depth below the folders FOLDER matches whose last path
+    /// components match PATTERN (`fnmatch`, `/` matched literally), sorted; nil when there is no `**`.
+    /// Hidden files and folders are skipped, as a shell skips them.
+    static func recursiveGlob(_ pattern: String) -> [(path: String, relative: String)]? {
+        guard let star = pattern.range(of: "**") else { return nil }
+        var head = String(pattern[..<star.lowerBound])
+        var tail = String(pattern[star.upperBound...])
+        if head.hasSuffix("/") { head.removeLast() }
+        if tail.hasPrefix("/") { tail.removeFirst() }
+        if tail.isEmpty { tail = "*" }
+        let depth = tail.split(separator: "/").count
+        let roots = head.isEmpty ? ["."] : glob(head)
+        var result: [(path: String, relative: String)] = []
+        for root in roots {
+            guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
+            while let relative = enumerator.nextObject() as? String {
+                let components = relative.split(separator: "/")
+                if components.contains(where: { $0.hasPrefix(".") }) { continue }
+                guard components.count >= depth, enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+                let last = components.suffix(depth).joined(separator: "/")
+                if fnmatch(tail, last, FNM_PATHNAME) == 0 {
+                    result.append((head.isEmpty ? relative : root + "/" + relative, relative))
+                }
+            }
+        }
+        return result.sorted { $0.path < $1.path }
+    }
 
     /// Paths matching a shell pattern, sorted (POSIX `glob`).
     static func glob(_ pattern: String) -> [String] {
@@ -84,9 +118,24 @@ enum ConvertInputs {
         ]
         var stems = relativePaths.indices.map { candidates[0]($0) }
         var level = Array(repeating: 0, count: stems.count)
+        // A JSON Lines file names its documents stem__N, so folder x/ beside x.jsonl must not give x__1.
+        let isJSONLines = paths.map { ["jsonl", "ndjson"].contains(($0 as NSString).pathExtension.lowercased()) }
         while true {
             let groups = Dictionary(grouping: stems.indices, by: { stems[$0].lowercased() }).values.filter { $0.count > 1 }
-            if groups.isEmpty { return stems }
+            let linesStems = Set(stems.indices.filter { isJSONLines[$0] }.map { stems[$0].lowercased() })
+            let shadowed = stems.indices.filter { index in
+                guard !isJSONLines[index], level[index] + 1 < candidates.count,
+                      let separator = stems[index].range(of: "__", options: .backwards),
+                      !stems[index][separator.upperBound...].isEmpty,
+                      stems[index][separator.upperBound...].allSatisfy(\.isASCII) && stems[index][separator.upperBound...].allSatisfy(\.isNumber)
+                else { return false }
+                return linesStems.contains(stems[index][..<separator.lowerBound].lowercased())
+            }
+            if groups.isEmpty && shadowed.isEmpty { return stems }
+            for index in shadowed {
+                level[index] += 1
+                stems[index] = candidates[level[index]](index)
+            }
             for group in groups {
                 for (position, index) in group.sorted().enumerated() {
                     if level[index] + 1 < candidates.count {

@@ -52,6 +52,9 @@ final class ConvertRun: @unchecked Sendable {
     private let previous: ConvertManifest
     private var appender: ManifestAppender?
     private var outcomes: [InputOutcome?]
+    /// The order workers take inputs in: largest first, so that one big file started last does not leave
+    /// the other workers idle at the end. Output order does not depend on it.
+    private let schedule: [Int]
     private var next = 0
     private let lock = NSLock()
 
@@ -66,6 +69,8 @@ final class ConvertRun: @unchecked Sendable {
         writer = AtomicWriter(directory: directory)
         previous = ConvertManifest(directory: directory)
         outcomes = Array(repeating: nil, count: inputs.count)
+        let sizes = inputs.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }
+        schedule = inputs.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
     }
 
     /// Runs the workers, then writes the per-run files and the compacted manifest. Returns each input's outcome.
@@ -103,9 +108,9 @@ final class ConvertRun: @unchecked Sendable {
     private func takeNext() -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard next < inputs.count else { return nil }
+        guard next < schedule.count else { return nil }
         next += 1
-        return next - 1
+        return schedule[next - 1]
     }
 
     // MARK: one input
