@@ -254,3 +254,10 @@ struct FrontMatterTests {
         #expect(FrontMatter.breadcrumb(in: "增速>5%的地区>10个") == nil)
     }
 }
+
+struct BinaryLookingLikeUTF16Tests {
+    /// Four control bytes have NULs in every other position, as UTF-16 does, but are not text.
+    @Test func controlBytesAreNotUTF16Text() {
+        #expect(throws: IngestError.self) { try TextDecoder.decode(Data([0x00, 0x01, 0x02, 0x03])) }
+    }
+}

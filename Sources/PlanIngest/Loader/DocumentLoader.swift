@@ -115,7 +115,7 @@ public enum DocumentLoader {
             documents.append(Pipeline.process(ingested, extractRecords: stages.extractRecords))
         }
         guard !documents.isEmpty else {
-            throw IngestError.undecodable("no line of the JSON Lines file holds a document")
+            throw IngestError.noDocuments("no line of the JSON Lines file has a \"content\" text")
         }
         documents[0].diagnostics.insert(contentsOf: problems, at: 0)
         return documents

@@ -6,6 +6,7 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     case binary(offset: Int)
     case undecodable(String)
     case unreadable(String)
+    case noDocuments(String)
 
     public var description: String {
         switch self {
@@ -13,6 +14,7 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
         case .binary(let offset): "the input is binary, not text (a control byte at offset \(offset))"
         case .undecodable(let detail): "the input is not valid UTF-8, UTF-16 or GB18030 text: \(detail)"
         case .unreadable(let detail): "the input cannot be read: \(detail)"
+        case .noDocuments(let detail): "the input holds no document: \(detail)"
         }
     }
 }
@@ -209,8 +211,11 @@ public enum TextDecoder {
         return nil
     }
 
+    /// The offset of the first control character that text never holds (NUL and C0 controls other than
+    /// tab, line feed, carriage return and form feed): bytes read as UTF-16 that were not UTF-16 text.
     private static func firstControlCharacter(_ text: String) -> Int? {
-        for (offset, scalar) in text.unicodeScalars.prefix(65_536).enumerated() where scalar.value == 0 {
+        for (offset, scalar) in text.unicodeScalars.prefix(65_536).enumerated()
+        where scalar.value < 0x20 && ![0x09, 0x0A, 0x0D, 0x0C].contains(scalar.value) {
             return offset
         }
         return nil

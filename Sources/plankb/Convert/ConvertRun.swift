@@ -163,6 +163,7 @@ final class ConvertRun: @unchecked Sendable {
         case .binary: "ingest.binary"
         case .undecodable: "ingest.undecodable"
         case .unreadable: "ingest.unreadable"
+        case .noDocuments: "ingest.no-documents"
         }
     }
 
