@@ -137,6 +137,23 @@ import Testing
         #expect((before == nil) == (after == nil))
     }
 
+    @Test func linesPastLibxml2sLimitAndOldMacLineEndingsStillGetSpans() throws {
+        // libxml2 stops counting at line 65535; blocks further down are found from the previous one.
+        var page = "<html><body><div class=\"nav\"><a href=\"/\">首页</a></div>\n"
+        page += String(repeating: "<br>\n", count: 70_000)
+        page += "<div><p>正文第一段，位于很后面的一行。</p>\n<p>　　第二段，也是正文。</p></div></body></html>\n"
+        let result = try HTMLIngester.ingest(Data(page.utf8), source: nil)
+        #expect(result.blocks.map(\.text) == ["正文第一段，位于很后面的一行。", "第二段，也是正文。"])
+        #expect(result.blocks.map(\.span.startLine) == [70_002, 70_003])
+        #expect(result.blocks.map(\.span.startColumn) == [9, 6])  // after "<div><p>", after "<p>　　"
+        // Carriage returns alone end no line for libxml2 either: everything is on line 1, in order.
+        let mac = "<html><body>\r<p>第一段，写在这里。</p>\r<p>第二段，写在那里。</p>\r</body></html>"
+        let old = try HTMLIngester.ingest(Data(mac.utf8), source: nil)
+        #expect(old.blocks.map(\.text) == ["第一段，写在这里。", "第二段，写在那里。"])
+        #expect(old.blocks.allSatisfy { $0.span.startLine == 1 && $0.span.endLine == 1 })
+        #expect(old.blocks[0].span.startColumn < old.blocks[1].span.startColumn)
+    }
+
     @Test func pagesWithoutProseStillComeOut() throws {
         let page = "<html><body><ul><li>第一项</li><li>第二项</li></ul></body></html>"
         let result = try HTMLIngester.ingest(Data(page.utf8), source: nil)
