@@ -143,4 +143,15 @@ import Testing
         let blocks = try Self.blocks("<p>\u{FEFF}第一条\u{200B}　本条例自公布之日起施行，\u{2028}原办法同时废止。</p>")
         #expect(blocks.map(\.text) == ["第一条　本条例自公布之日起施行，原办法同时废止。"])
     }
+
+    @Test func aHeadingUnderADecorativeImageIsNoCaption() throws {
+        let blocks = try Self.blocks("""
+        <p align="center"><img src="banner.png"></p>
+        <p align="center"><strong>第二章　发展目标</strong></p>
+        <p><img src="icon.gif"></p><p>图2 产业布局</p>
+        """)
+        #expect(blocks.map(\.text) == ["第二章　发展目标", "图2 产业布局"])
+        #expect(!blocks[0].hints.contains(.figureCaption))
+        #expect(blocks[1].hints.contains(.figureCaption))
+    }
 }
