@@ -133,10 +133,11 @@ import Testing
         let blocks = try Self.blocks("""
         <p>　　兹定于2020年5月举办自由贸易试验区发展论坛，现将有关事项通知如下。</p>
         <p>　　主办单位：市商务局</p>
+        <p>　　主办单位：市商务局　承办单位：市贸促会</p>
         <p>　　（三）强化技术支持</p>
         """)
         #expect(blocks.map(\.text) == ["兹定于2020年5月举办自由贸易试验区发展论坛，现将有关事项通知如下。",
-                                       "主办单位：市商务局", "（三）强化技术支持"])
+                                       "主办单位：市商务局", "主办单位：市商务局　承办单位：市贸促会", "（三）强化技术支持"])
     }
 
     @Test func invisibleCharactersAndLineSeparatorsDoNotReachTheText() throws {

@@ -7,8 +7,8 @@ import PlanKit
 /// Stages: choose the encoding from the bytes (`HTMLEncodingChoice`) → parse with libxml2, collecting its
 /// complaints (`LibXMLParse`) → render the page into lines with typographic hints (`PageReader`) → read the
 /// metadata (`PageMetadataReader`) → find the article among the chrome (`ArticleLocator`) → keep the
-/// article's lines that are neither chrome nor metadata → place each block in
-/// the source (`SourceLocator`). Segmentation is not done here.
+/// article's lines that are neither chrome nor metadata → place each block in the source
+/// (`SourceLocator`). Segmentation is not done here.
 public enum HTMLIngester {
     /// Reads an HTML page. Throws only when the bytes are not text (empty, binary, undecodable); everything
     /// else — wrong encoding declarations, libxml2's complaints, a page with no article — is a diagnostic.
@@ -37,7 +37,6 @@ public enum HTMLIngester {
         metadata.fillGaps(from: found.metadata)
 
         let verdicts = page.lines.map(ChromeRules.verdict(on:))
-        let chrome = verdicts.map { $0 == .chrome }
         let container = ArticleLocator.locate(elements: page.elements, lines: page.lines, verdicts: verdicts,
                                               metadataLines: found.metadataLines,
                                               useKnownContainers: useKnownContainers)
@@ -45,15 +44,17 @@ public enum HTMLIngester {
             diagnostics.append(Diagnostic(.note, "ingest.no-article",
                                           "no part of the page reads as prose; every line that is not site chrome was kept"))
         }
-        let bodyLines = joinTitleLines(selectBody(page: page, container: container, chrome: chrome,
+        let bodyLines = joinTitleLines(selectBody(page: page, container: container, verdicts: verdicts,
                                                   metadataLines: found.metadataLines),
                                        title: metadata.title)
 
         if metadata.title == nil {
-            // No 标题 cell, no <title> the page repeats: the page's <h1>, else a centred bold line heading the
-            // body, else the longest part of the <title>.
-            metadata.title = page.lines.first { $0.headingLevel == 1 }?.text
+            // No 标题 cell, no <title> the page repeats: an <h1> or a centred bold line heading the article,
+            // else the page's first <h1> (a logo's <h1> comes last for that reason), else the longest part of
+            // the <title>.
+            metadata.title = bodyLines.prefix(3).first { $0.headingLevel == 1 }?.text
                 ?? bodyLines.prefix(3).first { $0.hints.isSuperset(of: [.centered, .bold]) }?.text
+                ?? page.lines.first { $0.headingLevel == 1 }?.text
                 ?? found.titleFromHeadOnly
         }
 
@@ -77,10 +78,19 @@ public enum HTMLIngester {
 
     /// The article's lines: inside the container, and neither chrome (toolbars, footers, related-link lists)
     /// nor lines that only held metadata or a breadcrumb.
-    static func selectBody(page: PageReader, container: Int?, chrome: [Bool], metadataLines: Set<Int>) -> [PageLine] {
+    static func selectBody(page: PageReader, container: Int?, verdicts: [ChromeRules.Verdict],
+                           metadataLines: Set<Int>) -> [PageLine] {
         let candidates = page.lines.indices.filter { index in
             guard let container else { return true }
             return ArticleLocator.contains(container, page.lines[index].owner, in: page.elements)
+        }
+        // Footer-like lines go when only chrome, metadata or other footer-like lines follow them.
+        var trailingFooter = Set<Int>()
+        for index in candidates.reversed() {
+            guard verdicts[index] == .chrome || verdicts[index] == .footerLike || metadataLines.contains(index) else {
+                break
+            }
+            trailingFooter.insert(index)
         }
         func isLinkLine(_ index: Int) -> Bool {
             let line = page.lines[index]
@@ -91,7 +101,7 @@ public enum HTMLIngester {
         for (position, index) in candidates.enumerated() {
             let line = page.lines[index]
             if metadataLines.contains(index) { continue }
-            if chrome[index] {
+            if verdicts[index] == .chrome || (verdicts[index] == .footerLike && trailingFooter.contains(index)) {
                 if ChromeRules.isRelatedHeading(line.text) { afterRelatedHeading = true }
                 continue
             }
