@@ -16,6 +16,7 @@ struct PlanKB: ParsableCommand {
         """,
         subcommands: [
             ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
+            IndexCommand.self, QueryCommand.self, KwicCommand.self, BenchIndexCommand.self,
         ]
     )
 

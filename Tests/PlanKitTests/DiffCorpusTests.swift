@@ -68,7 +68,8 @@ extension DiffReport {
     /// "公司成立后，股东不得抽逃出资。" is the first paragraph of 2023 第五十三条, which adds a second; 2018 第十一条
     /// became 2023 第五条 with 必须 → 应当; "无记名股票" (2018 第一百四十条) and "一人有限责任公司" (2018 第二章第三节)
     /// occur nowhere in 2023; 2018 第六十六条 (国有独资公司不设股东会, 第二章第四节) is 2023 第一百七十二条 in the new
-    /// 第七章 国家出资公司组织机构的特别规定.
+    /// 第七章 国家出资公司组织机构的特别规定; the two paragraphs of 2018 第二百零四条 (合并、分立… notices; hiding assets
+    /// in liquidation) are 2023 第二百五十五条 and 第二百五十六条.
     @Test func companyLaw2018To2023() throws {
         let report = try DiffCorpus.compare(Self.company + "2018.md", Self.company + "2023.md")
         let withdrawal = report.change(old: "art_35")
@@ -89,6 +90,10 @@ extension DiffReport {
         #expect(stateOwned?.kind == .moved)
         #expect(stateOwned?.old?.path?.contains("国有独资公司的特别规定") == true)
         #expect(stateOwned?.new?.path?.contains("国家出资公司组织机构的特别规定") == true)
+
+        let penalties = report.change(old: "art_204")
+        #expect(penalties?.kind == .split)
+        #expect(penalties?.newParts?.compactMap(\.id) == ["art_255", "art_256"])
 
         // Renumbering is the rule here, not the exception: most aligned articles changed number.
         let renumbered = report.changes.filter { $0.old?.kind == "article" && $0.includes(.renumbered) }.count
@@ -152,5 +157,16 @@ extension DiffReport {
         #expect(history[1].node?.text.contains("由省、自治区、直辖市人民政府兽医主管部门颁发") == true)
         #expect(history[2].change != .modified)
         #expect(history[2].node?.id == "art_54")
+    }
+
+    /// The article on 表彰、奖励 through all seven versions. Checked by reading (grep 做出成绩和贡献 / 做出贡献的单位):
+    /// 1997 第九条, 2007/2013/2015 第十一条, draft_1 第十二条, draft_2 第十三条, 2021 第十四条.
+    @Test func historyThroughTheWholeSeries() throws {
+        let versions = ["1997", "2007", "2013", "2015", "draft_1", "draft_2", "2021"]
+        let documents = try versions.map { try DiffCorpus.load(Self.animal + $0 + ".txt") }
+        let history = DocumentDiff.history(ofNodeWithID: "art_9", through: documents)
+        #expect(history.map { $0.node?.id } == ["art_9", "art_11", "art_11", "art_11", "art_12", "art_13", "art_14"])
+        #expect(history[1].change == .modified && history[1].also == [.renumbered])
+        #expect(history[2].change == nil && history[3].change == nil)
     }
 }

@@ -118,4 +118,86 @@ import Testing
         #expect(change?.new?.path?.hasPrefix("第二章") == true)
         #expect(report.summary["chapter"]?.unchanged == 8)
     }
+
+    /// 一百二十三 for 123 (1…999), to renumber articles the way a law prints them.
+    static func chineseNumeral(_ number: Int) -> String {
+        let digits = Array("零一二三四五六七八九")
+        if number < 10 { return String(digits[number]) }
+        if number < 20 { return "十" + (number % 10 == 0 ? "" : String(digits[number % 10])) }
+        if number < 100 {
+            return String(digits[number / 10]) + "十" + (number % 10 == 0 ? "" : String(digits[number % 10]))
+        }
+        let hundreds = String(digits[number / 100]) + "百"
+        let rest = number % 100
+        if rest == 0 { return hundreds }
+        if rest < 10 { return hundreds + "零" + String(digits[rest]) }
+        if rest < 20 { return hundreds + "一" + chineseNumeral(rest) }
+        return hundreds + chineseNumeral(rest)
+    }
+
+    /// 公司法 2023 amended the way amendments go, every article renumbered from 1 afterwards: 第三条 and 第四条 merged
+    /// into one article; 第十条's three paragraphs split into two articles (the first paragraph, then the other two);
+    /// 第二十条 moved from 第一章 to follow 第三十六条 in 第二章. Articles 5–9 and 21–36 shift by one; nothing else moves.
+    @Test func lawArticlesMergedSplitMovedAndRenumbered() throws {
+        #expect(Self.chineseNumeral(119) == "一百一十九" && Self.chineseNumeral(105) == "一百零五")
+        let path = "laws/law-company-2018-2023/company-law-2023.md"
+        let original = try String(contentsOf: DiffCorpus.root.appendingPathComponent(path), encoding: .utf8)
+        // Items: a heading line, or an article (its text after the label, then its other lines).
+        enum Item { case heading(String), article([String]) }
+        var front: [String] = []
+        var items: [Item] = []
+        for line in original.components(separatedBy: "\n") {
+            if line.hasPrefix("## ") || line.hasPrefix("### ") {
+                items.append(.heading(line))
+            } else if line.hasPrefix("第"), let end = line.firstIndex(of: " "), line[..<end].hasSuffix("条"),
+                      ChineseNumerals.value(of: line.dropFirst().prefix(upTo: end).dropLast()) != nil {
+                items.append(.article([String(line[line.index(after: end)...])]))
+            } else if case .article(var lines)? = items.last {
+                lines.append(line)
+                items[items.count - 1] = .article(lines)
+            } else if items.isEmpty {
+                front.append(line)
+            }
+        }
+        func articleIndex(_ number: Int) -> Int {
+            var seen = 0
+            return items.firstIndex { if case .article = $0 { seen += 1; return seen == number }; return false }!
+        }
+        func lines(_ index: Int) -> [String] { if case .article(let lines) = items[index] { return lines }; return [] }
+
+        let third = articleIndex(3), fourth = articleIndex(4)
+        items[third] = .article(lines(third).filter { !$0.isEmpty } + [""] + lines(fourth))
+        items.remove(at: fourth)
+        let tenth = articleIndex(9)  // 第十条 is now the ninth article
+        let paragraphs = lines(tenth).filter { !$0.isEmpty }
+        #expect(paragraphs.count == 3)
+        items[tenth] = .article([paragraphs[0], ""])
+        items.insert(.article(paragraphs.dropFirst().flatMap { [$0, ""] }), at: tenth + 1)
+        let twentieth = articleIndex(20)  // net zero shift before it: -1 (merge) +1 (split)
+        let moved = items.remove(at: twentieth)
+        items.insert(moved, at: articleIndex(35) + 1)  // after old 第三十六条, now the 35th
+
+        var revised = front
+        var number = 0
+        for item in items {
+            switch item {
+            case .heading(let line): revised.append(line)
+            case .article(let lines):
+                number += 1
+                revised.append("第\(Self.chineseNumeral(number))条 " + lines[0])
+                revised += lines.dropFirst()
+            }
+        }
+        let report = DocumentDiff.compare(Self.document(original, source: path, markdown: true),
+                                          Self.document(revised.joined(separator: "\n"), source: "revised", markdown: true))
+        let found = report.changes.filter { $0.kind != .renumbered }
+            .map { "\($0.kind.rawValue) \($0.old?.id ?? "-") → \($0.new?.id ?? "-")" }
+        #expect(found == ["merged art_3 → art_3", "split art_10 → art_9", "moved art_20 → art_36"])
+        #expect(report.change(new: "art_3")?.oldParts?.compactMap(\.id) == ["art_3", "art_4"])
+        #expect(report.change(old: "art_10")?.newParts?.compactMap(\.id) == ["art_9", "art_10"])
+        #expect(report.change(old: "art_20")?.also == [.renumbered])
+        let renumbered = report.changes.filter { $0.kind == .renumbered }.compactMap { $0.old?.id }
+        #expect(renumbered == (5...9).map { "art_\($0)" } + (21...36).map { "art_\($0)" })
+        #expect(report.changes.filter { $0.kind == .renumbered }.allSatisfy { $0.also == nil })
+    }
 }

@@ -45,6 +45,9 @@ import Testing
         #expect(TextDiff.differOnlyInFormat("第一条\u{3000}为了", "第一条 为了"))
         #expect(TextDiff.differOnlyInFormat("适用 《中华人民共和国进出境动植物检疫法》", "适用《中华人民共和国进出境动植物检疫法》"))
         #expect(TextDiff.differOnlyInFormat("“依法”", "\"依法\""))
+        #expect(TextDiff.differOnlyInFormat("第一款。\r\n第二款。", "第一款。\n第二款。"))
+        // A paragraph break is structure, not format.
+        #expect(!TextDiff.differOnlyInFormat("第一款。第二款。", "第一款。\n第二款。"))
         #expect(!TextDiff.differOnlyInFormat("净化,消灭", "净化，扑灭"))
         // Spaces between Latin words carry meaning.
         #expect(!TextDiff.differOnlyInFormat("New York", "NewYork"))

@@ -57,6 +57,16 @@ struct DiffCommandTests {
         #expect(law.stdout.contains("第二章 垄断协议"))
     }
 
+    @Test func recordChangesWithRecords() throws {
+        let old = try CLI.temporaryFile("plan-old.txt", Data("第一章 总体要求\n\n  到2025年，政务服务事项可网办率达到100%。\n\n  到2025年，新增市场主体达到1万户。\n".utf8))
+        let new = try CLI.temporaryFile("plan-new.txt", Data("第一章 总体要求\n\n  到2025年，政务服务事项可网办率不低于95%。\n\n  到2025年，新增市场主体达到1万户。\n".utf8))
+        let result = try CLI.run(["diff", old.path, new.path, "--records"])
+        #expect(result.stdout.contains("[changed] 政务服务事项可网办率 target 2025: 100% → 不低于95%"))
+        #expect(!result.stdout.contains("新增市场主体"))  // unchanged target, not reported
+        let plain = try CLI.run(["diff", old.path, new.path])
+        #expect(!plain.stdout.contains("Records"))
+    }
+
     @Test func usageAndInputErrors() throws {
         #expect(try CLI.run(["diff", Self.antimonopoly[0]]).status == 2)
         let missing = try CLI.run(["diff", Self.antimonopoly[0], "corpus/no-such-file.md"])

@@ -40,12 +40,14 @@ public enum DiffHTMLRenderer {
         return out
     }
 
-    /// The chapter (outermost heading) a change stands under, for grouping; removed nodes by their old path.
-    static func group(of change: Change) -> String {
-        let path = (change.new ?? change.old)?.path ?? ""
-        let parts = path.components(separatedBy: " › ")
-        if change.kind == .metadata { return "文件信息" }
-        return parts.count >= 2 ? parts[0] : "正文"
+    /// The outermost heading of a path ("第二章 公司登记 › 第三十条" → "第二章 公司登记").
+    static func outermost(_ path: String?) -> String {
+        guard let first = path?.components(separatedBy: " › ").first, !first.isEmpty else { return "正文" }
+        switch first {
+        case "preamble": return "题注"
+        case "preface": return "前言"
+        default: return first
+        }
     }
 
     static func section(_ report: DiffReport, prefix: String) -> String {
@@ -64,16 +66,33 @@ public enum DiffHTMLRenderer {
             if rows[group] == nil { groups.append(group) }
             rows[group, default: []].append(row)
         }
+        // Old chapters map to the new chapter most of their nodes went to, so that a removed node and a moved
+        // node's former place are listed under the chapter a reader finds in the new version.
+        var votes: [String: [String: Int]] = [:]
+        for change in report.changes where !change.includes(.moved) {
+            if let old = change.old, let new = change.new {
+                votes[DiffNormalizer.normalize(outermost(old.path)), default: [:]][outermost(new.path), default: 0] += 1
+            }
+        }
+        func groupForOld(_ path: String?) -> String {
+            let own = outermost(path)
+            return votes[DiffNormalizer.normalize(own)]?.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? own
+        }
+        var firstNewSide: [String: Int] = [:]
         for (index, change) in report.changes.enumerated() {
             let id = "\(prefix)c\(index + 1)"
-            add(row(for: change, id: id), to: group(of: change))
+            if change.new != nil || change.kind == .metadata {
+                let group = change.kind == .metadata ? "文件信息" : outermost(change.new?.path)
+                if firstNewSide[group] == nil { firstNewSide[group] = index }
+            }
+            let group = change.kind == .metadata ? "文件信息"
+                : change.new != nil ? outermost(change.new?.path) : groupForOld(change.old?.path)
+            add(row(for: change, id: id), to: group)
             if change.includes(.moved), let old = change.old, let new = change.new {
-                let oldParts = (old.path ?? "").components(separatedBy: " › ")
-                let oldGroup = oldParts.count >= 2 ? oldParts[0] : "正文"
                 let pointer = "<tr id=\"\(id)-from\" class=\"pointer\"><td>\(escape(old.label ?? ""))"
                     + " <span class=\"path\">\(escape(old.path ?? ""))</span></td>"
                     + "<td><a href=\"#\(id)\">→ 移至 \(escape(new.path ?? ""))</a></td></tr>\n"
-                add(pointer, to: oldGroup)
+                add(pointer, to: groupForOld(old.path))
             }
         }
         if !report.recordChanges.isEmpty {
@@ -82,6 +101,9 @@ public enum DiffHTMLRenderer {
             }
         }
 
+        // Chapters in the new version's order; chapters only the old version had, after them.
+        let appearance = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+        groups.sort { (firstNewSide[$0] ?? Int.max, appearance[$0]!) < (firstNewSide[$1] ?? Int.max, appearance[$1]!) }
         html += "<nav class=\"toc\"><h2>目录</h2><ol>\n"
         for (index, group) in groups.enumerated() {
             let count = rows[group]!.filter { !$0.contains("class=\"pointer\"") }.count

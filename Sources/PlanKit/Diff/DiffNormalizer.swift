@@ -8,8 +8,9 @@ public enum DiffNormalizer {
     /// The text with format differences folded away. Two texts that differ only in format give equal results.
     /// - Complexity: O(n) in the length of `text`.
     public static func normalize(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { line in Normalizer.normalize(String(line.map(foldQuotes))) }
+        // "\r\n" is one Character in Swift: unify line breaks before splitting at them.
+        String(text.map(foldQuotes)).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in Normalizer.normalize(String(line)) }
             .joined(separator: "\n")
     }
 
@@ -21,38 +22,8 @@ public enum DiffNormalizer {
         case "\u{2018}", "\u{2019}": "'"
         case "\u{FF61}": "。"
         case "\u{FF64}": "、"
-        case "\r": "\n"
+        case "\r", "\r\n": "\n"
         default: character
-        }
-    }
-
-    /// One character in its folded form: full-width ASCII → ASCII, every kind of space → " ", quotes → straight.
-    static func fold(_ character: Character) -> Character {
-        guard character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first else {
-            return character == "\r\n" ? "\n" : character
-        }
-        switch scalar.value {
-        case 0xFF01...0xFF5E:
-            // The full-width block mirrors ASCII 0x21–0x7E at a fixed distance.
-            return Character(Unicode.Scalar(scalar.value - 0xFEE0)!)
-        case 0x3000, 0x00A0, 0x2000...0x200B, 0x202F, 0x205F, 0xFEFF, 0x09, 0x0B, 0x0C:
-            return " "
-        case 0x0D:
-            return "\n"
-        case 0x201C, 0x201D, 0x301D, 0x301E:
-            return "\""
-        case 0x2018, 0x2019:
-            return "'"
-        case 0xFF61:
-            return "。"
-        case 0xFF64:
-            return "、"
-        case 0xFF62:
-            return "「"
-        case 0xFF63:
-            return "」"
-        default:
-            return character
         }
     }
 

@@ -1,10 +1,16 @@
 /// 修订比对 — compares two versions of a document and reports typed changes: a pure function of two finished
 /// `PlanDocument`s, never re-running ingest or segmentation.
 public enum DocumentDiff {
-    /// Everything that changed from `old` to `new`.
+    /// Everything that changed from `old` to `new`, with record changes when the documents carry records.
     /// - Complexity: near-linear in the documents' sizes; two 100 KB laws compare in a fraction of a second.
     public static func compare(_ old: PlanDocument, _ new: PlanDocument, options: DiffOptions = DiffOptions()) -> DiffReport {
-        let alignment = TreeAlignment(old: DiffUnit.units(of: old.root), new: DiffUnit.units(of: new.root))
+        compare(old, new, oldRecords: old.records.map(RecordSnapshot.init), newRecords: new.records.map(RecordSnapshot.init),
+                options: options)
+    }
+
+    /// The report over an alignment already made.
+    static func report(_ old: PlanDocument, _ new: PlanDocument, _ alignment: TreeAlignment,
+                       _ options: DiffOptions) -> DiffReport {
         var changes = metadataChanges(old.metadata, new.metadata)
         var summary: [String: ChangeCounts] = [:]
         let moved = movedUnits(alignment)
@@ -119,12 +125,17 @@ public enum DocumentDiff {
                 moved.insert(a.position)
             }
         }
-        // Order within each kind, among pairs whose parents correspond.
-        for kind in Set(alignment.old.map(\.kind)) {
-            let positions = alignment.old.filter { a in
-                a.kind == kind && !moved.contains(a.position)
-                    && alignment.partnerOfOld[a.position].map { alignment.partnerOfNew[$0] == a.position } == true
-            }.map(\.position)
+        // Order among siblings: within one aligned parent, per kind, a node out of order with the others moved.
+        // (Nodes that changed parent are already counted; a section moving away leaves its former neighbours
+        // in order.)
+        var siblings: [String: [Int]] = [:]
+        for a in alignment.old where !moved.contains(a.position) {
+            guard let partner = alignment.partnerOfOld[a.position], alignment.partnerOfNew[partner] == a.position else {
+                continue
+            }
+            siblings["\(a.parent ?? -1) \(a.kind.rawValue)", default: []].append(a.position)
+        }
+        for positions in siblings.values where positions.count > 1 {
             let newPositions = positions.map { alignment.partnerOfOld[$0]! }
             let kept = Set(TreeAlignment.longestIncreasingSubsequence(newPositions))
             for (index, position) in positions.enumerated() where !kept.contains(index) {
@@ -216,7 +227,7 @@ extension DocumentDiff {
             }
             steps.append(HistoryStep(version: version, source: document.metadata.source, change: kinds.first,
                                      also: kinds.count > 1 ? Array(kinds.dropFirst()) : nil, node: b.reference(),
-                                     edits: a.text == b.text ? nil : TextDiff.diff(a.text, b.text)))
+                                     edits: a.text == b.text || kinds.isEmpty ? nil : TextDiff.diff(a.text, b.text)))
             current = (version, partner, units)
         }
         return steps

@@ -282,6 +282,20 @@ public enum TextDiff {
         return steps
     }
 
+    /// Aligns two sequences of integers (interned keys of anything): common ends, then Myers.
+    static func alignSequences(_ old: [Int], _ new: [Int]) -> [Step] {
+        var prefix = 0
+        while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < new.count - prefix,
+              old[old.count - 1 - suffix] == new[new.count - 1 - suffix] { suffix += 1 }
+        var steps: [Step] = []
+        if prefix > 0 { steps.append(Step(op: .equal, count: prefix)) }
+        steps += myers(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
+        if suffix > 0 { steps.append(Step(op: .equal, count: suffix)) }
+        return steps
+    }
+
     /// Myers' greedy O(ND) shortest edit script. Beyond `maximumEditDistance` steps the stretch is reported
     /// as one deletion and one insertion.
     static func myers(_ old: [Int], _ new: [Int]) -> [Step] {
@@ -386,32 +400,37 @@ public enum TextDiff {
 
     /// Absorbs short kept stretches without clause punctuation that sit between changes no shorter than themselves ("省级" → "市级和县级"
     /// becomes one replacement, not 省→市 plus 级 kept plus 和县级 inserted), so that edits read as phrases.
+    /// - Complexity: O(n) a pass over n edits; passes repeat while an absorption makes a neighbour weak.
     static func semanticCleanup(_ input: [TextEdit]) -> [TextEdit] {
         var edits = input
         var changed = true
-        while changed {
+        var passes = 0
+        while changed && passes < 16 {
             changed = false
-            var index = 0
-            while index < edits.count {
-                guard edits[index].op == .equal, index > 0, index < edits.count - 1 else {
-                    index += 1
+            passes += 1
+            var result: [TextEdit] = []
+            result.reserveCapacity(edits.count + 8)
+            for index in edits.indices {
+                let edit = edits[index]
+                guard edit.op == .equal, index > 0, index < edits.count - 1 else {
+                    result.append(edit)
                     continue
                 }
                 let before = changeSizes(in: edits, from: index - 1, step: -1)
                 let after = changeSizes(in: edits, from: index + 1, step: 1)
-                let length = edits[index].text.count
+                let length = edit.text.count
                 // A kept stretch holding a clause boundary (，。；) separates two phrases: keep it.
                 let isWeak = length <= max(before.deleted, before.inserted) && length <= max(after.deleted, after.inserted)
-                    && !edits[index].text.contains(where: isClauseBoundary)
+                    && !edit.text.contains(where: isClauseBoundary)
                 if isWeak, before.deleted + before.inserted > 0, after.deleted + after.inserted > 0 {
-                    let text = edits[index].text
-                    edits.replaceSubrange(index...index, with: [TextEdit(.delete, text), TextEdit(.insert, text)])
-                    edits = merged(edits)
+                    result.append(TextEdit(.delete, edit.text))
+                    result.append(TextEdit(.insert, edit.text))
                     changed = true
-                    break
+                } else {
+                    result.append(edit)
                 }
-                index += 1
             }
+            edits = merged(result)
         }
         return edits
     }

@@ -47,6 +47,10 @@ struct TreeAlignment {
             matchOutline(oldOutline, newOutline)
             fillGaps(oldOutline, newOutline)
         }
+        // Leaves once more, now that their headings are aligned: a rewritten item in its old slot.
+        for kind in kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
+            fillGaps(old.filter { !$0.isOutline && $0.kind == kind }, new.filter { !$0.isOutline && $0.kind == kind })
+        }
     }
 
     private mutating func pair(_ oldPosition: Int, _ newPosition: Int) {
@@ -61,19 +65,52 @@ struct TreeAlignment {
 
     // MARK: Leaves
 
-    /// Pairs leaves whose normalised bodies are equal: same id first, then the nearest in relative position.
+    /// Pairs leaves whose normalised bodies are equal. The sequences of bodies are aligned first (Myers, as
+    /// for text), so that repeated bodies ("（一）罚款；", a recurring sentence) pair in order and are not crossed
+    /// over each other; identical bodies left out of that alignment (moved ones) pair afterwards, a body found
+    /// once in each version first, then the nearest in relative position.
     private mutating func matchIdentical(_ oldLeaves: [DiffUnit], _ newLeaves: [DiffUnit]) {
-        var byBody: [String: [Int]] = [:]
+        var interner = TextDiff.TokenInterner()
+        var blank = -1
+        func key(_ unit: DiffUnit) -> Int {
+            guard !unit.body.isEmpty else { blank -= 1; return blank }  // empty bodies never match
+            return interner.id(of: unit.body)
+        }
+        let oldKeys = oldLeaves.map(key)
+        let newKeys = newLeaves.map(key)
+        var oldIndex = 0
+        var newIndex = 0
+        for step in TextDiff.alignSequences(oldKeys, newKeys) {
+            switch step.op {
+            case .equal:
+                for offset in 0..<step.count {
+                    pair(oldLeaves[oldIndex + offset].position, newLeaves[newIndex + offset].position)
+                }
+                oldIndex += step.count
+                newIndex += step.count
+            case .delete: oldIndex += step.count
+            case .insert: newIndex += step.count
+            }
+        }
+
+        var oldByBody: [String: [Int]] = [:]
+        var newByBody: [String: [Int]] = [:]
         for unit in oldLeaves where !unit.body.isEmpty && partnerOfOld[unit.position] == nil {
-            byBody[unit.body, default: []].append(unit.position)
+            oldByBody[unit.body, default: []].append(unit.position)
         }
         for unit in newLeaves where !unit.body.isEmpty && partnerOfNew[unit.position] == nil {
-            guard let candidates = byBody[unit.body]?.filter({ partnerOfOld[$0] == nil }), !candidates.isEmpty else {
+            newByBody[unit.body, default: []].append(unit.position)
+        }
+        for (body, olds) in oldByBody.sorted(by: { $0.value[0] < $1.value[0] }) {
+            guard var free = newByBody[body] else { continue }
+            if olds.count == 1 && free.count == 1 {
+                pair(olds[0], free[0])
                 continue
             }
-            let chosen = candidates.first { old[$0].node.id == unit.node.id }
-                ?? candidates.min { displacement($0, unit.position) < displacement($1, unit.position) }!
-            pair(chosen, unit.position)
+            for position in olds where !free.isEmpty {
+                let nearest = free.indices.min { displacement(position, free[$0]) < displacement(position, free[$1]) }!
+                pair(position, free.remove(at: nearest))
+            }
         }
     }
 
@@ -131,6 +168,7 @@ struct TreeAlignment {
             let partUnits = isSplit ? new : old
             let index = ShingleIndex(parts)
             let siblings = parts.map(\.position)
+            let siblingIndex = Dictionary(uniqueKeysWithValues: siblings.enumerated().map { ($1, $0) })
             for unit in whole {
                 let partner = isSplit ? partnerOfOld[unit.position] : partnerOfNew[unit.position]
                 // A unit already part of a split or merge takes part in no other.
@@ -141,7 +179,7 @@ struct TreeAlignment {
                 // The partner's neighbours always count: a short sentence split off shares too few bigrams to
                 // rank among the best candidates of a long paragraph.
                 var nearby = index.candidates(for: unit.shingles, limit: 12)
-                if let partner, let at = siblings.firstIndex(of: partner) {
+                if let partner, let at = siblingIndex[partner] {
                     for offset in [-2, -1, 1, 2] where siblings.indices.contains(at + offset) {
                         if !nearby.contains(siblings[at + offset]) { nearby.append(siblings[at + offset]) }
                     }
@@ -155,7 +193,7 @@ struct TreeAlignment {
                 // Runs of leaves that stand next to each other.
                 var runs: [[Int]] = []
                 for position in candidates {
-                    if let last = runs.last?.last, let lastIndex = siblings.firstIndex(of: last),
+                    if let last = runs.last?.last, let lastIndex = siblingIndex[last],
                        lastIndex + 1 < siblings.count, siblings[lastIndex + 1] == position {
                         runs[runs.count - 1].append(position)
                     } else {
@@ -216,6 +254,14 @@ struct TreeAlignment {
             scored.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             for (_, a, b) in scored where partnerOfOld[a] == nil && partnerOfNew[b] == nil {
                 pair(a, b)
+            }
+            // One node left on each side of the same slot, under the same label (（一） and （一）), is that
+            // node rewritten: short items share too few bigrams to be recognised by wording alone.
+            let oldLeft = oldGap.filter { partnerOfOld[$0.position] == nil }
+            let newLeft = newGap.filter { partnerOfNew[$0.position] == nil }
+            if oldLeft.count == 1, newLeft.count == 1, let label = oldLeft[0].labelKey, label == newLeft[0].labelKey,
+               oldLeft[0].parent.flatMap({ partnerOfOld[$0] }) == newLeft[0].parent {
+                pair(oldLeft[0].position, newLeft[0].position)
             }
         }
     }

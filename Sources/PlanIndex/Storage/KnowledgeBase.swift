@@ -1,0 +1,152 @@
+import PlanKit
+
+/// The knowledge base (知识库) as the commands see it, whatever stores it: documents added, replaced and
+/// removed by source and content hash, full-text search with filters, counts, records.
+///
+/// Nothing here speaks SQL: `SQLiteKnowledgeBase` implements it over SQLite FTS5, and a PostgreSQL backend can
+/// implement it later with the same query language (`SearchQuery`) and the same results.
+public protocol KnowledgeBase: Sendable {
+    /// Each indexed source (a file path) with the content hash it had when indexed.
+    func indexedSources() throws -> [String: String]
+    /// Replaces everything that came from each source by its new documents, all in one transaction: a reader
+    /// sees either the old documents or the new ones, and an interrupted run leaves the old ones. (Indexing
+    /// writes several sources per transaction because FTS5 flushes its index segment at every commit.)
+    func replaceDocuments(_ sources: [SourceDocuments]) throws
+    /// Removes everything that came from `source` (for sources that vanished), in one transaction.
+    func removeDocuments(fromSource source: String) throws
+    /// Hits for `request`, best first.
+    func search(_ request: SearchRequest) throws -> [SearchHit]
+    /// How many hits (and documents) fall in each group, largest first.
+    func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow]
+    /// The sources of the documents that have at least one hit (for comparing with grep).
+    func matchingSources(_ request: SearchRequest) throws -> Set<String>
+    /// Records of one node and the nodes below it (its clauses).
+    func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord]
+    /// The full text of one node (hits carry only a snippet).
+    func nodeText(documentKey: String, nodeID: String) throws -> String?
+    /// Numbers of documents, nodes and records.
+    func summary() throws -> KnowledgeBaseSummary
+}
+
+/// The documents of one source (a file) with the content hash they were loaded from.
+public struct SourceDocuments: Sendable {
+    public var source: String
+    public var contentHash: String
+    public var documents: [IndexedDocument]
+
+    public init(source: String, contentHash: String, documents: [IndexedDocument]) {
+        self.source = source
+        self.contentHash = contentHash
+        self.documents = documents
+    }
+}
+
+extension KnowledgeBase {
+    /// Replaces everything that came from `source` by `documents`, in one transaction.
+    public func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument]) throws {
+        try replaceDocuments([SourceDocuments(source: source, contentHash: contentHash, documents: documents)])
+    }
+}
+
+/// A document ready to be stored: its key (unique in the knowledge base), the finished tree and its records.
+public struct IndexedDocument: Sendable {
+    /// `corpus/plans/x.txt`, or `reports.jsonl#2` for the second document of a multi-document file.
+    public var key: String
+    public var document: PlanDocument
+    public var records: [IndexedRecord]
+
+    public init(key: String, document: PlanDocument, records: [IndexedRecord] = []) {
+        self.key = key
+        self.document = document
+        self.records = records
+    }
+}
+
+/// One extracted record (目标, 措施, 成就…) as stored: the node it came from, its type and year, and its JSON.
+public struct IndexedRecord: Codable, Hashable, Sendable {
+    public var nodeID: String
+    public var type: String
+    public var year: Int?
+    /// The whole record as JSON, so that the store never needs to know its fields.
+    public var json: String
+
+    public init(nodeID: String, type: String, year: Int?, json: String) {
+        self.nodeID = nodeID
+        self.type = type
+        self.year = year
+        self.json = json
+    }
+}
+
+/// What to search for and where: a parsed query plus filters, and the page of hits wanted.
+public struct SearchRequest: Sendable {
+    public var query: SearchQuery
+    /// Document key, or a part of its title or source path.
+    public var document: String?
+    /// Only nodes holding a record of this type (target, measure, achievement…).
+    public var recordType: String?
+    /// Only nodes holding a record of this year, or in this range of years (inclusive).
+    public var recordYears: ClosedRange<Int>?
+    /// Part of the issuing organ's name (发文机关).
+    public var issuer: String?
+    /// Publication dates, ISO 8601, inclusive.
+    public var publishedAfter: String?
+    public var publishedBefore: String?
+    /// Only nodes of these kinds or inside one (a paragraph of an article); empty means all.
+    public var kinds: [NodeKind]
+    public var limit: Int
+    public var offset: Int
+
+    public init(query: SearchQuery, document: String? = nil, recordType: String? = nil,
+                recordYears: ClosedRange<Int>? = nil, issuer: String? = nil, publishedAfter: String? = nil,
+                publishedBefore: String? = nil, kinds: [NodeKind] = [], limit: Int = 20, offset: Int = 0) {
+        self.query = query
+        self.document = document
+        self.recordType = recordType
+        self.recordYears = recordYears
+        self.issuer = issuer
+        self.publishedAfter = publishedAfter
+        self.publishedBefore = publishedBefore
+        self.kinds = kinds
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// One hit (命中): a paragraph, clause or heading, where it sits, and why it matched.
+public struct SearchHit: Codable, Hashable, Sendable {
+    public var documentKey: String
+    public var documentTitle: String
+    public var issuer: String?
+    public var date: String?
+    public var source: String
+    public var nodeID: String
+    public var kind: String
+    /// Headings above the node and the node itself: `第五章 … › 第四节 跨境电商 › 段2`.
+    public var path: String
+    public var snippet: Highlighter.Snippet
+    /// BM25 relevance, larger is better (FTS5's own bm25() is negated so that it reads naturally).
+    public var score: Double
+    public var records: [IndexedRecord]
+}
+
+/// What `--count-by` groups hits by.
+public enum CountDimension: String, Sendable, CaseIterable {
+    case doc, year, issuer, chapter
+}
+
+/// One group of `--count-by`: its name, and how many hits and distinct documents fall in it.
+public struct CountRow: Codable, Hashable, Sendable {
+    public var key: String
+    public var hits: Int
+    public var documents: Int
+}
+
+/// How big a knowledge base is.
+public struct KnowledgeBaseSummary: Codable, Hashable, Sendable {
+    public var sources: Int
+    public var documents: Int
+    public var nodes: Int
+    public var searchableNodes: Int
+    public var records: Int
+}

@@ -1,0 +1,97 @@
+import PlanKit
+
+/// One node flattened for storage: its place (path, parent, order), its text, and whether full-text search
+/// indexes it. Built the same way for every backend.
+struct NodeRow: Sendable {
+    var nodeID: String
+    var kind: NodeKind
+    var num: Int?
+    var label: String?
+    var heading: String?
+    var text: String
+    /// The text of the node's lead sentence (首句), indexed in its own, heavier column.
+    var lead: String?
+    var path: String
+    var span: SourceSpan
+    var parentID: String?
+    var ordinal: Int
+    /// What the full-text index holds for this node (see `Searchable`).
+    var searchable: Searchable
+
+    /// What of a node is indexed, so that each piece of text is indexed once and a hit is never given twice.
+    enum Searchable: Int, Sendable {
+        /// Not indexed: leads and clauses (their text is inside their paragraph's), a printed table of contents,
+        /// and nodes without a title whose text is all in their children.
+        case none = 0
+        /// The node's whole text, with its heading and lead sentence in their own columns.
+        case fullText = 1
+        /// Only the title (label and heading): the node's text is the text of its children (an article's
+        /// paragraphs, 款), which are indexed themselves.
+        case titleOnly = 2
+    }
+
+    /// The text put in the index's `text` column (nil when not searchable).
+    var searchText: String? {
+        switch searchable {
+        case .none: nil
+        case .fullText: text
+        case .titleOnly: titleText
+        }
+    }
+
+    /// The lead put in the index's `lead` column.
+    var searchLead: String? { searchable == .fullText ? lead : nil }
+
+    /// Label and heading as `Node.displayTitle` joins them; SQL `titleTextSQL` must compute the same.
+    var titleText: String? {
+        switch (label, heading) {
+        case let (label?, heading?): "\(label) \(heading)"
+        case let (nil, heading?): heading
+        case let (label?, nil): label
+        case (nil, nil): nil
+        }
+    }
+
+    /// `titleText` in SQL over the `nodes` table, for removing rows from the index by their values.
+    static let titleTextSQL = "CASE WHEN label IS NOT NULL AND heading IS NOT NULL THEN label || ' ' || heading ELSE coalesce(heading, label) END"
+
+    /// The rows of a document in document order, without the document node itself.
+    static func rows(of document: PlanDocument) -> [NodeRow] {
+        var rows: [NodeRow] = []
+        var ordinal = 0
+        document.root.forEach { node, ancestors in
+            guard node.kind != .document else { return }
+            let headings = ancestors.filter { $0.kind != .document }
+            let insideTOC = headings.contains { $0.kind == .toc }
+            let segments = headings.map(\.displayTitle) + [pathSegment(for: node)]
+            let parent = ancestors.last.flatMap { $0.kind == .document ? nil : $0.id }
+            let bodyInChildren = node.children.contains { $0.kind != .lead && $0.kind != .clause }
+            var row = NodeRow(
+                nodeID: node.id, kind: node.kind, num: node.num, label: node.label, heading: node.heading,
+                text: node.text, lead: node.children.first { $0.kind == .lead }?.text,
+                path: segments.joined(separator: " › "),
+                span: node.span, parentID: parent, ordinal: ordinal, searchable: .none)
+            if !insideTOC && ![.lead, .clause, .toc].contains(node.kind) {
+                if !bodyInChildren && !node.text.isEmpty {
+                    row.searchable = .fullText
+                } else if row.titleText != nil {
+                    row.searchable = .titleOnly
+                }
+            }
+            rows.append(row)
+            ordinal += 1
+        }
+        return rows
+    }
+
+    /// 段2 for the second paragraph, 句3 for a clause, the title for headings.
+    static func pathSegment(for node: Node) -> String {
+        let number = node.num ?? node.id.split(separator: "_").last.flatMap { Int($0) }
+        switch node.kind {
+        case .paragraph: return "段" + (number.map(String.init) ?? "")
+        case .clause: return "句" + (number.map(String.init) ?? "")
+        case .lead: return "首句"
+        default: return node.displayTitle
+        }
+    }
+}

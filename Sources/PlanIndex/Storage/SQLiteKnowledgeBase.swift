@@ -1,0 +1,355 @@
+import Foundation
+import GRDB
+import PlanKit
+
+/// The knowledge base in one SQLite file (WAL mode): readers query while a writer indexes, and every write of a
+/// source is one transaction, so a run killed halfway leaves the previous state intact and queryable.
+public final class SQLiteKnowledgeBase: KnowledgeBase {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when absent) the knowledge base at `path`. `indexing` only applies to a new file.
+    public init(path: String, creatingWith indexing: IdeographIndexing = .bigram) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            db.add(tokenizer: ChineseFTS5Tokenizer.self)
+            // The WAL gives durability of the last commit up to a power cut, which is enough for an index
+            // that can be rebuilt; it makes each per-document commit cheap.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try Schema.migrator(indexing: indexing).migrate(pool)
+    }
+
+    /// How ideographs are indexed in this file (`plankb_cjk bigram`).
+    public func tokenizerDescription() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM kb_info WHERE key = 'tokenizer'") ?? "" }
+    }
+
+    /// Merges the full-text index's segments and checkpoints the WAL into the main file: run after a large
+    /// index run so that queries read one compact b-tree.
+    public func optimize() throws {
+        try pool.write { db in try db.execute(sql: "INSERT INTO node_fts(node_fts) VALUES ('optimize')") }
+        try checkpoint()
+    }
+
+    /// Copies everything in the WAL into the main file and empties the WAL, so that the main file alone
+    /// holds the knowledge base (before it is moved or copied).
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    /// Closes the file; the instance must not be used afterwards.
+    public func close() throws { try pool.close() }
+
+    // MARK: Writing
+
+    public func indexedSources() throws -> [String: String] {
+        try pool.read { db in
+            var result: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT source, content_hash FROM documents") {
+                result[row[0]] = row[1]
+            }
+            return result
+        }
+    }
+
+    public func replaceDocuments(_ sources: [SourceDocuments]) throws {
+        try replaceDocuments(sources, afterEachDocument: { _ in })
+    }
+
+    /// `afterEachDocument` runs inside the transaction after each document is written; a throw rolls the
+    /// whole transaction back (tests use it to stand for a run killed halfway).
+    func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument],
+                          afterEachDocument: (Int) throws -> Void) throws {
+        try replaceDocuments([SourceDocuments(source: source, contentHash: contentHash, documents: documents)],
+                             afterEachDocument: afterEachDocument)
+    }
+
+    private func replaceDocuments(_ sources: [SourceDocuments], afterEachDocument: (Int) throws -> Void) throws {
+        try pool.write { db in
+            let now = ISO8601DateFormatter().string(from: Date())
+            var written = 0
+            for source in sources {
+                try deleteDocuments(fromSource: source.source, in: db)
+                for entry in source.documents {
+                    try insert(entry, source: source.source, contentHash: source.contentHash, indexedAt: now, in: db)
+                    try afterEachDocument(written)
+                    written += 1
+                }
+            }
+        }
+    }
+
+    public func removeDocuments(fromSource source: String) throws {
+        try pool.write { db in try deleteDocuments(fromSource: source, in: db) }
+    }
+
+    /// Bits of `nodes.row_id` given to the node's ordinal in its document (row_id = doc_id << 20 | ordinal).
+    static let ordinalBits: Int64 = 20
+
+    private func deleteDocuments(fromSource source: String, in db: Database) throws {
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM documents WHERE source = ?", arguments: [source])
+        for id in ids {
+            let first = id << Self.ordinalBits, last = ((id + 1) << Self.ordinalBits) - 1
+            // A contentless FTS5 table forgets a row only when given the values it indexed.
+            try db.execute(sql: """
+                INSERT INTO node_fts (node_fts, rowid, heading, lead, text)
+                SELECT 'delete', row_id, heading, CASE searchable WHEN 1 THEN lead END,
+                       CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END
+                FROM nodes WHERE row_id BETWEEN ? AND ? AND searchable > 0
+                """, arguments: [first, last])
+            try db.execute(sql: "DELETE FROM records WHERE doc_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM nodes WHERE row_id BETWEEN ? AND ?", arguments: [first, last])
+            try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
+        }
+    }
+
+    private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
+                        in db: Database) throws {
+        let metadata = entry.document.metadata
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let metadataJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        let rows = NodeRow.rows(of: entry.document)
+        try db.cachedStatement(sql: """
+            INSERT INTO documents (doc_key, source, content_hash, title, date, written_date, issuer, document_number,
+                                   subject, node_count, diagnostic_count, metadata_json, indexed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                entry.key, source, contentHash, metadata.title, metadata.date, metadata.writtenDate, metadata.issuer,
+                metadata.documentNumber, metadata.subject, rows.count, entry.document.diagnostics.count,
+                metadataJSON, indexedAt,
+            ])
+        let documentID = db.lastInsertedRowID
+        guard rows.count < 1 << Self.ordinalBits else {
+            throw DatabaseError(message: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
+        }
+        let insertNode = try db.cachedStatement(sql: """
+            INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path,
+                               start_line, start_column, end_line, end_column, parent_id, ordinal, searchable)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertText = try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)")
+        for row in rows {
+            let rowID = documentID << Self.ordinalBits | Int64(row.ordinal)
+            // Paths are kept for the nodes a query can return; a clause's path is its paragraph's plus 句N.
+            try insertNode.execute(arguments: [
+                rowID, documentID, row.nodeID, row.kind.rawValue, row.num, row.label, row.heading, row.text, row.lead,
+                row.searchable == .none ? nil : row.path, row.span.startLine, row.span.startColumn,
+                row.span.endLine, row.span.endColumn, row.parentID, row.ordinal, row.searchable.rawValue,
+            ])
+            if let searchText = row.searchText {
+                try insertText.execute(arguments: [rowID, row.heading, row.searchLead, searchText])
+            }
+        }
+        let insertRecord = try db.cachedStatement(sql: """
+            INSERT INTO records (doc_id, node_id, type, year, json) VALUES (?, ?, ?, ?, ?)
+            """)
+        for record in entry.records {
+            try insertRecord.execute(arguments: [documentID, record.nodeID, record.type, record.year, record.json])
+        }
+    }
+
+    // MARK: Reading
+
+    /// The FROM and WHERE of a search over the full-text index, with its arguments; every user value is
+    /// bound, never pasted. Document filters become a set of document ids (`rowid >> 20`), so that only
+    /// node filters (kind, records) need a join with `nodes`.
+    private func filteredMatch(_ request: SearchRequest, joiningNodes: Bool = false) -> (sql: String, arguments: StatementArguments) {
+        var conditions = ["node_fts MATCH ?"]
+        var arguments: StatementArguments = [request.query.fts5MatchExpression]
+        func like(_ text: String) -> String {
+            "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+        }
+        var documentConditions: [String] = []
+        if let document = request.document {
+            documentConditions.append("(d.doc_key = ? OR d.title LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\')")
+            arguments += [document, like(document), like(document)]
+        }
+        if let issuer = request.issuer {
+            documentConditions.append("d.issuer LIKE ? ESCAPE '\\'")
+            arguments += [like(issuer)]
+        }
+        if let after = request.publishedAfter {
+            documentConditions.append("d.date >= ?")
+            arguments += [after]
+        }
+        if let before = request.publishedBefore {
+            documentConditions.append("d.date <= ?")
+            arguments += [before]
+        }
+        if !documentConditions.isEmpty {
+            conditions.append("(node_fts.rowid >> \(Self.ordinalBits)) IN (SELECT d.id FROM documents d WHERE "
+                              + documentConditions.joined(separator: " AND ") + ")")
+        }
+        var joinsNodes = joiningNodes
+        if !request.kinds.isEmpty {
+            joinsNodes = true
+            // A node of the kind, or one inside such a node: its id has the kind's alias as a step
+            // (art_12__para_2 is inside an article), so --kind article finds the paragraphs (款) of articles.
+            var kindConditions: [String] = []
+            for kind in request.kinds {
+                kindConditions.append("n.kind = ?")
+                kindConditions.append("('__' || n.node_id || '_') LIKE ? ESCAPE '\\'")
+                arguments += [kind.rawValue, "%\\_\\_" + kind.idAlias + "\\_%"]
+            }
+            conditions.append("(" + kindConditions.joined(separator: " OR ") + ")")
+        }
+        if request.recordType != nil || request.recordYears != nil {
+            joinsNodes = true
+            // Records of the node itself or of the clauses below it (ids `node__…`; `~` sorts after id characters).
+            var recordConditions = ["r.doc_id = n.doc_id",
+                                    "(r.node_id = n.node_id OR (r.node_id > n.node_id || '__' AND r.node_id < n.node_id || '__~'))"]
+            if let type = request.recordType {
+                recordConditions.append("r.type = ?")
+                arguments += [type]
+            }
+            if let years = request.recordYears {
+                recordConditions.append("r.year BETWEEN ? AND ?")
+                arguments += [years.lowerBound, years.upperBound]
+            }
+            conditions.append("EXISTS (SELECT 1 FROM records r WHERE " + recordConditions.joined(separator: " AND ") + ")")
+        }
+        let sql = "FROM node_fts " + (joinsNodes ? "JOIN nodes n ON n.row_id = node_fts.rowid " : "")
+            + "WHERE " + conditions.joined(separator: " AND ")
+        return (sql, arguments)
+    }
+
+    public func search(_ request: SearchRequest) throws -> [SearchHit] {
+        let (from, arguments) = filteredMatch(request)
+        // Rank inside the index first and join only the page of hits: joining every match before sorting
+        // costs more than ranking itself when a term is common.
+        let sql = """
+            WITH page AS (
+                SELECT node_fts.rowid AS row_id, node_fts.rank AS rank \(from)
+                ORDER BY node_fts.rank LIMIT ? OFFSET ?
+            )
+            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text, page.rank
+            FROM page JOIN nodes n ON n.row_id = page.row_id JOIN documents d ON d.id = n.doc_id
+            ORDER BY page.rank
+            """
+        let needles = request.query.positiveStrings
+        let highlighter = Highlighter()
+        return try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [request.limit, request.offset])
+            return try rows.map { row in
+                let documentID: Int64 = row["doc_id"]
+                let nodeID: String = row["node_id"]
+                return SearchHit(
+                    documentKey: row["doc_key"], documentTitle: row["title"] ?? row["doc_key"], issuer: row["issuer"],
+                    date: row["date"], source: row["source"], nodeID: nodeID, kind: row["kind"],
+                    path: row["path"] ?? nodeID,
+                    snippet: highlighter.snippet(of: row["text"], needles: needles), score: -(row["rank"] as Double),
+                    records: try Self.records(documentID: documentID, nodeID: nodeID, in: db))
+            }
+        }
+    }
+
+    public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
+        let (from, arguments) = filteredMatch(request, joiningNodes: dimension == .chapter)
+        if dimension == .chapter {
+            let sql = """
+                SELECT coalesce(d.title, d.doc_key) AS title, c.chapter AS chapter, c.hits AS hits
+                FROM (SELECT n.doc_id AS doc_id, \(Self.chapterSQL) AS chapter, count(*) AS hits
+                      \(from)
+                      GROUP BY 1, 2) AS c
+                JOIN documents d ON d.id = c.doc_id
+                """
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                    CountRow(key: (row["title"] as String) + " › " + ((row["chapter"] as String?) ?? "(front matter)"),
+                             hits: row["hits"], documents: 1)
+                }.sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
+            }
+        }
+        // Hits per document straight from the index (rowid >> 20), joined with only those documents, then
+        // grouped by the document's fields.
+        let sql = """
+            SELECT d.doc_key AS doc_key, coalesce(d.title, d.doc_key) AS title, d.date AS date, d.issuer AS issuer,
+                   c.hits AS hits
+            FROM (SELECT node_fts.rowid >> \(Self.ordinalBits) AS doc_id, count(*) AS hits \(from) GROUP BY 1) AS c
+            JOIN documents d ON d.id = c.doc_id
+            """
+        return try pool.read { db in
+            var groups: [String: (hits: Int, documents: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                let key: String = switch dimension {
+                case .doc: "\(row["title"] as String)  [\(row["doc_key"] as String)]"
+                case .year: (row["date"] as String?).map { String($0.prefix(4)) } ?? "(no date)"
+                case .issuer: (row["issuer"] as String?) ?? "(unknown)"
+                case .chapter: ""
+                }
+                groups[key, default: (0, 0)].hits += row["hits"] as Int
+                groups[key, default: (0, 0)].documents += 1
+            }
+            return groups.map { CountRow(key: $0.key, hits: $0.value.hits, documents: $0.value.documents) }
+                .sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
+        }
+    }
+
+    /// The outermost heading of a hit, from its path (`第五章 … › 第四节 … › 段2` → `第五章 …`); a heading
+    /// node is its own chapter, and a paragraph before any heading has none.
+    static let chapterSQL = """
+        CASE WHEN instr(n.path, ' › ') > 0 THEN substr(n.path, 1, instr(n.path, ' › ') - 1)
+             WHEN n.kind IN ('paragraph', 'clause', 'lead', 'closing', 'figure') THEN NULL ELSE n.path END
+        """
+
+    public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
+        let (from, arguments) = filteredMatch(request)
+        return try pool.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT source FROM documents
+                WHERE id IN (SELECT node_fts.rowid >> \(Self.ordinalBits) \(from))
+                """, arguments: arguments))
+        }
+    }
+
+    public func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord] {
+        try pool.read { db in
+            guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE doc_key = ?",
+                                                      arguments: [documentKey]) else { return [] }
+            return try Self.records(documentID: documentID, nodeID: nodeID, in: db)
+        }
+    }
+
+    private static func records(documentID: Int64, nodeID: String, in db: Database) throws -> [IndexedRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT node_id, type, year, json FROM records
+            WHERE doc_id = ? AND (node_id = ? OR (node_id > ? AND node_id < ?))
+            ORDER BY id
+            """, arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]).map {
+            IndexedRecord(nodeID: $0["node_id"], type: $0["type"], year: $0["year"], json: $0["json"])
+        }
+    }
+
+    public func nodeText(documentKey: String, nodeID: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT n.text FROM documents d JOIN nodes n
+                  ON n.row_id BETWEEN d.id << \(Self.ordinalBits) AND ((d.id + 1) << \(Self.ordinalBits)) - 1
+                WHERE d.doc_key = ? AND n.node_id = ?
+                """, arguments: [documentKey, nodeID])
+        }
+    }
+
+    /// Bytes of UTF-8 text in searchable nodes (what the full-text index covers), for size ratios.
+    public func searchableTextBytes() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT total(length(CAST(text AS BLOB))) FROM nodes WHERE searchable > 0") ?? 0
+        }
+    }
+
+    public func summary() throws -> KnowledgeBaseSummary {
+        try pool.read { db in
+            KnowledgeBaseSummary(
+                sources: try Int.fetchOne(db, sql: "SELECT count(DISTINCT source) FROM documents") ?? 0,
+                documents: try Int.fetchOne(db, sql: "SELECT count(*) FROM documents") ?? 0,
+                nodes: try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes") ?? 0,
+                searchableNodes: try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes WHERE searchable > 0") ?? 0,
+                records: try Int.fetchOne(db, sql: "SELECT count(*) FROM records") ?? 0)
+        }
+    }
+}

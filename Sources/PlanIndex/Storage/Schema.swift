@@ -1,0 +1,84 @@
+import GRDB
+
+/// The knowledge base's SQLite schema, as GRDB migrations. A shipped migration is never edited: changes go in
+/// a new one. Migrations use plain SQL and no application types, so that old files always upgrade the same way.
+///
+/// Tables are meant to be read by people with `sqlite3` too: `documents`, `nodes` (one row per tree node, with
+/// its id, kind, text, span and, for searchable nodes, its path), `records`, `kb_info`; `node_fts` is the
+/// full-text index over `nodes` (it needs the `plankb_cjk` tokenizer, so only plankb can query it).
+/// BM25 weights (heading 8, lead 3, text 1) are stored as the table's rank function.
+enum Schema {
+    static func migrator(indexing: IdeographIndexing) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        let tokenizer = "plankb_cjk \(indexing.rawValue)"
+        migrator.registerMigration("v1: documents, nodes, records, full-text index") { db in
+            try db.execute(sql: """
+                CREATE TABLE kb_info (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                INSERT INTO kb_info (key, value) VALUES ('tokenizer', '\(tokenizer)');
+
+                CREATE TABLE documents (
+                    id INTEGER PRIMARY KEY,
+                    doc_key TEXT NOT NULL UNIQUE,
+                    source TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    title TEXT,
+                    date TEXT,
+                    written_date TEXT,
+                    issuer TEXT,
+                    document_number TEXT,
+                    subject TEXT,
+                    node_count INTEGER NOT NULL,
+                    diagnostic_count INTEGER NOT NULL,
+                    metadata_json TEXT NOT NULL,
+                    indexed_at TEXT NOT NULL
+                );
+                CREATE INDEX documents_by_source ON documents(source);
+
+                -- row_id = doc_id * 2^20 + ordinal: a document's nodes are one rowid range, and the full-text
+                -- index gives each hit's document without a join (row_id >> 20).
+                CREATE TABLE nodes (
+                    row_id INTEGER PRIMARY KEY,
+                    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    node_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    num INTEGER,
+                    label TEXT,
+                    heading TEXT,
+                    text TEXT NOT NULL,
+                    lead TEXT,
+                    path TEXT,
+                    start_line INTEGER NOT NULL,
+                    start_column INTEGER NOT NULL,
+                    end_line INTEGER NOT NULL,
+                    end_column INTEGER NOT NULL,
+                    parent_id TEXT,
+                    ordinal INTEGER NOT NULL,
+                    searchable INTEGER NOT NULL
+                );
+
+                CREATE TABLE records (
+                    id INTEGER PRIMARY KEY,
+                    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    node_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    year INTEGER,
+                    json TEXT NOT NULL
+                );
+                CREATE INDEX records_by_node ON records(doc_id, node_id);
+                CREATE INDEX records_by_type ON records(type, year);
+
+                -- Contentless: the text lives once, in nodes; the index keeps only tokens and positions.
+                CREATE VIRTUAL TABLE node_fts USING fts5(
+                    heading, lead, text,
+                    content='',
+                    tokenize='\(tokenizer)'
+                );
+                INSERT INTO node_fts (node_fts, rank) VALUES ('rank', 'bm25(8.0, 3.0, 1.0)');
+                """)
+        }
+        return migrator
+    }
+}

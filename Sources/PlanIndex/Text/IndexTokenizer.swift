@@ -1,0 +1,179 @@
+/// Cuts UTF-8 text into the tokens the full-text index stores, and query text into the tokens it looks up.
+///
+/// - Words: runs of Latin letters and digits (RCEP, 5G, 2025), folded to half-width lower case.
+/// - Ideographs: every Han character is a token at its own position, so 1-character queries (港) match and
+///   any infix (电商 inside 跨境电商) matches. With `.bigram`, each pair of neighbours inside a run is also
+///   stored, colocated with the first character of the pair.
+/// - Queries: an ideograph run of a quoted query string becomes a phrase (consecutive positions), so a
+///   multi-character query matches only where its characters stand together; with `.bigram` the phrase is
+///   made of overlapping pairs, and pairs never span punctuation, so 电商 does not match 电，商.
+///
+/// Offsets are byte offsets into the input, which FTS5 needs and the highlighter maps back to characters.
+struct IndexTokenizer {
+    var indexing: IdeographIndexing
+
+    /// One token as the scanner reports it.
+    struct Token {
+        /// The token's bytes: points into the input for ideographs, into a scratch buffer for folded words.
+        var bytes: UnsafeBufferPointer<UInt8>
+        /// Byte range in the input.
+        var start: Int
+        var end: Int
+        /// Stored at the same position as the token before it (a bigram beside its first character).
+        var colocated: Bool
+        /// An ideograph that directly follows another ideograph, with nothing between them.
+        var joinsPrevious: Bool
+    }
+
+    /// Tokenizes `text`. `emit` returns false to stop. `forQuery` selects the query-side cut (see above).
+    /// - Complexity: O(n) in the bytes of `text`; no allocation per token.
+    func tokenize(_ text: UnsafeBufferPointer<UInt8>, forQuery: Bool, emit: (Token) -> Bool) {
+        guard let base = text.baseAddress else { return }
+        let count = text.count
+        var scratch = [UInt8](repeating: 0, count: 64)
+        var wordLength = 0
+        var wordStart = -1
+        var wordEnd = 0
+        // The ideograph waiting for its right neighbour (bigram mode): byte range, and whether it closes a pair.
+        var pendingStart = -1
+        var pendingEnd = 0
+        var pendingClosesPair = false
+        var pendingJoins = false
+        var stopped = false
+
+        func ideograph(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: base + start, count: end - start)
+        }
+        func send(_ token: Token) {
+            if !stopped && !emit(token) { stopped = true }
+        }
+        func flushWord() {
+            guard wordStart >= 0 else { return }
+            scratch.withUnsafeBufferPointer { buffer in
+                send(Token(bytes: UnsafeBufferPointer(rebasing: buffer[0..<wordLength]), start: wordStart,
+                           end: wordEnd, colocated: false, joinsPrevious: false))
+            }
+            wordStart = -1
+            wordLength = 0
+        }
+        /// Settles the pending ideograph once its right neighbour is known (`nextStart`/`nextEnd`, or -1 for none).
+        func settlePending(nextStart: Int, nextEnd: Int, moreFollows: Bool) {
+            guard pendingStart >= 0 else { return }
+            let pairs = nextStart == pendingEnd
+            if forQuery {
+                if pairs {
+                    send(Token(bytes: ideograph(pendingStart, nextEnd), start: pendingStart, end: nextEnd,
+                               colocated: false, joinsPrevious: pendingJoins))
+                } else if moreFollows || !pendingClosesPair {
+                    // Keeps positions aligned with the document when a word or another run follows.
+                    send(Token(bytes: ideograph(pendingStart, pendingEnd), start: pendingStart, end: pendingEnd,
+                               colocated: false, joinsPrevious: pendingJoins))
+                }
+            } else {
+                send(Token(bytes: ideograph(pendingStart, pendingEnd), start: pendingStart, end: pendingEnd,
+                           colocated: false, joinsPrevious: pendingJoins))
+                if pairs {
+                    send(Token(bytes: ideograph(pendingStart, nextEnd), start: pendingStart, end: nextEnd,
+                               colocated: true, joinsPrevious: pendingJoins))
+                }
+            }
+            pendingStart = -1
+        }
+
+        var index = 0
+        var previousIdeographEnd = -1
+        while index < count && !stopped {
+            let start = index
+            let lead = base[index]
+            var value: UInt32
+            var length: Int
+            if lead < 0x80 {
+                value = UInt32(lead); length = 1
+            } else if lead & 0xE0 == 0xC0 {
+                value = UInt32(lead & 0x1F); length = 2
+            } else if lead & 0xF0 == 0xE0 {
+                value = UInt32(lead & 0x0F); length = 3
+            } else if lead & 0xF8 == 0xF0 {
+                value = UInt32(lead & 0x07); length = 4
+            } else {
+                value = 0xFFFD; length = 1
+            }
+            if length > 1 {
+                if start + length > count {
+                    value = 0xFFFD; length = 1
+                } else {
+                    for offset in 1..<length {
+                        let byte = base[start + offset]
+                        guard byte & 0xC0 == 0x80 else { value = 0xFFFD; length = 1; break }
+                        value = value << 6 | UInt32(byte & 0x3F)
+                    }
+                }
+            }
+            index += length
+
+            switch SearchCharacter.classify(value) {
+            case .word(let folded):
+                if pendingStart >= 0 { settlePending(nextStart: -1, nextEnd: -1, moreFollows: true) }
+                if wordStart < 0 { wordStart = start }
+                wordEnd = index
+                appendUTF8(folded, to: &scratch, at: &wordLength)
+                previousIdeographEnd = -1
+            case .ideograph:
+                flushWord()
+                let joins = previousIdeographEnd == start
+                switch indexing {
+                case .unigram:
+                    send(Token(bytes: ideograph(start, index), start: start, end: index, colocated: false,
+                               joinsPrevious: joins))
+                case .bigram:
+                    let closesPair = pendingStart >= 0 && pendingEnd == start
+                    settlePending(nextStart: start, nextEnd: index, moreFollows: true)
+                    pendingStart = start
+                    pendingEnd = index
+                    pendingClosesPair = closesPair
+                    pendingJoins = joins
+                }
+                previousIdeographEnd = index
+            case .separator:
+                flushWord()
+                previousIdeographEnd = -1
+            }
+        }
+        flushWord()
+        settlePending(nextStart: -1, nextEnd: -1, moreFollows: false)
+    }
+
+    /// The tokens of a Swift string, as (token, UTF-8 byte range, joins previous), for the highlighter and tests.
+    func tokens(of text: String, forQuery: Bool = false) -> [(token: String, start: Int, end: Int, joinsPrevious: Bool)] {
+        var result: [(String, Int, Int, Bool)] = []
+        var utf8 = Array(text.utf8)
+        utf8.withUnsafeMutableBufferPointer { buffer in
+            tokenize(UnsafeBufferPointer(buffer), forQuery: forQuery) { token in
+                result.append((String(decoding: token.bytes, as: UTF8.self), token.start, token.end, token.joinsPrevious))
+                return true
+            }
+        }
+        return result.map { (token: $0.0, start: $0.1, end: $0.2, joinsPrevious: $0.3) }
+    }
+}
+
+@inline(__always)
+private func appendUTF8(_ value: UInt32, to buffer: inout [UInt8], at length: inout Int) {
+    if length + 4 > buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+    switch value {
+    case 0..<0x80:
+        buffer[length] = UInt8(value); length += 1
+    case 0x80..<0x800:
+        buffer[length] = UInt8(0xC0 | (value >> 6))
+        buffer[length + 1] = UInt8(0x80 | (value & 0x3F)); length += 2
+    case 0x800..<0x10000:
+        buffer[length] = UInt8(0xE0 | (value >> 12))
+        buffer[length + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+        buffer[length + 2] = UInt8(0x80 | (value & 0x3F)); length += 3
+    default:
+        buffer[length] = UInt8(0xF0 | (value >> 18))
+        buffer[length + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+        buffer[length + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
+        buffer[length + 3] = UInt8(0x80 | (value & 0x3F)); length += 4
+    }
+}

@@ -1,0 +1,298 @@
+import ArgumentParser
+import Foundation
+import PlanIndex
+import PlanKit
+
+struct BenchIndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-index",
+        abstract: "Benchmark the knowledge base on a generated scale corpus, against grep.",
+        discussion: """
+        1. Generates a scale corpus of --size-mb MB into --out (copies of --corpus, each made distinct: see
+           ScaleCorpus); an existing one with the same parameters is reused.
+        2. Indexes it into a new knowledge base (--out/.plankb-bench.sqlite) and reports throughput (MB/s of
+           input) and the knowledge base's size relative to the input and to the text it holds.
+        3. Runs a fixed list of 55 queries (1-, 2-, 4-character terms, phrases, Latin/digits, boolean,
+           filtered, rare, common), each --runs times after one warm-up, and reports p50/p95/max latency.
+        4. Answers the term queries with `grep -rlF` (and `rg -lF` if installed) over the same files, reports
+           the speed ratio and whether both find the same documents (files).
+        Build with -c release. Prints a Markdown report on standard output, progress on standard error.
+
+        Example:
+          swift build -c release && .build/release/plankb bench-index --out /tmp/plankb-scale --size-mb 1024
+        """
+    )
+
+    @Option(help: "The real corpus to copy.")
+    var corpus = "corpus"
+
+    @Option(help: "Folder for the scale corpus and the benchmark knowledge base.")
+    var out: String
+
+    @Option(help: "Size of the scale corpus in MB (1 MB = 1 048 576 bytes).")
+    var sizeMb = 1024
+
+    @Option(help: "Timed runs of each query (after one warm-up).")
+    var runs = 5
+
+    @Option(help: "How many term queries to compare with grep.")
+    var grepQueries = 20
+
+    @Option(help: "Han indexing of the benchmark knowledge base: bigram or unigram.")
+    var tokenizer = IdeographIndexing.bigram.rawValue
+
+    @Option(help: "Which corpus files to copy, by extension (comma-separated).")
+    var formats = "html,txt,md,jsonl"
+
+    @Flag(help: "Index without extracting records (measures the index alone).")
+    var noRecords = false
+
+    @Flag(help: "Reuse the knowledge base from a previous run (skip indexing).")
+    var reuseIndex = false
+
+    func run() throws {
+        guard let indexing = IdeographIndexing(rawValue: tokenizer) else {
+            throw ValidationError("--tokenizer must be bigram or unigram")
+        }
+        let outRoot = out.hasSuffix("/") ? String(out.dropLast()) : out
+        var report = "## Benchmark: \(sizeMb) MB scale corpus\n\n"
+        report += "Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average before the run: \(loadAverage())\n\n"
+
+        // 1. Corpus
+        let generationStart = Date()
+        let extensions = Set(formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let generated = try ScaleCorpus(corpus: corpus, output: outRoot, targetBytes: sizeMb * 1_048_576,
+                                        extensions: extensions).generate(log: log)
+        report += "Formats copied: \(extensions.sorted().joined(separator: ", "))\n\n"
+        report += String(format: "Scale corpus: %d files, %.1f MB (%@ in %.1f s)\n\n", generated.files,
+                         Double(generated.bytes) / 1_048_576, generated.reused ? "reused" : "generated",
+                         Date().timeIntervalSince(generationStart))
+
+        // 2. Indexing
+        let dbPath = outRoot + "/.plankb-bench-\(indexing.rawValue).sqlite"
+        if !reuseIndex {
+            try KnowledgeBaseFile.remove(dbPath)
+            let knowledgeBase = try SQLiteKnowledgeBase(path: dbPath, creatingWith: indexing)
+            log("indexing \(outRoot) into \(dbPath)")
+            let outcome = try IndexRun(paths: [outRoot], extractRecords: !noRecords, showProgress: true).run(into: knowledgeBase)
+            let optimizeStart = Date()
+            try knowledgeBase.optimize()
+            let optimizeSeconds = Date().timeIntervalSince(optimizeStart)
+            try knowledgeBase.close()
+            let megabytes = Double(outcome.bytesWritten) / 1_048_576
+            let total = outcome.seconds + optimizeSeconds
+            report += "### Indexing (tokenizer plankb_cjk \(indexing.rawValue), records \(noRecords ? "not extracted" : "extracted"))\n\n"
+            report += String(format: "- %d files, %d documents, %.1f MB in %.1f s + %.1f s FTS optimize = %.1f s: **%.1f MB/s** (%.1f MB/s without optimize)\n",
+                             outcome.written, outcome.documents, megabytes, outcome.seconds, optimizeSeconds, total,
+                             megabytes / total, megabytes / outcome.seconds)
+            report += String(format: "- of which %.1f s writing to SQLite (one thread) while %d threads loaded and segmented; CPU time of the process %.1f s\n",
+                             outcome.writeSeconds, ProcessInfo.processInfo.activeProcessorCount, cpuSeconds())
+            if !outcome.failures.isEmpty {
+                report += "- \(outcome.failures.count) files failed, e.g. \(outcome.failures[0].path): \(outcome.failures[0].reason)\n"
+            }
+        }
+        let knowledgeBase = try SQLiteKnowledgeBase(path: dbPath)
+        let summary = try knowledgeBase.summary()
+        let dbBytes = fileSize(dbPath) + fileSize(dbPath + "-wal")
+        let textBytes = try knowledgeBase.searchableTextBytes()
+        report += String(format: "- knowledge base: %.1f MB = %.2f × the input, %.2f × the text it indexes (%.1f MB of node text); %d documents, %d nodes (%d searchable)\n\n",
+                         Double(dbBytes) / 1_048_576, Double(dbBytes) / Double(max(generated.bytes, 1)),
+                         Double(dbBytes) / Double(max(textBytes, 1)), Double(textBytes) / 1_048_576,
+                         summary.documents, summary.nodes, summary.searchableNodes)
+
+        // 3. Query latency
+        let sources = try ScaleCorpus.sources(corpus, extensions: extensions)
+        let textFileIndex = (sources.firstIndex { $0.hasSuffix(".txt") } ?? 0) + 1
+        let queries = BenchmarkQueries.list(rareMarkers: [ScaleCorpus.marker(copy: 1, file: textFileIndex),
+                                                           ScaleCorpus.marker(copy: 2, file: textFileIndex)])
+        log("running \(queries.count) queries × \(runs) runs")
+        var latencies: [Double] = []
+        var byCategory: [String: [Double]] = [:]
+        var hitCounts: [String: Int] = [:]
+        for query in queries {
+            let request = try query.request()
+            hitCounts[query.label] = try knowledgeBase.search(request).count // warm-up
+            for _ in 0..<runs {
+                let start = DispatchTime.now()
+                _ = try knowledgeBase.search(request)
+                let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+                latencies.append(milliseconds)
+                byCategory[query.category, default: []].append(milliseconds)
+            }
+        }
+        report += "### Query latency (top 20 hits with snippets; \(queries.count) queries × \(runs) runs after a warm-up)\n\n"
+        report += String(format: "- all: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n", percentile(latencies, 0.5),
+                         percentile(latencies, 0.95), latencies.max() ?? 0)
+        report += "\n| category | queries | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|\n"
+        for category in BenchmarkQueries.categories {
+            guard let values = byCategory[category] else { continue }
+            report += String(format: "| %@ | %d | %.2f | %.2f | %.2f |\n", category, values.count / runs,
+                             percentile(values, 0.5), percentile(values, 0.95), values.max() ?? 0)
+        }
+        report += "\n"
+
+        // 4. grep
+        let termQueries = Array(queries.filter(\.isPlainTerm).prefix(grepQueries))
+        let tools = [("grep", "/usr/bin/grep")] + (findExecutable("rg").map { [("rg", $0)] } ?? [])
+        report += "### Against \(tools.map(\.0).joined(separator: " and ")) (\(termQueries.count) term queries, same files)\n\n"
+        report += "Index time is the top-20 query above (what a user waits for) and, for the same answer as\n"
+        report += "`grep -l`, the list of all matching documents.\n\n"
+        report += "| term | index top-20 ms | index all docs ms | " + tools.map { "\($0.0) -l ms" }.joined(separator: " | ")
+            + " | grep ÷ top-20 | grep ÷ all docs | files: both / grep only / index only |\n"
+        report += "|---|---:|---:|" + tools.map { _ in "---:|" }.joined() + "---:|---:|---|\n"
+        var ratiosTop: [Double] = []
+        var ratiosAll: [Double] = []
+        var agreeing = 0
+        for query in termQueries {
+            let request = try query.request()
+            let top = median((0..<3).map { _ in time { _ = try? knowledgeBase.search(request) } })
+            var sourcesFound = Set<String>()
+            let all = median((0..<3).map { _ in time { sourcesFound = (try? knowledgeBase.matchingSources(request)) ?? [] } })
+            var toolTimes: [Double] = []
+            var grepFiles = Set<String>()
+            for (name, path) in tools {
+                let caseless = query.text.unicodeScalars.contains { $0.isASCII && $0.properties.isAlphabetic }
+                let caseFlag: [String] = caseless ? ["-i"] : []
+                let sortedExtensions = extensions.sorted()
+                var arguments: [String]
+                if name == "grep" {
+                    arguments = ["-rlF"] + caseFlag
+                    arguments += sortedExtensions.map { "--include=*.\($0)" }
+                } else {
+                    arguments = ["-lF", "--no-ignore"] + caseFlag
+                    arguments += sortedExtensions.flatMap { ["-g", "*.\($0)"] }
+                }
+                arguments += ["--", query.text, outRoot]
+                var files: [String] = []
+                let milliseconds = time { files = runTool(path, arguments) }
+                toolTimes.append(milliseconds)
+                if name == "grep" { grepFiles = Set(files) }
+            }
+            let both = grepFiles.intersection(sourcesFound).count
+            let grepOnly = grepFiles.subtracting(sourcesFound).count
+            let indexOnly = sourcesFound.subtracting(grepFiles).count
+            if grepOnly == 0 && indexOnly == 0 { agreeing += 1 }
+            ratiosTop.append(toolTimes[0] / top)
+            ratiosAll.append(toolTimes[0] / all)
+            report += String(format: "| %@ | %.2f | %.1f | ", query.text, top, all)
+                + toolTimes.map { String(format: "%.0f", $0) }.joined(separator: " | ")
+                + String(format: " | %.0f× | %.1f× | %d / %d / %d |\n", ratiosTop.last!, ratiosAll.last!, both, grepOnly, indexOnly)
+        }
+        report += String(format: "\n- median speed-up over grep: %.0f× (top 20), %.1f× (all matching documents)\n",
+                         median(ratiosTop), median(ratiosAll))
+        report += "- same files found by both: \(agreeing) of \(termQueries.count) terms\n"
+        report += "\nHit counts (top-20 page) per query: " + queries.map { "\($0.label) \(hitCounts[$0.label] ?? 0)" }.joined(separator: ", ") + "\n"
+        printOut(report)
+    }
+
+    func log(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
+    /// User + system CPU time of this process so far.
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now()
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    }
+
+    func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+
+    func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
+
+    func findExecutable(_ name: String) -> String? {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs a search tool and returns the file paths it prints, one a line.
+    func runTool(_ path: String, _ arguments: [String]) -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return [] }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+}
+
+/// The benchmark's fixed query list. Categories follow the issue: 1-, 2- and 4-character terms, phrases,
+/// Latin and digits, boolean, filtered, rare and common.
+enum BenchmarkQueries {
+    struct Query {
+        var category: String
+        var text: String
+        var kinds: [String] = []
+        var issuer: String?
+        var publishedAfter: String?
+        var document: String?
+
+        var label: String {
+            text + (kinds.isEmpty ? "" : " --kind \(kinds.joined(separator: ","))") + (issuer.map { " --issuer \($0)" } ?? "")
+                + (publishedAfter.map { " --published-after \($0)" } ?? "") + (document.map { " --doc \($0)" } ?? "")
+        }
+
+        /// A single word without operators, which grep -F can answer too.
+        var isPlainTerm: Bool {
+            ["1-char", "2-char", "4-char", "latin/digits", "rare", "common"].contains(category)
+        }
+
+        func request() throws -> SearchRequest {
+            SearchRequest(query: try SearchQuery(parsing: text), document: document, issuer: issuer,
+                          publishedAfter: publishedAfter, kinds: kinds.compactMap { NodeKind(rawValue: $0) }, limit: 20)
+        }
+    }
+
+    static let categories = ["1-char", "2-char", "4-char", "phrase", "latin/digits", "boolean", "filtered", "rare", "common"]
+
+    static func list(rareMarkers: [String]) -> [Query] {
+        var queries: [Query] = []
+        for term in ["港", "税", "债", "碳", "农", "医", "网", "粮"] { queries.append(Query(category: "1-char", text: term)) }
+        for term in ["金融", "电商", "创新", "改革", "就业", "数据", "物流", "海关", "疫情", "养老"] {
+            queries.append(Query(category: "2-char", text: term))
+        }
+        for term in ["营商环境", "跨境电商", "自由贸易", "乡村振兴", "知识产权", "数字经济", "公司章程"] {
+            queries.append(Query(category: "4-char", text: term))
+        }
+        for phrase in ["\"自由贸易试验区\"", "\"高质量发展\"", "\"一带一路\"", "\"制度创新\"", "\"人民代表大会常务委员会\""] {
+            queries.append(Query(category: "phrase", text: phrase))
+        }
+        for term in ["RCEP", "5G", "2025", "GDP"] { queries.append(Query(category: "latin/digits", text: term)) }
+        for expression in ["金融 AND 开放", "电商 OR 物流", "改革 NOT 开放", "创新 -科技", "(海关 OR 口岸) 通关", "数字 经济 发展"] {
+            queries.append(Query(category: "boolean", text: expression))
+        }
+        queries.append(Query(category: "filtered", text: "金融", kinds: ["article"]))
+        queries.append(Query(category: "filtered", text: "开放", issuer: "国务院"))
+        queries.append(Query(category: "filtered", text: "创新", publishedAfter: "2020-01-01"))
+        queries.append(Query(category: "filtered", text: "就业", document: "reports"))
+        queries.append(Query(category: "filtered", text: "营商环境", kinds: ["paragraph"]))
+        for term in rareMarkers + ["冷鲜港", "动物防疫", "反垄断"] { queries.append(Query(category: "rare", text: term)) }
+        for term in ["的", "发展", "国家"] { queries.append(Query(category: "common", text: term)) }
+        return queries
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import PlanIndex
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Add documents to a knowledge base (one SQLite file) for plankb query and kwic.",
+        discussion: """
+        Takes files and folders (folders are walked; HTML, text, Markdown and JSON Lines files are read,
+        *.meta.json sidecars and *.expected folders are not). Each file is a source: a file whose content
+        hash is already in the knowledge base is skipped, a changed one replaces its documents. Each source
+        is written in one transaction, so a run killed halfway leaves the knowledge base as it was before
+        that source, and queries can run while indexing. A file that cannot be read or parsed is reported
+        (path: error: reason) and skipped; the rest is indexed, and the exit status is 1.
+
+        The file is plain SQLite: `sqlite3 kb.sqlite 'SELECT title, issuer, date FROM documents'` works;
+        the full-text table node_fts needs plankb's tokenizer, so search through plankb.
+
+        Examples:
+          plankb index corpus --db kb.sqlite --exclude gold   # corpus/gold holds answer keys, not documents
+          plankb index corpus --db kb.sqlite --prune      # also forget files that were deleted
+          plankb index corpus --db kb.sqlite --rebuild    # start over (the old file stays until done)
+        """
+    )
+
+    @Argument(help: "Files or folders to index.")
+    var paths: [String]
+
+    @Option(help: "The knowledge base file (created when absent).")
+    var db: String
+
+    @Option(help: ArgumentHelp("Leave out files and folders matching this shell pattern (a name like gold, or a path); repeatable.", valueName: "pattern"))
+    var exclude: [String] = []
+
+    @Flag(help: "Do not extract records (faster; query --type and --year then find nothing).")
+    var noRecords = false
+
+    @Flag(help: "Remove documents whose source file no longer exists.")
+    var prune = false
+
+    @Flag(help: "Build a new knowledge base from these paths only, replacing the file when done.")
+    var rebuild = false
+
+    @Option(help: ArgumentHelp("How a new knowledge base indexes Han characters: bigram or unigram.", visibility: .hidden))
+    var tokenizer: String = IdeographIndexing.bigram.rawValue
+
+    @Flag(name: .shortAndLong, help: "No progress line and no summary.")
+    var quiet = false
+
+    func run() throws {
+        guard let indexing = IdeographIndexing(rawValue: tokenizer) else {
+            throw ValidationError("--tokenizer must be bigram or unigram")
+        }
+        let target = rebuild ? db + ".rebuild" : db
+        if rebuild { try KnowledgeBaseFile.remove(target) }
+        let knowledgeBase = try SQLiteKnowledgeBase(path: target, creatingWith: indexing)
+        let outcome: IndexRun.Outcome
+        do {
+            outcome = try IndexRun(paths: paths, excluded: exclude, prune: prune, extractRecords: !noRecords, showProgress: !quiet).run(into: knowledgeBase)
+        } catch let error as ValidationErrorText {
+            throw ValidationError(error.description)
+        }
+        if outcome.written > 0 || outcome.removed > 0 { try knowledgeBase.optimize() } else { try knowledgeBase.checkpoint() }
+        try knowledgeBase.close()
+        if rebuild { try KnowledgeBaseFile.replace(db, with: target) }
+        if !quiet {
+            let megabytes = Double(outcome.bytesWritten) / 1_048_576
+            var summary = String(format: "%@: %d files indexed (%d documents, %.1f MB in %.1f s, %.1f MB/s), %d unchanged",
+                                 db, outcome.written, outcome.documents, megabytes, outcome.seconds,
+                                 megabytes / max(outcome.seconds, 0.001), outcome.unchanged)
+            if prune { summary += ", \(outcome.removed) removed" }
+            if !outcome.failures.isEmpty { summary += ", \(outcome.failures.count) failed" }
+            FileHandle.standardError.write(Data((summary + "\n").utf8))
+        }
+        if !outcome.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// The knowledge base file with its WAL companions (`-wal`, `-shm`).
+enum KnowledgeBaseFile {
+    static func remove(_ path: String) throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+
+    /// Moves a finished, closed knowledge base over `path`. The stale WAL of the old file goes first: SQLite
+    /// would otherwise replay it onto the new file.
+    static func replace(_ path: String, with finished: String) throws {
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
+        }
+        guard rename(finished, path) == 0 else {
+            throw ValidationErrorText("could not move \(finished) to \(path): \(String(cString: strerror(errno)))")
+        }
+        // The finished file was checkpointed before closing: its (empty) WAL companions are left-overs.
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: finished + suffix) {
+            try FileManager.default.removeItem(atPath: finished + suffix)
+        }
+    }
+
+    /// Opens an existing knowledge base for reading, with a clear message when there is none.
+    static func open(_ path: String) throws -> SQLiteKnowledgeBase {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no knowledge base at \(path); create one with: plankb index PATH --db \(path)")
+        }
+        return try SQLiteKnowledgeBase(path: path)
+    }
+}

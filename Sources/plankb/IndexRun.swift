@@ -1,0 +1,276 @@
+import Foundation
+import PlanIndex
+import PlanIngest
+import PlanKit
+
+/// One run of `plankb index`: finds the input files, skips those whose content hash the knowledge base already
+/// has, loads the others on all cores while one writer stores each source in its own transaction.
+struct IndexRun {
+    /// File name endings that are read as documents; everything else in a folder is ignored.
+    static let documentExtensions: Set<String> = ["html", "htm", "shtml", "xhtml", "txt", "text", "md", "markdown",
+                                                  "jsonl", "ndjson"]
+
+    var paths: [String]
+    /// Shell patterns (fnmatch) for files and folders to leave out, matched against each path step and the
+    /// whole path: `gold`, `*.draft.txt`, `corpus/laws/*`.
+    var excluded: [String] = []
+    var prune = false
+    /// Extract records (targets, measures …) while loading; off, documents are indexed without records.
+    var extractRecords = true
+    /// Print a progress line on standard error (only on a terminal).
+    var showProgress = false
+
+    /// What the run did.
+    struct Outcome {
+        var written = 0
+        var unchanged = 0
+        var removed = 0
+        var documents = 0
+        var failures: [(path: String, reason: String)] = []
+        /// Bytes of all input files read (including unchanged ones, which are read to hash them).
+        var bytesRead = 0
+        /// Bytes of the files that were loaded and written.
+        var bytesWritten = 0
+        var seconds = 0.0
+        /// Time the writer spent storing (the rest of `seconds` it waited for loaded files).
+        var writeSeconds = 0.0
+    }
+
+    /// The document files under `paths`, sorted: folders are walked (hidden files, `*.expected` folders and
+    /// `*.meta.json` sidecars skipped); a file named directly is always taken.
+    static func inputFiles(_ paths: [String], excluding excluded: [String] = []) throws -> [String] {
+        func isExcluded(_ path: String) -> Bool {
+            excluded.contains { pattern in
+                fnmatch(pattern, path, 0) == 0 || path.split(separator: "/").contains { fnmatch(pattern, String($0), 0) == 0 }
+            }
+        }
+        var files: [String] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationErrorText("no such file or folder: \(path)")
+            }
+            guard isDirectory.boolValue else {
+                if !isExcluded(path) { files.append(path) }
+                continue
+            }
+            let root = URL(fileURLWithPath: path)
+            let rootPath = root.standardizedFileURL.path
+            guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey],
+                                                  options: [.skipsHiddenFiles]) else { continue }
+            for case let url as URL in walker {
+                let name = url.lastPathComponent
+                if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                    if name.hasSuffix(".expected") || isExcluded(name) { walker.skipDescendants() }
+                    continue
+                }
+                guard documentExtensions.contains(url.pathExtension.lowercased()), !name.hasSuffix(".meta.json") else { continue }
+                let full = url.standardizedFileURL.path
+                let relative = full.hasPrefix(rootPath + "/") ? String(full.dropFirst(rootPath.count + 1)) : name
+                let joined = (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/" + relative
+                if !isExcluded(joined) { files.append(joined) }
+            }
+        }
+        return Array(Set(files)).sorted()
+    }
+
+    func run(into knowledgeBase: some KnowledgeBase) throws -> Outcome {
+        let start = Date()
+        let files = try Self.inputFiles(paths, excluding: excluded)
+        let indexed = try knowledgeBase.indexedSources()
+        var outcome = Outcome()
+        let loader = ParallelLoader(files: files, indexed: indexed, extractRecords: extractRecords)
+        loader.start()
+        let progress = ProgressLine(enabled: showProgress, total: files.count)
+        // Sources are written in batches of about `batchBytes`, each batch one transaction: FTS5 writes a new
+        // index segment at every commit, so one commit per small file would spend the run merging segments.
+        let batchBytes = 16 << 20
+        var batch: [SourceDocuments] = []
+        var batchSize = 0
+        func flush() {
+            guard !batch.isEmpty else { return }
+            let writeStart = Date()
+            do {
+                try knowledgeBase.replaceDocuments(batch)
+                outcome.written += batch.count
+                outcome.documents += batch.reduce(0) { $0 + $1.documents.count }
+                outcome.bytesWritten += batchSize
+            } catch {
+                for source in batch {
+                    outcome.failures.append((source.source, "could not be stored: \(error)"))
+                    progress.interrupt("\(source.source): error: could not be stored: \(error)")
+                }
+            }
+            outcome.writeSeconds += Date().timeIntervalSince(writeStart)
+            batch.removeAll()
+            batchSize = 0
+        }
+        for index in files.indices {
+            let item = loader.take(index)
+            outcome.bytesRead += item.bytes
+            switch item.result {
+            case .unchanged:
+                outcome.unchanged += 1
+            case .failed(let reason):
+                outcome.failures.append((item.path, reason))
+                progress.interrupt("\(item.path): error: \(reason)")
+            case .loaded(let hash, let documents):
+                let entries = documents.enumerated().map { ordinal, loaded in
+                    var document = loaded.document
+                    if document.metadata.title == nil {
+                        document.metadata.title = URL(fileURLWithPath: item.path).deletingPathExtension().lastPathComponent
+                    }
+                    return IndexedDocument(key: documents.count == 1 ? item.path : "\(item.path)#\(ordinal + 1)",
+                                           document: document, records: loaded.records)
+                }
+                batch.append(SourceDocuments(source: item.path, contentHash: hash, documents: entries))
+                batchSize += item.bytes
+                if batchSize >= batchBytes { flush() }
+            }
+            progress.update(done: index + 1, bytes: outcome.bytesRead, since: start, current: item.path)
+        }
+        flush()
+        progress.finish()
+        if prune {
+            let current = Set(files)
+            for source in indexed.keys.sorted() where !current.contains(source)
+                && !FileManager.default.fileExists(atPath: source) {
+                try knowledgeBase.removeDocuments(fromSource: source)
+                outcome.removed += 1
+            }
+        }
+        outcome.seconds = Date().timeIntervalSince(start)
+        return outcome
+    }
+}
+
+/// A message for a bad argument, printed without a stack of error types.
+struct ValidationErrorText: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Loads files on every core, ahead of the writer but never more than a window ahead (to bound memory),
+/// and hands them out in input order.
+final class ParallelLoader: @unchecked Sendable {
+    enum Result {
+        case unchanged
+        case loaded(hash: String, documents: [(document: PlanDocument, records: [IndexedRecord])])
+        case failed(String)
+    }
+    struct Item {
+        var path: String
+        var bytes: Int
+        var result: Result
+    }
+
+    private let files: [String]
+    private let indexed: [String: String]
+    private let condition = NSCondition()
+    private var slots: [Int: Item] = [:]
+    private var nextToLoad = 0
+    private var taken = 0
+    private let window: Int
+    private let workers: Int
+    private let extractRecords: Bool
+
+    init(files: [String], indexed: [String: String], extractRecords: Bool) {
+        self.files = files
+        self.indexed = indexed
+        self.extractRecords = extractRecords
+        workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        window = workers * 4
+    }
+
+    func start() {
+        for _ in 0..<workers {
+            Thread.detachNewThread { [self] in work() }
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while nextToLoad < files.count && nextToLoad >= taken + window { condition.wait() }
+            guard nextToLoad < files.count else { condition.unlock(); return }
+            let index = nextToLoad
+            nextToLoad += 1
+            condition.unlock()
+            let item = load(files[index])
+            condition.lock()
+            slots[index] = item
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func load(_ path: String) -> Item {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            return Item(path: path, bytes: 0, result: .failed("cannot be read: \((error as NSError).localizedDescription)"))
+        }
+        let hash = data.withUnsafeBytes { ContentHash.of($0) }
+        if indexed[path] == hash { return Item(path: path, bytes: data.count, result: .unchanged) }
+        do {
+            let documents = try DocumentLoader.load(data: data, source: path,
+                                                    pathExtension: URL(fileURLWithPath: path).pathExtension)
+            // Records are extracted here, on the loading threads, so that the writer only stores.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let loaded = documents.map { document in
+                (document: document, records: !extractRecords ? [] : RecordExtractor.extract(from: document).map { record in
+                    IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
+                                  json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
+                })
+            }
+            return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: loaded))
+        } catch {
+            return Item(path: path, bytes: data.count, result: .failed("\(error)"))
+        }
+    }
+
+    /// Waits for the file at `index` to be loaded and returns it.
+    func take(_ index: Int) -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[index] == nil { condition.wait() }
+        let item = slots.removeValue(forKey: index)!
+        taken = index + 1
+        condition.broadcast()
+        return item
+    }
+}
+
+/// A one-line progress report on standard error, redrawn in place; silent when standard error is not a terminal.
+final class ProgressLine {
+    private let enabled: Bool
+    private let total: Int
+    private var lastDraw = Date.distantPast
+
+    init(enabled: Bool, total: Int) {
+        self.enabled = enabled && isatty(2) == 1
+        self.total = total
+    }
+
+    func update(done: Int, bytes: Int, since start: Date, current: String) {
+        guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 || done == total else { return }
+        lastDraw = Date()
+        let seconds = max(0.001, Date().timeIntervalSince(start))
+        let megabytes = Double(bytes) / 1_048_576
+        let line = String(format: "%d/%d files, %.1f MB, %.1f MB/s  ", done, total, megabytes, megabytes / seconds)
+            + String(current.suffix(50))
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// Prints a message on its own line (keeping the progress line below it).
+    func interrupt(_ message: String) {
+        FileHandle.standardError.write(Data(((enabled ? "\r\u{1B}[K" : "") + message + "\n").utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
