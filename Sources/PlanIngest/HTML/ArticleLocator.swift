@@ -124,7 +124,7 @@ enum ChromeRules {
         case .doubtful: return -5
         case .article: break
         }
-        if line.linkDensity > 0.5 { return -line.visibleCount }
+        if line.linkDensity > 0.5 { return isAttachmentLink(line) ? 1 : -line.visibleCount }
         if hasSentencePunctuation(line.text) { return line.visibleCount }
         return 1
     }

@@ -54,6 +54,7 @@ public enum HTMLIngester {
             // the <title>.
             metadata.title = bodyLines.prefix(3).first { $0.headingLevel == 1 }?.text
                 ?? bodyLines.prefix(3).first { $0.hints.isSuperset(of: [.centered, .bold]) }?.text
+                ?? headlineAbove(container, page: page, verdicts: verdicts, metadataLines: found.metadataLines)
                 ?? page.lines.first { $0.headingLevel == 1 }?.text
                 ?? found.titleFromHeadOnly
         }
@@ -160,5 +161,27 @@ public enum HTMLIngester {
     // Regex is not Sendable, so a computed property rather than a shared constant (at most eight uses a page).
     private static var documentNumberPattern: Regex<Substring> {
         /\p{Han}{1,12}(?:[〔［\[（(【]\s*(?:19|20)\d{2}\s*[〕］\]）)】]\s*第?\d{1,4}|令?第\d{1,4})号/
+    }
+
+    /// The headline just above the article (an `<h1>`–`<h3>` or a centred bold line, with at most metadata
+    /// and chrome lines between): the title on pages whose `<title>` names only the site.
+    static func headlineAbove(_ container: Int?, page: PageReader, verdicts: [ChromeRules.Verdict],
+                              metadataLines: Set<Int>) -> String? {
+        guard let container,
+              let first = page.lines.firstIndex(where: { ArticleLocator.contains(container, $0.owner, in: page.elements) })
+        else { return nil }
+        var index = first - 1
+        var looked = 0
+        while index >= 0, looked < 5 {
+            let line = page.lines[index]
+            if !metadataLines.contains(index), verdicts[index] != .chrome {
+                let isHeadline = (line.headingLevel.map { $0 <= 3 } ?? false)
+                    || line.hints.isSuperset(of: [.centered, .bold])
+                return isHeadline && line.cells == nil ? line.text : nil
+            }
+            index -= 1
+            looked += 1
+        }
+        return nil
     }
 }
