@@ -117,6 +117,17 @@ import Testing
         #expect(result.diagnostics.contains { $0.id == "ingest.encoding-repair" })
     }
 
+    @Test func aStrayBadByteInAUTF8PageIsRepairedNotReadAsGB18030() throws {
+        var bytes = Array("<html><body>\n<p>第一段，内容完整，没有问题。</p>\n<p>第二段有一个坏字节".utf8)
+        bytes.append(0xFF)
+        bytes += Array("在这里，其余照常。</p></body></html>".utf8)
+        let result = try HTMLIngester.ingest(Data(bytes), source: nil)
+        #expect(result.metadata.encoding == "UTF-8")
+        #expect(Self.texts(result) == ["第一段，内容完整，没有问题。", "第二段有一个坏字节\u{FFFD}在这里，其余照常。"])
+        let repair = try #require(result.diagnostics.first { $0.id == "ingest.encoding-repair" })
+        #expect(repair.line == 3 && repair.column == 13)
+    }
+
     @Test func aDeclarationTheBytesContradictIsOverruledAndReported() throws {
         // Declares UTF-8, is GB18030.
         let page = "<html><head><meta charset=\"utf-8\"></head><body><p>这是用国标码保存的网页，声明却是万国码。</p></body></html>"
