@@ -155,4 +155,16 @@ import Testing
         #expect(!blocks[0].hints.contains(.figureCaption))
         #expect(blocks[1].hints.contains(.figureCaption))
     }
+
+    @Test func anEmptyLabelDoesNotSwallowTheArticlesFirstHeading() throws {
+        let page = """
+        <html><body><div class="info"><span>来源：</span></div>
+        <div class="content"><p><strong>一、总体要求</strong></p>
+        <p>　　坚持稳中求进工作总基调，推动高质量发展，确保各项任务落到实处。</p>
+        <p>　　各地区各部门要结合实际，抓好贯彻落实，及时报送工作进展。</p></div></body></html>
+        """
+        let result = try HTMLIngester.ingest(Data(page.utf8), source: nil)
+        #expect(result.metadata.issuer == nil)
+        #expect(result.blocks.first?.text == "一、总体要求")
+    }
 }

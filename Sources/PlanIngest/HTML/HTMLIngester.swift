@@ -33,7 +33,7 @@ public enum HTMLIngester {
             return IngestedText(blocks: [], metadata: metadata, diagnostics: diagnostics)
         }
         let page = PageReader.read(document)
-        let found = PageMetadataReader.read(lines: page.lines, head: page.head)
+        let found = PageMetadataReader.read(lines: page.lines, head: page.head, elements: page.elements)
         metadata.fillGaps(from: found.metadata)
 
         let verdicts = page.lines.map(ChromeRules.verdict(on:))
