@@ -133,14 +133,38 @@ import Testing
         let blocks = try Self.blocks("""
         <p>　　兹定于2020年5月举办自由贸易试验区发展论坛，现将有关事项通知如下。</p>
         <p>　　主办单位：市商务局</p>
+        <p>　　主办单位：市商务局　承办单位：市贸促会</p>
         <p>　　（三）强化技术支持</p>
         """)
         #expect(blocks.map(\.text) == ["兹定于2020年5月举办自由贸易试验区发展论坛，现将有关事项通知如下。",
-                                       "主办单位：市商务局", "（三）强化技术支持"])
+                                       "主办单位：市商务局", "主办单位：市商务局　承办单位：市贸促会", "（三）强化技术支持"])
     }
 
     @Test func invisibleCharactersAndLineSeparatorsDoNotReachTheText() throws {
         let blocks = try Self.blocks("<p>\u{FEFF}第一条\u{200B}　本条例自公布之日起施行，\u{2028}原办法同时废止。</p>")
         #expect(blocks.map(\.text) == ["第一条　本条例自公布之日起施行，原办法同时废止。"])
+    }
+
+    @Test func aHeadingUnderADecorativeImageIsNoCaption() throws {
+        let blocks = try Self.blocks("""
+        <p align="center"><img src="banner.png"></p>
+        <p align="center"><strong>第二章　发展目标</strong></p>
+        <p><img src="icon.gif"></p><p>图2 产业布局</p>
+        """)
+        #expect(blocks.map(\.text) == ["第二章　发展目标", "图2 产业布局"])
+        #expect(!blocks[0].hints.contains(.figureCaption))
+        #expect(blocks[1].hints.contains(.figureCaption))
+    }
+
+    @Test func anEmptyLabelDoesNotSwallowTheArticlesFirstHeading() throws {
+        let page = """
+        <html><body><div class="info"><span>来源：</span></div>
+        <div class="content"><p><strong>一、总体要求</strong></p>
+        <p>　　坚持稳中求进工作总基调，推动高质量发展，确保各项任务落到实处。</p>
+        <p>　　各地区各部门要结合实际，抓好贯彻落实，及时报送工作进展。</p></div></body></html>
+        """
+        let result = try HTMLIngester.ingest(Data(page.utf8), source: nil)
+        #expect(result.metadata.issuer == nil)
+        #expect(result.blocks.first?.text == "一、总体要求")
     }
 }

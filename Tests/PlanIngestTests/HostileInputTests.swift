@@ -117,6 +117,17 @@ import Testing
         #expect(result.diagnostics.contains { $0.id == "ingest.encoding-repair" })
     }
 
+    @Test func aStrayBadByteInAUTF8PageIsRepairedNotReadAsGB18030() throws {
+        var bytes = Array("<html><body>\n<p>第一段，内容完整，没有问题。</p>\n<p>第二段有一个坏字节".utf8)
+        bytes.append(0xFF)
+        bytes += Array("在这里，其余照常。</p></body></html>".utf8)
+        let result = try HTMLIngester.ingest(Data(bytes), source: nil)
+        #expect(result.metadata.encoding == "UTF-8")
+        #expect(Self.texts(result) == ["第一段，内容完整，没有问题。", "第二段有一个坏字节\u{FFFD}在这里，其余照常。"])
+        let repair = try #require(result.diagnostics.first { $0.id == "ingest.encoding-repair" })
+        #expect(repair.line == 3 && repair.column == 13)
+    }
+
     @Test func aDeclarationTheBytesContradictIsOverruledAndReported() throws {
         // Declares UTF-8, is GB18030.
         let page = "<html><head><meta charset=\"utf-8\"></head><body><p>这是用国标码保存的网页，声明却是万国码。</p></body></html>"
@@ -135,6 +146,23 @@ import Testing
         #expect(parse.findings.contains { $0.id == "ingest.html-encoding" && $0.line == 1 })
         let after = __xmlStructuredError().pointee
         #expect((before == nil) == (after == nil))
+    }
+
+    @Test func linesPastLibxml2sLimitAndOldMacLineEndingsStillGetSpans() throws {
+        // libxml2 stops counting at line 65535; blocks further down are found from the previous one.
+        var page = "<html><body><div class=\"nav\"><a href=\"/\">首页</a></div>\n"
+        page += String(repeating: "<br>\n", count: 70_000)
+        page += "<div><p>正文第一段，位于很后面的一行。</p>\n<p>　　第二段，也是正文。</p></div></body></html>\n"
+        let result = try HTMLIngester.ingest(Data(page.utf8), source: nil)
+        #expect(result.blocks.map(\.text) == ["正文第一段，位于很后面的一行。", "第二段，也是正文。"])
+        #expect(result.blocks.map(\.span.startLine) == [70_002, 70_003])
+        #expect(result.blocks.map(\.span.startColumn) == [9, 6])  // after "<div><p>", after "<p>　　"
+        // Carriage returns alone end no line for libxml2 either: everything is on line 1, in order.
+        let mac = "<html><body>\r<p>第一段，写在这里。</p>\r<p>第二段，写在那里。</p>\r</body></html>"
+        let old = try HTMLIngester.ingest(Data(mac.utf8), source: nil)
+        #expect(old.blocks.map(\.text) == ["第一段，写在这里。", "第二段，写在那里。"])
+        #expect(old.blocks.allSatisfy { $0.span.startLine == 1 && $0.span.endLine == 1 })
+        #expect(old.blocks[0].span.startColumn < old.blocks[1].span.startColumn)
     }
 
     @Test func pagesWithoutProseStillComeOut() throws {

@@ -63,4 +63,52 @@ import Testing
             #expect(result.metadata.breadcrumb == ["首页", "要闻", "山西要闻"])
         }
     }
+
+    /// A county site laid out with tables: a sidebar of links beside the article cell; in the cell the title,
+    /// a 发布时间/来源/浏览次数 line, paragraphs indented with `&nbsp;` and split by `<br>`, an attachment list,
+    /// and the signature; a footer below.
+    static let countyTablePage = """
+    <html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><title>某县人民政府</title></head>
+    <body><table width="1000" align="center"><tr><td colspan="2"><img src="/images/top.jpg"></td></tr>
+    <tr><td width="220" valign="top">
+      <table><tr><td><a href="/zwgk/">政务公开</a></td></tr><tr><td><a href="/tzgg/">通知公告</a></td></tr>
+      <tr><td><a href="/zcwj/">政策文件</a></td></tr><tr><td><a href="/bsfw/">办事服务</a></td></tr></table>
+    </td><td valign="top">
+      <table width="100%"><tr><td align="center"><b>某县人民政府办公室关于印发某县优化营商环境实施方案的通知</b></td></tr>
+      <tr><td align="center">发布时间：2021-06-08&nbsp;&nbsp;来源：县政府办公室&nbsp;&nbsp;浏览次数：1024</td></tr>
+      <tr><td>
+      <p align="center">某政办发〔2021〕15号</p>
+      <p>各乡镇人民政府，县政府各部门：</p>
+      <p>&nbsp;&nbsp;&nbsp;&nbsp;《某县优化营商环境实施方案》已经县政府同意，现印发给你们，请认真贯彻执行。<br>&nbsp;&nbsp;&nbsp;&nbsp;执行中遇到的问题，请及时向县发展改革局反映。</p>
+      <p>附件：<a href="/upload/2021/fangan.doc">某县优化营商环境实施方案.doc</a></p>
+      <p align="right">某县人民政府办公室</p>
+      <p align="right">2021年6月7日</p>
+      </td></tr></table>
+    </td></tr>
+    <tr><td colspan="2" align="center">主办单位：某县人民政府办公室　技术支持：某某网络公司　备案号：某ICP备12345678号</td></tr>
+    </table></body></html>
+    """
+
+    /// The headline sits in its own row above the article's cell, so it is the metadata title, not a block
+    /// (as on the Zhejiang page); the attachment link stays with the article.
+    @Test func countyTablePage() throws {
+        let data = Data(Self.countyTablePage.utf8)
+        let result = try HTMLIngester.ingest(data, source: nil, useKnownContainers: false)
+        #expect(result.blocks.map(\.text) == [
+            "某政办发〔2021〕15号",
+            "各乡镇人民政府，县政府各部门：",
+            "《某县优化营商环境实施方案》已经县政府同意，现印发给你们，请认真贯彻执行。",
+            "执行中遇到的问题，请及时向县发展改革局反映。",
+            "附件：某县优化营商环境实施方案.doc",
+            "某县人民政府办公室",
+            "2021年6月7日",
+        ])
+        try #require(result.blocks.count == 7)
+        #expect(result.blocks[2].hints.contains(.indented) && result.blocks[3].hints.contains(.indented))
+        #expect(result.blocks[5].hints.contains(.rightAligned))
+        #expect(result.metadata.title == "某县人民政府办公室关于印发某县优化营商环境实施方案的通知")
+        #expect(result.metadata.date == "2021-06-08")
+        #expect(result.metadata.issuer == "县政府办公室")
+        #expect(result.metadata.documentNumber == "某政办发〔2021〕15号")
+    }
 }

@@ -12,8 +12,7 @@ enum ChromeRules {
     ]
 
     /// Footer words that a document may also use (a conference notice names its 主办单位, a plan calls for
-    /// 技术支持): a line with one of them only counts against the element around it; with two, or with a
-    /// `footerMarkers` word, it is chrome.
+    /// 技术支持): see `Verdict`.
     static let footerWords = ["主办单位", "承办单位", "协办单位", "运行维护单位", "技术支持", "联系我们", "现在位置",
                               "所在位置", "访问量", "浏览器", "主办：", "承办：", "地址：", "邮编", "电话："]
 
@@ -39,9 +38,8 @@ enum ChromeRules {
     static func isChrome(_ line: PageLine) -> Bool { isChrome(line.text, visible: line.visibleCount) }
 
     static func isChrome(_ text: String, visible: Int) -> Bool {
-        if visible <= 200, !text.unicodeScalars.contains("。") {
-            if containsMarker(text, from: footerMarkersByFirstScalar) { return true }
-            if footerWords.filter({ text.containsBytes(of: $0) }).count >= 2 { return true }
+        if visible <= 200, !text.unicodeScalars.contains("。"), containsMarker(text, from: footerMarkersByFirstScalar) {
+            return true
         }
         if visible <= 60, text.hasPrefix("上一篇") || text.hasPrefix("下一篇") { return true }
         if visible <= 12, isRelatedHeading(text) { return true }
@@ -49,15 +47,22 @@ enum ChromeRules {
     }
 
     /// How sure a line is chrome.
-    enum Verdict { case article, doubtful, chrome }
+    enum Verdict {
+        case article
+        /// One footer word (主办单位, 技术支持…): a little against the element around it.
+        case doubtful
+        /// Two footer words and no sentence: a footer by its looks, but a conference notice names its
+        /// 主办单位 and 承办单位 too, so inside the article it goes only when nothing but chrome follows it.
+        case footerLike
+        /// Certain chrome, dropped wherever it stands.
+        case chrome
+    }
 
-    /// `.chrome` for certain chrome (dropped wherever it stands); `.doubtful` for a short line with one
-    /// footer word, which counts a little against the element around it but is kept inside the article.
     static func verdict(on line: PageLine) -> Verdict {
         if isChrome(line) { return .chrome }
-        if line.visibleCount <= 200, !line.text.unicodeScalars.contains("。"),
-           containsMarker(line.text, from: footerWordsByFirstScalar) { return .doubtful }
-        return .article
+        guard line.visibleCount <= 200, !line.text.unicodeScalars.contains("。") else { return .article }
+        let words = footerWords.filter { line.text.containsBytes(of: $0) }.count
+        return words >= 2 ? .footerLike : words == 1 ? .doubtful : .article
     }
 
     /// Markers by their first scalar, so a line is searched only for markers that can occur in it.
@@ -113,9 +118,13 @@ enum ChromeRules {
     /// chrome against, plain lines (titles, headings, labels) a little for — so an element that adds a title
     /// above the text beats the text alone, but not one that also adds a menu or a footer.
     static func weight(of line: PageLine, verdict: Verdict) -> Int {
-        if verdict == .chrome { return -(line.visibleCount + 20) }
-        if verdict == .doubtful { return -5 }
-        if line.linkDensity > 0.5 { return -line.visibleCount }
+        switch verdict {
+        case .chrome: return -(line.visibleCount + 20)
+        case .footerLike: return -10
+        case .doubtful: return -5
+        case .article: break
+        }
+        if line.linkDensity > 0.5 { return isAttachmentLink(line) ? 1 : -line.visibleCount }
         if hasSentencePunctuation(line.text) { return line.visibleCount }
         return 1
     }

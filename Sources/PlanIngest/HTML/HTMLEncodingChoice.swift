@@ -68,6 +68,25 @@ struct HTMLEncodingChoice {
         }
         let hasNonASCII = bytes.contains { $0 >= 0x80 }
 
+        // UTF-8 with a stray bad byte or two (a CMS that cut a character) is still UTF-8: repair it rather
+        // than read the whole page as GB18030, which would turn every character into two wrong ones. (GB18030
+        // text read as UTF-8 has far more bad sequences than good ones; one in ten is the line.)
+        if !utf8Valid {
+            let (valid, invalid) = utf8Census(bytes)
+            if invalid * 10 < valid {
+                let repaired = String(decoding: bytes, as: UTF8.self)
+                diagnostics.append(Diagnostic(.warning, "ingest.encoding-repair",
+                                              "\(invalid) invalid UTF-8 sequence(s) in otherwise UTF-8 text replaced with U+FFFD",
+                                              at: firstInvalidUTF8Position(bytes)))
+                if declared == .gb18030 {
+                    diagnostics.append(Diagnostic(.warning, "ingest.encoding-mismatch",
+                                                  "the page declares \(declaredName ?? "GB2312") but its bytes are UTF-8; read as UTF-8"))
+                }
+                return HTMLEncodingChoice(bytes: Array(repaired.utf8), parserEncoding: "UTF-8",
+                                          reportedEncoding: TextEncoding.utf8.rawValue, diagnostics: diagnostics)
+            }
+        }
+
         func utf8Choice() -> HTMLEncodingChoice {
             HTMLEncodingChoice(bytes: bytes, parserEncoding: "UTF-8", reportedEncoding: TextEncoding.utf8.rawValue,
                                diagnostics: diagnostics)
@@ -155,6 +174,37 @@ struct HTMLEncodingChoice {
     private static func isCharsetNameByte(_ byte: UInt8) -> Bool {
         (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
             || byte == 0x2E || byte == 0x3A
+    }
+
+    /// Multi-byte UTF-8 characters and invalid sequences in `bytes`.
+    private static func utf8Census(_ bytes: [UInt8]) -> (valid: Int, invalid: Int) {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var valid = 0
+        var invalid = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if scalar.value >= 0x80 { valid += 1 }
+            case .error: invalid += 1
+            case .emptyInput: return (valid, invalid)
+            }
+        }
+    }
+
+    /// Line and column (in characters) of the first invalid UTF-8 sequence.
+    private static func firstInvalidUTF8Position(_ bytes: [UInt8]) -> SourcePosition? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var line = 1
+        var column = 1
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            case .error: return SourcePosition(line: line, column: column)
+            case .emptyInput: return nil
+            }
+        }
     }
 
     /// How many bytes at the end begin a UTF-8 character that the input cuts off (0 when none).

@@ -7,8 +7,8 @@ import PlanKit
 /// Stages: choose the encoding from the bytes (`HTMLEncodingChoice`) → parse with libxml2, collecting its
 /// complaints (`LibXMLParse`) → render the page into lines with typographic hints (`PageReader`) → read the
 /// metadata (`PageMetadataReader`) → find the article among the chrome (`ArticleLocator`) → keep the
-/// article's lines that are neither chrome nor metadata → place each block in
-/// the source (`SourceLocator`). Segmentation is not done here.
+/// article's lines that are neither chrome nor metadata → place each block in the source
+/// (`SourceLocator`). Segmentation is not done here.
 public enum HTMLIngester {
     /// Reads an HTML page. Throws only when the bytes are not text (empty, binary, undecodable); everything
     /// else — wrong encoding declarations, libxml2's complaints, a page with no article — is a diagnostic.
@@ -33,11 +33,10 @@ public enum HTMLIngester {
             return IngestedText(blocks: [], metadata: metadata, diagnostics: diagnostics)
         }
         let page = PageReader.read(document)
-        let found = PageMetadataReader.read(lines: page.lines, head: page.head)
+        let found = PageMetadataReader.read(lines: page.lines, head: page.head, elements: page.elements)
         metadata.fillGaps(from: found.metadata)
 
         let verdicts = page.lines.map(ChromeRules.verdict(on:))
-        let chrome = verdicts.map { $0 == .chrome }
         let container = ArticleLocator.locate(elements: page.elements, lines: page.lines, verdicts: verdicts,
                                               metadataLines: found.metadataLines,
                                               useKnownContainers: useKnownContainers)
@@ -45,15 +44,18 @@ public enum HTMLIngester {
             diagnostics.append(Diagnostic(.note, "ingest.no-article",
                                           "no part of the page reads as prose; every line that is not site chrome was kept"))
         }
-        let bodyLines = joinTitleLines(selectBody(page: page, container: container, chrome: chrome,
+        let bodyLines = joinTitleLines(selectBody(page: page, container: container, verdicts: verdicts,
                                                   metadataLines: found.metadataLines),
                                        title: metadata.title)
 
         if metadata.title == nil {
-            // No 标题 cell, no <title> the page repeats: the page's <h1>, else a centred bold line heading the
-            // body, else the longest part of the <title>.
-            metadata.title = page.lines.first { $0.headingLevel == 1 }?.text
+            // No 标题 cell, no <title> the page repeats: an <h1> or a centred bold line heading the article,
+            // else the page's first <h1> (a logo's <h1> comes last for that reason), else the longest part of
+            // the <title>.
+            metadata.title = bodyLines.prefix(3).first { $0.headingLevel == 1 }?.text
                 ?? bodyLines.prefix(3).first { $0.hints.isSuperset(of: [.centered, .bold]) }?.text
+                ?? headlineAbove(container, page: page, verdicts: verdicts, metadataLines: found.metadataLines)
+                ?? page.lines.first { $0.headingLevel == 1 }?.text
                 ?? found.titleFromHeadOnly
         }
 
@@ -77,10 +79,19 @@ public enum HTMLIngester {
 
     /// The article's lines: inside the container, and neither chrome (toolbars, footers, related-link lists)
     /// nor lines that only held metadata or a breadcrumb.
-    static func selectBody(page: PageReader, container: Int?, chrome: [Bool], metadataLines: Set<Int>) -> [PageLine] {
+    static func selectBody(page: PageReader, container: Int?, verdicts: [ChromeRules.Verdict],
+                           metadataLines: Set<Int>) -> [PageLine] {
         let candidates = page.lines.indices.filter { index in
             guard let container else { return true }
             return ArticleLocator.contains(container, page.lines[index].owner, in: page.elements)
+        }
+        // Footer-like lines go when only chrome, metadata or other footer-like lines follow them.
+        var trailingFooter = Set<Int>()
+        for index in candidates.reversed() {
+            guard verdicts[index] == .chrome || verdicts[index] == .footerLike || metadataLines.contains(index) else {
+                break
+            }
+            trailingFooter.insert(index)
         }
         func isLinkLine(_ index: Int) -> Bool {
             let line = page.lines[index]
@@ -91,7 +102,7 @@ public enum HTMLIngester {
         for (position, index) in candidates.enumerated() {
             let line = page.lines[index]
             if metadataLines.contains(index) { continue }
-            if chrome[index] {
+            if verdicts[index] == .chrome || (verdicts[index] == .footerLike && trailingFooter.contains(index)) {
                 if ChromeRules.isRelatedHeading(line.text) { afterRelatedHeading = true }
                 continue
             }
@@ -150,5 +161,27 @@ public enum HTMLIngester {
     // Regex is not Sendable, so a computed property rather than a shared constant (at most eight uses a page).
     private static var documentNumberPattern: Regex<Substring> {
         /\p{Han}{1,12}(?:[〔［\[（(【]\s*(?:19|20)\d{2}\s*[〕］\]）)】]\s*第?\d{1,4}|令?第\d{1,4})号/
+    }
+
+    /// The headline just above the article (an `<h1>`–`<h3>` or a centred bold line, with at most metadata
+    /// and chrome lines between): the title on pages whose `<title>` names only the site.
+    static func headlineAbove(_ container: Int?, page: PageReader, verdicts: [ChromeRules.Verdict],
+                              metadataLines: Set<Int>) -> String? {
+        guard let container,
+              let first = page.lines.firstIndex(where: { ArticleLocator.contains(container, $0.owner, in: page.elements) })
+        else { return nil }
+        var index = first - 1
+        var looked = 0
+        while index >= 0, looked < 5 {
+            let line = page.lines[index]
+            if !metadataLines.contains(index), verdicts[index] != .chrome {
+                let isHeadline = (line.headingLevel.map { $0 <= 3 } ?? false)
+                    || line.hints.isSuperset(of: [.centered, .bold])
+                return isHeadline && line.cells == nil ? line.text : nil
+            }
+            index -= 1
+            looked += 1
+        }
+        return nil
     }
 }

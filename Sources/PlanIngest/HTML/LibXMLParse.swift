@@ -17,6 +17,11 @@ final class LibXMLParse {
 
     init(bytes: [UInt8], encoding: String) {
         _ = Self.initialised
+        guard !bytes.isEmpty else {
+            document = nil
+            findings = []
+            return
+        }
         let log = LibXMLErrorLog()
         let previousHandler = __xmlStructuredError().pointee
         let previousContext = __xmlStructuredErrorContext().pointee

@@ -82,13 +82,16 @@ struct PageMetadataReader {
     /// A label that ended its line with no value after it.
     private var labelAwaitingValue: Label?
 
-    static func read(lines: [PageLine], head: PageHead) -> PageMetadataReader {
+    /// `elements` (the page's) lets a label's value be taken from the next line only when that line sits
+    /// beside the label, not in the article below it.
+    static func read(lines: [PageLine], head: PageHead, elements: [PageElement] = []) -> PageMetadataReader {
         var reader = PageMetadataReader()
         for (index, line) in lines.enumerated() {
             if let label = reader.labelAwaitingValue {
                 // `<div>发布机构：</div><div>某某市人民政府</div>`: the value is the next line.
                 reader.labelAwaitingValue = nil
                 if line.cells == nil, line.visibleCount <= 40, !ChromeRules.hasSentencePunctuation(line.text),
+                   areSiblings(lines[index - 1].owner, line.owner, in: elements),
                    !reader.readLine(line.text, lineIndex: nil) {
                     reader.record(label, value: line.text)
                     reader.metadataLines.insert(index)
@@ -287,6 +290,12 @@ struct PageMetadataReader {
         items = items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{A0}"))) }
             .filter { !$0.isEmpty }
         return items.allSatisfy({ $0.count <= 30 }) ? items : []
+    }
+
+    /// Two lines set in the same element or in elements with the same parent.
+    private static func areSiblings(_ first: Int, _ second: Int, in elements: [PageElement]) -> Bool {
+        guard first >= 0, second >= 0, first < elements.count, second < elements.count else { return elements.isEmpty }
+        return first == second || elements[first].parent == elements[second].parent
     }
 
     /// A line that continues a breadcrumb: short, a link or starting with a separator.

@@ -148,7 +148,7 @@ struct PageReader {
         let sourceLine = Int(xmlGetLineNo(node))
         if row != nil {
             row?.cell.append(text, bold: style.bold, link: style.inLink, sourceLine: sourceLine)
-            if style.inLink, let href = style.href { row?.links.append(href) }
+            if style.inLink, let href = style.href, (row?.links.count ?? 0) < 32 { row?.links.append(href) }
             return
         }
         if style.preformatted {
@@ -160,7 +160,9 @@ struct PageReader {
         } else {
             line.append(text, bold: style.bold, link: style.inLink, sourceLine: sourceLine)
         }
-        if style.inLink, let href = style.href, !line.links.contains(href) { line.links.append(href) }
+        if style.inLink, let href = style.href, line.links.count < 32, !line.links.contains(href) {
+            line.links.append(href)
+        }
         if line.followsImage == nil, line.visibleCount > 0 { line.followsImage = imagePending }
     }
 
@@ -179,7 +181,7 @@ struct PageReader {
         if style.textIndent, !result.hints.contains(.centered) { result.hints.insert(.indented) }
         if result.hints.contains(.centered) { result.hints.remove(.indented) }
         result.headingLevel = style.headingLevel
-        if line.isCaption || (line.followsImage == true && Self.looksLikeCaption(result.text)) {
+        if line.isCaption || (line.followsImage == true && Self.looksLikeCaption(result)) {
             result.hints.insert(.figureCaption)
         }
         imagePending = false
@@ -228,9 +230,17 @@ struct PageReader {
         return styles.last ?? InheritedStyle()
     }
 
-    private static func looksLikeCaption(_ text: String) -> Bool {
-        guard text.count <= 60, let last = text.last else { return false }
-        return !"。；，,;：:".contains(last)
+    /// A short line under an image, centred or starting with 图, that is not a numbered heading
+    /// (`第二章…`, `一、…`, `（一）…`) and does not end like a sentence.
+    private static func looksLikeCaption(_ line: PageLine) -> Bool {
+        let text = line.text
+        guard text.count <= 60, let last = text.last, !"。；，,;：:".contains(last) else { return false }
+        guard line.hints.contains(.centered) || text.hasPrefix("图") else { return false }
+        return text.prefixMatch(of: numberedHeading) == nil
+    }
+
+    private static var numberedHeading: Regex<Substring> {
+        /第[一二三四五六七八九十百零〇0-9]+[章节条编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]/
     }
 
     // MARK: - Tables

@@ -36,34 +36,43 @@ struct SourceLocator {
         let tail = Array(tailText.utf8)
         let lastCharacter = Array(text.suffix(1).utf8)
 
-        // Where to look for the start.
-        var candidates: [Int]
-        if startLines.upperBound >= 65_535 || startLines.lowerBound < cursor.line && startLines.upperBound < cursor.line {
-            candidates = Array(max(cursor.line, min(startLines.lowerBound, lineCount))...min(lineCount, cursor.line + 2_000))
+        // Where to look for the start: libxml2's lines, or — past its 65535 limit, or behind the previous
+        // block — forward from the previous block, up to a few megabytes ahead.
+        let candidates: ClosedRange<Int>
+        let searchForward = startLines.upperBound >= 65_535 || startLines.upperBound < cursor.line
+        if searchForward {
+            let from = startLines.upperBound >= 65_535 ? max(cursor.line, min(startLines.lowerBound, 65_535)) : cursor.line
+            candidates = lines(from, lineCount)
         } else {
-            candidates = Array(max(1, startLines.lowerBound)...min(max(1, startLines.upperBound), lineCount))
+            candidates = lines(startLines.lowerBound, startLines.upperBound)
         }
-        if candidates.isEmpty { candidates = [min(max(1, startLines.lowerBound), lineCount)] }
 
         var start: (line: Int, offset: Int, column: Int)?
         for needle in [head, firstCharacter] where start == nil {
-            for line in candidates {
+            var budget = 4_000_000
+            for line in candidates where budget > 0 {
                 if let found = find(needle, inLine: line) {
                     start = found
                     break
                 }
+                if searchForward { budget -= lineLength(line) + 1 }
             }
         }
-        let startLine = start?.line ?? candidates[0]
+        let startLine = start?.line ?? candidates.lowerBound
         let startColumn = start?.column ?? 1
         if let start { cursor = start }
 
         // The end: on the last text node's line, at or after the start.
-        let endLow = max(startLine, endLines.lowerBound)
-        let endHigh = endLines.upperBound >= 65_535 ? min(lineCount, endLow + 200) : max(endLow, min(endLines.upperBound, lineCount))
+        // Past libxml2's line limit the end is looked for forward from the start; otherwise from the last
+        // line the hint allows, back (the block's last characters may also occur earlier in it).
+        let pastLimit = endLines.upperBound >= 65_535
+        let endRange = pastLimit
+            ? lines(startLine, startLine + 200)
+            : lines(max(startLine, endLines.lowerBound), max(startLine, endLines.upperBound))
+        let endLow = endRange.lowerBound
         var end: (line: Int, column: Int)?
         for needle in [tail, lastCharacter] where end == nil {
-            for line in (endLow...endHigh).reversed() {
+            for line in pastLimit ? Array(endRange) : endRange.reversed() {
                 let from = line == startLine ? (start?.offset ?? 0) : 0
                 if let found = find(needle, inLine: line, from: from) {
                     let width = needle == tail ? tailText.count : 1
@@ -77,6 +86,17 @@ struct SourceLocator {
         let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + text.count - 1 : text.count))
         return SourceSpan(startLine: startLine, startColumn: startColumn,
                           endLine: endPosition.line, endColumn: endPosition.column)
+    }
+
+    private func lineLength(_ number: Int) -> Int {
+        (number < lineStarts.count ? lineStarts[number] : source.count) - lineStarts[number - 1]
+    }
+
+    /// Lines `first...last` clamped to the source (libxml2 and this locator may count lines differently, and
+    /// hints may run past the end).
+    private func lines(_ first: Int, _ last: Int) -> ClosedRange<Int> {
+        let low = min(max(1, first), lineCount)
+        return low...min(max(low, last), lineCount)
     }
 
     /// Finds `needle` in line `number`, from `from` (or the cursor, on the cursor's line); returns the line,
