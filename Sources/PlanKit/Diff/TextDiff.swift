@@ -140,11 +140,7 @@ public enum TextDiff {
     /// Aligns two token sequences: common ends first, then sentence by sentence when long, then Myers.
     static func alignTokens(_ old: [Int], _ new: [Int], oldTokens: [String], newTokens: [String],
                             interner: inout TokenInterner) -> [Step] {
-        var prefix = 0
-        while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
-        var suffix = 0
-        while suffix < old.count - prefix, suffix < new.count - prefix,
-              old[old.count - 1 - suffix] == new[new.count - 1 - suffix] { suffix += 1 }
+        let (prefix, suffix) = commonEnds(old, new)
         var steps: [Step] = []
         if prefix > 0 { steps.append(Step(op: .equal, count: prefix)) }
         let oldMiddle = prefix..<(old.count - suffix)
@@ -282,13 +278,19 @@ public enum TextDiff {
         return steps
     }
 
-    /// Aligns two sequences of integers (interned keys of anything): common ends, then Myers.
-    static func alignSequences(_ old: [Int], _ new: [Int]) -> [Step] {
+    /// How many elements the two sequences share at the start, and then at the end.
+    static func commonEnds(_ old: [Int], _ new: [Int]) -> (prefix: Int, suffix: Int) {
         var prefix = 0
         while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
         var suffix = 0
         while suffix < old.count - prefix, suffix < new.count - prefix,
               old[old.count - 1 - suffix] == new[new.count - 1 - suffix] { suffix += 1 }
+        return (prefix, suffix)
+    }
+
+    /// Aligns two sequences of integers (interned keys of anything): common ends, then Myers.
+    static func alignSequences(_ old: [Int], _ new: [Int]) -> [Step] {
+        let (prefix, suffix) = commonEnds(old, new)
         var steps: [Step] = []
         if prefix > 0 { steps.append(Step(op: .equal, count: prefix)) }
         steps += myers(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
