@@ -19,9 +19,10 @@ struct TermTopList: Equatable, Sendable {
     var entries: [UInt64]
 }
 
-/// One row in a top list packed in 64 bits so that comparing two packed values compares impacts (then rows):
-/// the high 24 bits are the impact's Float32 bit pattern without its 8 lowest mantissa bits (positive floats
-/// order like their bit patterns), the low 40 bits the row id (`doc_id << 20 | ordinal`).
+/// One row in a top list packed in 64 bits so that comparing two packed values compares impacts, and among
+/// equal impacts prefers the lower row id (as FTS5's ranking does, which meets rows in rowid order): the high 24
+/// bits are the impact's Float32 bit pattern without its 8 lowest mantissa bits (positive floats order like
+/// their bit patterns), the low 40 bits the row id (`doc_id << 20 | ordinal`) subtracted from 2^40 − 1.
 enum TermTopEntry {
     static let rowBits: UInt64 = 40
     static let rowMask: UInt64 = (1 << rowBits) - 1
@@ -30,10 +31,10 @@ enum TermTopEntry {
 
     static func pack(impact: Double, row: Int64) -> UInt64 {
         let bits = UInt64(Float(impact).bitPattern >> 8)
-        return bits << rowBits | (UInt64(row) & rowMask)
+        return bits << rowBits | (rowMask - (UInt64(row) & rowMask))
     }
 
-    static func row(_ entry: UInt64) -> Int64 { Int64(entry & rowMask) }
+    static func row(_ entry: UInt64) -> Int64 { Int64(rowMask - (entry & rowMask)) }
 
     static func impact(_ entry: UInt64) -> Double {
         Double(Float(bitPattern: UInt32(truncatingIfNeeded: entry >> rowBits) << 8))
@@ -193,7 +194,8 @@ struct TermTopAccumulator {
             }
             lists[index].rows += Int(digest.rows[position])
             for entry in digest.entries[Int(digest.offsets[position]) ..< Int(digest.offsets[position + 1])] {
-                lists[index].offer(entry | base, capacity: capacity)
+                // Digest entries number rows by ordinal alone; the row bits hold 2^40 − 1 − ordinal.
+                lists[index].offer(entry - base, capacity: capacity)
             }
         }
     }

@@ -73,6 +73,35 @@ extension SQLiteKnowledgeBase {
         termTopStaging.clear()
     }
 
+    /// True when documents were written since the lists were last refreshed (searches then rank with FTS5).
+    public func hasPendingTermTopLists() throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top_pending)") ?? false }
+    }
+
+    /// FTS5's average tokens per row, from its "averages" record (row 1 of `node_fts_data`: varints for the row
+    /// count, then the token total of each column).
+    static func fts5AverageLength(in db: Database) throws -> Double? {
+        guard let block = try Data.fetchOne(db, sql: "SELECT block FROM node_fts_data WHERE id = 1") else { return nil }
+        var values: [UInt64] = []
+        var offset = block.startIndex
+        while offset < block.endIndex {
+            // SQLite's varint: 7 bits a byte, high bit set while more follow; a ninth byte gives all 8 bits.
+            var value: UInt64 = 0
+            var length = 0
+            while offset < block.endIndex {
+                let byte = block[offset]
+                offset += 1
+                length += 1
+                if length == 9 { value = value << 8 | UInt64(byte); break }
+                value = value << 7 | UInt64(byte & 0x7F)
+                if byte & 0x80 == 0 { break }
+            }
+            values.append(value)
+        }
+        guard values.count >= 2, values[0] > 0 else { return nil }
+        return Double(values.dropFirst().reduce(0, +)) / Double(values[0])
+    }
+
     /// The stored lists in token order, for tests and inspection.
     func storedTermTopLists() throws -> [(token: String, list: TermTopList)] {
         try pool.read { db in
@@ -132,22 +161,36 @@ extension SQLiteKnowledgeBase {
             WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
             """ + filters.conditions.map { " AND " + $0 }.joined()
         let candidateJSON = "[" + candidates.map(String.init).joined(separator: ",") + "]"
+        // Certainty is judged with the lists' own weighing (the fixed average length); the page is then ordered
+        // and scored with FTS5's live average, so that scores read the same whichever way a page was ranked.
         let bm25 = BM25(averageLength: average)
-        var scored: [(rowID: Int64, score: Double)] = []
+        let live = BM25(averageLength: try Self.fts5AverageLength(in: db) ?? average)
+        var scored: [(rowID: Int64, score: Double, liveScore: Double)] = []
         for row in try Row.fetchAll(db, sql: sql, arguments: [candidateJSON] + filters.arguments) {
             let evaluation = matcher.evaluate(columns: [row[1], row[2], row[3]])
             guard evaluation.matches else { continue }
-            var score = 0.0
+            var score = 0.0, liveScore = 0.0
             for (index, list) in chosen {
-                score += BM25.idf(rows: totalRows, matching: list.rows)
-                    * bm25.impact(weightedFrequency: evaluation.frequencies[index], rowLength: evaluation.length)
+                let idf = BM25.idf(rows: totalRows, matching: list.rows)
+                score += idf * bm25.impact(weightedFrequency: evaluation.frequencies[index], rowLength: evaluation.length)
+                liveScore += idf * live.impact(weightedFrequency: evaluation.frequencies[index], rowLength: evaluation.length)
             }
-            scored.append((row[0], score))
+            scored.append((row[0], score, liveScore))
         }
-        // Fewer matches than the page needs are the whole answer only if every list held all its token's rows.
-        if scored.count < needed && !chosen.values.allSatisfy(\.isComplete) { return nil }
+        // A row outside the candidates is in no chosen list: for each term, either the list holds every row of
+        // its rarest token (the row lacks the term) or the row weighs at most the list's weakest entry there.
+        // So no such row can score above this bound (Fagin's threshold algorithm), and the page is certain
+        // when its last row reaches it. Stored impacts are rounded down by less than 2^-15 of their value, so
+        // rows within 0.01% of the page's last row count as ties.
+        var bound = 0.0
+        for list in chosen.values where !list.isComplete {
+            guard let weakest = list.entries.last else { return nil }
+            bound += BM25.idf(rows: totalRows, matching: list.rows) * TermTopEntry.impact(weakest)
+        }
         scored.sort { ($0.score, $1.rowID) > ($1.score, $0.rowID) }
-        return Array(scored.dropFirst(request.offset).prefix(request.limit))
+        if scored.count < needed ? bound > 0 : scored[needed - 1].score < bound * (1 - 1e-4) { return nil }
+        scored.sort { ($0.liveScore, $1.rowID) > ($1.liveScore, $0.rowID) }
+        return scored.dropFirst(request.offset).prefix(request.limit).map { (rowID: $0.rowID, score: $0.liveScore) }
     }
 }
 

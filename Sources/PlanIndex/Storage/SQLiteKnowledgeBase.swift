@@ -276,6 +276,31 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         }
     }
 
+    /// FTS5's own score (as `search` with `.fts5` would give it) of each hit for the request's query; nil for a
+    /// hit FTS5 does not match. Benchmarks use it to judge a page ranked another way, ties included.
+    public func fts5Scores(_ request: SearchRequest, of hits: [SearchHit]) throws -> [Double?] {
+        try pool.read { db in
+            var scores: [String: Double] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.doc_key || ' ' || n.node_id AS hit, -node_fts.rank AS score
+                FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid JOIN documents d ON d.id = n.doc_id
+                WHERE node_fts MATCH ? AND node_fts.rowid IN (
+                    SELECT n2.row_id FROM json_each(?) AS wanted
+                    JOIN documents d2 ON d2.doc_key = json_extract(wanted.value, '$[0]')
+                    JOIN nodes n2 ON n2.row_id BETWEEN d2.id << \(Self.ordinalBits) AND ((d2.id + 1) << \(Self.ordinalBits)) - 1
+                                 AND n2.node_id = json_extract(wanted.value, '$[1]'))
+                """, arguments: [request.query.fts5MatchExpression, Self.jsonPairs(hits.map { ($0.documentKey, $0.nodeID) })])
+            for row in rows { scores[row["hit"]] = row["score"] }
+            return hits.map { scores[$0.documentKey + " " + $0.nodeID] }
+        }
+    }
+
+    private static func jsonPairs(_ pairs: [(String, String)]) -> String {
+        let encoder = JSONEncoder()
+        let data = (try? encoder.encode(pairs.map { [$0.0, $0.1] })) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The hits of a ranked page of row ids, in the page's order.
     private func hits(_ page: [(rowID: Int64, rank: Double)], request: SearchRequest, in db: Database) throws -> [SearchHit] {
         guard !page.isEmpty else { return [] }
