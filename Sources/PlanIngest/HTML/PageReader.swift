@@ -330,6 +330,8 @@ private struct Attributes {
             defer { attribute = current.pointee.next }
             guard let rawName = current.pointee.name else { continue }
             let attributeName = String(cString: rawName).lowercased()
+            // Only the attributes looked at below are turned into strings.
+            guard Self.namesRead.contains(attributeName) else { continue }
             var value = ""
             if let child = current.pointee.children, let content = child.pointee.content {
                 value = String(cString: content)
@@ -355,6 +357,10 @@ private struct Attributes {
             }
         }
     }
+
+    private static let namesRead: Set<String> = [
+        "id", "class", "style", "align", "href", "name", "property", "http-equiv", "content", "hidden",
+    ]
 
     var isHidden: Bool {
         if hiddenAttribute { return true }
@@ -404,11 +410,8 @@ private struct InheritedStyle {
             }
         }
         if let css = attributes.style {
-            for declaration in css.split(separator: ";") {
-                guard let colon = declaration.firstIndex(of: ":") else { continue }
-                var value = declaration[declaration.index(after: colon)...]
-                if let bang = value.firstIndex(of: "!") { value = value[..<bang] }
-                switch declaration[..<colon] {
+            for (property, value) in Self.declarations(in: css) {
+                switch property {
                 case "font-weight":
                     if value.hasPrefix("bold") || ["600", "700", "800", "900"].contains(value) { style.bold = true }
                     if value.hasPrefix("normal") || value.hasPrefix("lighter")
@@ -425,6 +428,36 @@ private struct InheritedStyle {
             }
         }
         return style
+    }
+
+    /// The `property:value` declarations of a style attribute, each value cut at `!important`; declarations
+    /// without a colon are skipped.
+    ///
+    /// Plain text (see `PlainText`) is read on its UTF-8 bytes — there `;`, `:` and `!` are always characters
+    /// of their own — and anything else on `Character`s, with the same result.
+    static func declarations(in css: String) -> [(property: Substring, value: Substring)] {
+        var result: [(property: Substring, value: Substring)] = []
+        if PlainText.isPlain(css) {
+            let utf8 = css.utf8
+            var start = utf8.startIndex
+            while start < utf8.endIndex {
+                let end = utf8[start...].firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
+                if let colon = utf8[start..<end].firstIndex(of: UInt8(ascii: ":")) {
+                    let valueStart = utf8.index(after: colon)
+                    let valueEnd = utf8[valueStart..<end].firstIndex(of: UInt8(ascii: "!")) ?? end
+                    result.append((css[start..<colon], css[valueStart..<valueEnd]))
+                }
+                start = end < utf8.endIndex ? utf8.index(after: end) : end
+            }
+            return result
+        }
+        for declaration in css.split(separator: ";") {
+            guard let colon = declaration.firstIndex(of: ":") else { continue }
+            var value = declaration[declaration.index(after: colon)...]
+            if let bang = value.firstIndex(of: "!") { value = value[..<bang] }
+            result.append((declaration[..<colon], value))
+        }
+        return result
     }
 }
 

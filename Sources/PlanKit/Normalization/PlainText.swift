@@ -6,10 +6,10 @@
 /// and normalisation, which dominate the cost of walking `Character`s. Code that takes a fast path checks
 /// `isPlain` first and keeps its `Character` form for the rest (combining marks, emoji sequences, Hangul
 /// jamo, CJK compatibility ideographs), so results never depend on which path ran.
-enum PlainText {
+public enum PlainText {
     /// Whether every character of `text` is one plain scalar (see `isPlain(_:)` for a scalar).
     /// - Complexity: O(n) in the UTF-8 length, without grapheme breaking.
-    static func isPlain(_ text: some StringProtocol) -> Bool {
+    public static func isPlain(_ text: some StringProtocol) -> Bool {
         text.unicodeScalars.allSatisfy(isPlain)
     }
 
@@ -22,7 +22,7 @@ enum PlainText {
     /// ideographs and full-width forms; anything else takes the `Character` path. Checked exhaustively
     /// against the standard library's grapheme breaking and Foundation's NFC when written.
     @inline(__always)
-    static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x0C, 0x0E...0x2FF: true                    // ASCII but CR, Latin-1, Latin extended, IPA
         case 0x4E00...0x9FFF: true                              // CJK unified ideographs
@@ -36,7 +36,7 @@ enum PlainText {
     }
 
     /// The number of characters of `text`, counted over scalars when the text is plain.
-    static func characterCount(_ text: some StringProtocol) -> Int {
+    public static func characterCount(_ text: some StringProtocol) -> Int {
         var count = 0
         for scalar in text.unicodeScalars {
             guard isPlain(scalar) else { return text.count }
@@ -46,7 +46,7 @@ enum PlainText {
     }
 
     /// Whether `text` has at most `limit` characters, looking at no more than `limit + 1` of them.
-    static func hasAtMost(_ limit: Int, charactersIn text: some StringProtocol) -> Bool {
+    public static func hasAtMost(_ limit: Int, charactersIn text: some StringProtocol) -> Bool {
         if text.utf8.count <= limit { return true }  // a character takes at least one byte
         return text.dropFirst(limit).isEmpty
     }
