@@ -341,11 +341,15 @@ private struct Attributes {
             case "class": className = value
             case "style":
                 // ASCII-lowercased, white space dropped: `font-weight:bold;text-align:center`.
-                let bytes = value.utf8.compactMap { byte -> UInt8? in
-                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { return nil }
-                    return byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                style = String(unsafeUninitializedCapacity: value.utf8.count) { buffer in
+                    var length = 0
+                    for byte in value.utf8 {
+                        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { continue }
+                        buffer[length] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                        length += 1
+                    }
+                    return length
                 }
-                style = String(decoding: bytes, as: UTF8.self)
             case "align": align = value.lowercased().trimmingCharacters(in: .whitespaces)
             case "href": href = value
             case "name": name = value

@@ -9,6 +9,7 @@
 public enum PlainText {
     /// Whether every character of `text` is one plain scalar (see `isPlain(_:)` for a scalar).
     /// - Complexity: O(n) in the UTF-8 length, without grapheme breaking.
+    @inlinable
     public static func isPlain(_ text: some StringProtocol) -> Bool {
         text.unicodeScalars.allSatisfy(isPlain)
     }
@@ -21,7 +22,7 @@ public enum PlainText {
     /// The ranges cover ASCII, Latin, general punctuation and symbols, CJK punctuation, kana, the CJK
     /// ideographs and full-width forms; anything else takes the `Character` path. Checked exhaustively
     /// against the standard library's grapheme breaking and Foundation's NFC when written.
-    @inline(__always)
+    @inlinable
     public static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x0C, 0x0E...0x2FF: true                    // ASCII but CR, Latin-1, Latin extended, IPA
@@ -73,26 +74,35 @@ struct CharacterArray {
     }
 
     let storage: Storage
+    private let text: String
+    /// Where each character starts in `text`, then the end of `text`: pieces are cut from the text itself.
+    private let bounds: [String.Index]
 
-    init(_ text: some StringProtocol) {
+    init(_ text: String) {
+        self.text = text
         var scalars: [Unicode.Scalar] = []
+        var bounds: [String.Index] = []
         scalars.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        bounds.reserveCapacity(text.utf8.count + 1)
+        let view = text.unicodeScalars
+        var index = view.startIndex
+        while index < view.endIndex {
+            let scalar = view[index]
             guard PlainText.isPlain(scalar) else {
                 storage = .characters(Array(text))
+                self.bounds = Array(text.indices) + [text.endIndex]
                 return
             }
             scalars.append(scalar)
+            bounds.append(index)
+            view.formIndex(after: &index)
         }
+        bounds.append(text.endIndex)
         storage = .scalars(scalars)
+        self.bounds = bounds
     }
 
-    var count: Int {
-        switch storage {
-        case .scalars(let scalars): scalars.count
-        case .characters(let characters): characters.count
-        }
-    }
+    var count: Int { bounds.count - 1 }
 
     func isBlank(at offset: Int) -> Bool {
         switch storage {
@@ -103,9 +113,6 @@ struct CharacterArray {
 
     /// The characters `start..<end` as a string.
     func string(from start: Int, to end: Int) -> String {
-        switch storage {
-        case .scalars(let scalars): String(String.UnicodeScalarView(scalars[start..<end]))
-        case .characters(let characters): String(characters[start..<end])
-        }
+        String(text[bounds[start]..<bounds[end]])
     }
 }

@@ -58,7 +58,7 @@ public enum SentenceSplitter {
             index += 1
         }
         if start < count {
-            if !units[(base + start)...].allSatisfy(\.isBlank) {
+            if !units[(base + start)...].allSatisfy({ $0.isBlank }) {
                 pieces.append(Piece(start: start, end: count, terminator: nil))
             } else if var last = pieces.popLast() {
                 last.end = count
