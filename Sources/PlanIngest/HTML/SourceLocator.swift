@@ -83,7 +83,8 @@ struct SourceLocator {
                 }
             }
         }
-        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + text.count - 1 : text.count))
+        let length = PlainText.characterCount(text)
+        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + length - 1 : length))
         return SourceSpan(startLine: startLine, startColumn: startColumn,
                           endLine: endPosition.line, endColumn: endPosition.column)
     }
@@ -110,9 +111,9 @@ struct SourceLocator {
         // Count Characters incrementally from the cursor when we can, so one long line is decoded once.
         let column: Int
         if number == cursor.line, offset >= cursor.offset {
-            column = cursor.column + String(decoding: bytes[cursor.offset..<offset], as: UTF8.self).count
+            column = cursor.column + PlainText.characterCount(String(decoding: bytes[cursor.offset..<offset], as: UTF8.self))
         } else {
-            column = 1 + String(decoding: bytes[..<offset], as: UTF8.self).count
+            column = 1 + PlainText.characterCount(String(decoding: bytes[..<offset], as: UTF8.self))
         }
         return (number, offset, column)
     }

@@ -49,7 +49,14 @@ public enum PlainText {
     /// Whether `text` has at most `limit` characters, looking at no more than `limit + 1` of them.
     public static func hasAtMost(_ limit: Int, charactersIn text: some StringProtocol) -> Bool {
         if text.utf8.count <= limit { return true }  // a character takes at least one byte
-        return text.dropFirst(limit).isEmpty
+        // Each plain scalar starts a character of its own: `limit + 1` of them settle it.
+        var scalars = 0
+        for scalar in text.unicodeScalars {
+            guard isPlain(scalar) else { return text.dropFirst(limit).isEmpty }
+            scalars += 1
+            if scalars > limit { return false }
+        }
+        return true
     }
 }
 
