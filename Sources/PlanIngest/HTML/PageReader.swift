@@ -368,7 +368,9 @@ private struct Attributes {
 
     var isHidden: Bool {
         if hiddenAttribute { return true }
-        if let className, className.split(separator: " ").contains(where: { $0 == "hide" || $0 == "hidden" }) {
+        // "hide" and "hidden" have no other canonical forms, so a class list without the bytes "hid" holds neither.
+        if let className, className.containsBytes(of: "hid"),
+           className.split(separator: " ").contains(where: { $0 == "hide" || $0 == "hidden" }) {
             return true
         }
         guard let style, style.utf8.count >= 11 else { return false }
@@ -442,18 +444,29 @@ private struct InheritedStyle {
     static func declarations(in css: String) -> [(property: Substring, value: Substring)] {
         var result: [(property: Substring, value: Substring)] = []
         if PlainText.isPlain(css) {
-            let utf8 = css.utf8
-            var start = utf8.startIndex
-            while start < utf8.endIndex {
-                let end = utf8[start...].firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
-                if let colon = utf8[start..<end].firstIndex(of: UInt8(ascii: ":")) {
-                    let valueStart = utf8.index(after: colon)
-                    let valueEnd = utf8[valueStart..<end].firstIndex(of: UInt8(ascii: "!")) ?? end
-                    result.append((css[start..<colon], css[valueStart..<valueEnd]))
+            var css = css
+            let ranges = css.withUTF8 { bytes in
+                var ranges: [(property: Range<Int>, value: Range<Int>)] = []
+                var start = 0
+                while start < bytes.count {
+                    var end = start
+                    while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+                    var colon = start
+                    while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+                    if colon < end {
+                        var bang = colon + 1
+                        while bang < end, bytes[bang] != UInt8(ascii: "!") { bang += 1 }
+                        ranges.append((start..<colon, (colon + 1)..<bang))
+                    }
+                    start = end + 1
                 }
-                start = end < utf8.endIndex ? utf8.index(after: end) : end
+                return ranges
             }
-            return result
+            let utf8 = css.utf8
+            func substring(_ range: Range<Int>) -> Substring {
+                css[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
+            }
+            return ranges.map { (substring($0.property), substring($0.value)) }
         }
         for declaration in css.split(separator: ";") {
             guard let colon = declaration.firstIndex(of: ":") else { continue }

@@ -37,6 +37,7 @@ public enum PlainText {
     }
 
     /// The number of characters of `text`, counted over scalars when the text is plain.
+    @inlinable
     public static func characterCount(_ text: some StringProtocol) -> Int {
         var count = 0
         for scalar in text.unicodeScalars {
@@ -47,6 +48,7 @@ public enum PlainText {
     }
 
     /// Whether `text` has at most `limit` characters, looking at no more than `limit + 1` of them.
+    @inlinable
     public static func hasAtMost(_ limit: Int, charactersIn text: some StringProtocol) -> Bool {
         if text.utf8.count <= limit { return true }  // a character takes at least one byte
         // Each plain scalar starts a character of its own: `limit + 1` of them settle it.
