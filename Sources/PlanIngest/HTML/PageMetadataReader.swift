@@ -321,7 +321,13 @@ struct PageMetadataReader {
 
     /// A label's text without its inner spaces (`索 引 号：` → `索引号：`).
     static func bare(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isWhitespace }))
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { !isWhitespace($0) }))
+    }
+
+    /// `properties.isWhitespace`, answered at once for ASCII letters, digits and marks and for Hanzi.
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value > 0x20 && scalar.value < 0x7F || (0x4E00...0x9FFF).contains(scalar.value) { return false }
+        return scalar.properties.isWhitespace
     }
 
     static func collapseSpaces(_ text: String) -> String {

@@ -415,7 +415,9 @@ private struct InheritedStyle {
             default: break
             }
         }
-        if let css = attributes.style {
+        // font-weight, text-align and text-indent all hold the bytes "t-" (their letters have no other
+        // canonical forms), so most styles — fonts, sizes, margins — are passed over without parsing.
+        if let css = attributes.style, css.containsBytes(of: "t-") {
             for (property, value) in Self.declarations(in: css) {
                 switch property {
                 case "font-weight":

@@ -72,6 +72,13 @@ extension Character {
               scalars.index(after: scalars.startIndex) == scalars.endIndex else { return nil }
         return first
     }
+
+    /// `self == Character(literal)` for a plain literal, comparing scalars when `self` is plain too.
+    @inline(__always)
+    func equals(_ literal: Unicode.Scalar) -> Bool {
+        if let scalar = plainScalar { return scalar == literal }
+        return self == Character(literal)
+    }
 }
 
 /// A text indexed by character offset in O(1): its scalars when the text is plain, else its `Character`s.

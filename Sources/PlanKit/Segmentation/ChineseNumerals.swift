@@ -75,8 +75,15 @@ public enum ChineseNumerals {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-    var isFullWidthDigit: Bool { ("０"..."９").contains(self) }
+    // Comparing Characters normalises them; a plain character compares by its scalar.
+    var isASCIIDigit: Bool {
+        if let scalar = plainScalar { return ("0"..."9").contains(scalar) }
+        return ("0"..."9").contains(self)
+    }
+    var isFullWidthDigit: Bool {
+        if let scalar = plainScalar { return ("０"..."９").contains(scalar) }
+        return ("０"..."９").contains(self)
+    }
     /// 0–9 for ASCII and full-width digits.
     var decimalDigitValue: Int? {
         if isASCIIDigit { return Int(unicodeScalars.first!.value - 48) }

@@ -18,8 +18,8 @@ public struct Label: Hashable, Sendable {
 public enum LabelParser {
     public static func parse(_ text: Substring) -> Label? {
         guard let first = text.first else { return nil }
-        if first == "第" { return parseOrdinal(text) }
-        if first == "（" || first == "(" { return parseBracketed(text) }
+        if first.equals("第") { return parseOrdinal(text) }
+        if first.equals("（") || first.equals("(") { return parseBracketed(text) }
         if let circled = circledNumber(first) {
             return make(.subpoint, circled, text, labelEnd: text.index(after: text.startIndex))
         }

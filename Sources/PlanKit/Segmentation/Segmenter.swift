@@ -340,10 +340,17 @@ struct TreeBuilder {
         if let bold = block.boldPrefixLength, block.hints.contains(.boldLead),
            PlainText.hasAtMost(bold, charactersIn: block.text) { return true }
         guard PlainText.hasAtMost(40, charactersIn: rest) else { return false }
-        return !rest.contains(where: Self.sentencePunctuation.contains)
+        return !Self.containsSentencePunctuation(rest)
     }
 
-    private static let sentencePunctuation: Set<Character> = ["。", "；", "！", "？", "，", ",", ";", "!", "?"]
+    private static let sentencePunctuationScalars: [Unicode.Scalar] = ["。", "；", "！", "？", "，", ",", ";", "!", "?"]
+    private static let sentencePunctuation = Set(sentencePunctuationScalars.map(Character.init))
+
+    private static func containsSentencePunctuation(_ text: Substring) -> Bool {
+        // In plain text a character is punctuation exactly when its scalar is.
+        if PlainText.isPlain(text) { return text.unicodeScalars.contains(where: sentencePunctuationScalars.contains) }
+        return text.contains(where: sentencePunctuation.contains)
+    }
 
     // MARK: - Paragraphs
 
