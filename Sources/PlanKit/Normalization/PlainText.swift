@@ -94,6 +94,17 @@ struct CharacterArray {
     /// Where each character starts in `text`, then the end of `text`: pieces are cut from the text itself.
     private let bounds: [String.Index]
 
+    /// The `Character` form whatever the text, so tests can check that both forms give the same answers.
+    static func characters(_ text: String) -> CharacterArray {
+        CharacterArray(text: text, storage: .characters(Array(text)), bounds: Array(text.indices) + [text.endIndex])
+    }
+
+    private init(text: String, storage: Storage, bounds: [String.Index]) {
+        self.text = text
+        self.storage = storage
+        self.bounds = bounds
+    }
+
     init(_ text: String) {
         self.text = text
         var scalars: [Unicode.Scalar] = []
