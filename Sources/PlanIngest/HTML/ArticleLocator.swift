@@ -1,4 +1,5 @@
 import Foundation
+import PlanKit
 
 /// Tells site chrome from article text, line by line: toolbars (`[字体：大 中 小] [打印] [关闭]`), footers
 /// (主办单位, 网站标识码, ICP备, 版权所有), breadcrumbs, QR prompts, headings of related-link lists.
@@ -25,6 +26,7 @@ enum ChromeRules {
                                        "字体大小", "我要", "全文", "下载", "保存", "本文", "本页", "窗口", "返回",
                                        "放大", "缩小", "正常", "复位", "标准",
                                        "顶部", "次", "大", "中", "小"]
+    private static let toolbarWordScalars = Set(toolbarWords.flatMap(\.unicodeScalars))
     private static let toolbarFiller = CharacterSet(charactersIn: "[]【】()（）|｜丨:：/·•-—_,，、 ")
         .union(.whitespacesAndNewlines).union(.decimalDigits)
 
@@ -89,6 +91,11 @@ enum ChromeRules {
     /// `[字体：大 中 小] [打印] [关闭]`, `打印 | 关闭`, `浏览次数：2168`: anchors and filler only.
     static func isToolbar(_ text: String) -> Bool {
         guard toolbarAnchors.contains(where: { text.containsBytes(of: $0) }) else { return false }
+        // A plain scalar that is neither filler nor in a toolbar word survives the removals below (prose that
+        // mentions 分享 or 打印), so the line is settled without them.
+        for scalar in text.unicodeScalars where PlainText.isPlain(scalar) {
+            if !toolbarFiller.contains(scalar) && !toolbarWordScalars.contains(scalar) { return false }
+        }
         var rest = text
         for word in toolbarWords { rest = rest.replacingOccurrences(of: word, with: "") }
         return rest.unicodeScalars.allSatisfy { toolbarFiller.contains($0) }

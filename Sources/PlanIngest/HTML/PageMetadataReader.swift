@@ -101,7 +101,7 @@ struct PageMetadataReader {
             if let cells = line.cells { reader.readRow(cells, lineIndex: index) }
             else { reader.readLine(line.text, lineIndex: index) }
             // `首页` alone, then `> 要闻`, `> 山西要闻` as list items: a breadcrumb one item a line.
-            let startsAtHome = line.cells == nil && homeWords.contains(line.text) && index + 1 < lines.count
+            let startsAtHome = line.cells == nil && isHomeWord(line.text) && index + 1 < lines.count
                 && startsWithSeparator(lines[index + 1].text)
             if line.cells == nil, var crumbs = startsAtHome ? [line.text] : breadcrumb(in: line.text) {
                 reader.metadataLines.insert(index)
@@ -180,10 +180,11 @@ struct PageMetadataReader {
         return true
     }
 
+    private static let valueSeparators = CharacterSet(charactersIn: "|｜丨/【】[]").union(.whitespacesAndNewlines)
+        .union(CharacterSet(charactersIn: "\u{3000}\u{A0}"))
+
     private mutating func record(_ label: Label, value raw: String) {
-        let separators = CharacterSet(charactersIn: "|｜丨/【】[]").union(.whitespacesAndNewlines)
-            .union(CharacterSet(charactersIn: "\u{3000}\u{A0}"))
-        var value = raw.trimmingCharacters(in: separators)
+        var value = raw.trimmingCharacters(in: Self.valueSeparators)
         guard !value.isEmpty, label.field != .ignored else { return }
         if let rank = ranks[label.field], rank <= label.rank { return }
         switch label.field {
@@ -310,11 +311,23 @@ struct PageMetadataReader {
 
     private static let homeWords: Set<String> = ["首页", "网站首页", "主页", "Home", "HOME", "home"]
 
+    /// `homeWords.contains(text)` without hashing long lines: a string equal to a word of four characters
+    /// takes at most 16 bytes (four scalars, since each of the words' characters is one).
+    private static func isHomeWord(_ text: String) -> Bool {
+        text.utf8.count <= 16 && homeWords.contains(text)
+    }
+
     // MARK: - Helpers
 
     /// A label's text without its inner spaces (`索 引 号：` → `索引号：`).
     static func bare(_ text: String) -> String {
-        String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { !isWhitespace($0) }))
+    }
+
+    /// `properties.isWhitespace`, answered at once for ASCII letters, digits and marks and for Hanzi.
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value > 0x20 && scalar.value < 0x7F || (0x4E00...0x9FFF).contains(scalar.value) { return false }
+        return scalar.properties.isWhitespace
     }
 
     static func collapseSpaces(_ text: String) -> String {

@@ -330,6 +330,8 @@ private struct Attributes {
             defer { attribute = current.pointee.next }
             guard let rawName = current.pointee.name else { continue }
             let attributeName = String(cString: rawName).lowercased()
+            // Only the attributes looked at below are turned into strings.
+            guard Self.namesRead.contains(attributeName) else { continue }
             var value = ""
             if let child = current.pointee.children, let content = child.pointee.content {
                 value = String(cString: content)
@@ -339,11 +341,15 @@ private struct Attributes {
             case "class": className = value
             case "style":
                 // ASCII-lowercased, white space dropped: `font-weight:bold;text-align:center`.
-                let bytes = value.utf8.compactMap { byte -> UInt8? in
-                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { return nil }
-                    return byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                style = String(unsafeUninitializedCapacity: value.utf8.count) { buffer in
+                    var length = 0
+                    for byte in value.utf8 {
+                        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { continue }
+                        buffer[length] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                        length += 1
+                    }
+                    return length
                 }
-                style = String(decoding: bytes, as: UTF8.self)
             case "align": align = value.lowercased().trimmingCharacters(in: .whitespaces)
             case "href": href = value
             case "name": name = value
@@ -356,9 +362,15 @@ private struct Attributes {
         }
     }
 
+    private static let namesRead: Set<String> = [
+        "id", "class", "style", "align", "href", "name", "property", "http-equiv", "content", "hidden",
+    ]
+
     var isHidden: Bool {
         if hiddenAttribute { return true }
-        if let className, className.split(separator: " ").contains(where: { $0 == "hide" || $0 == "hidden" }) {
+        // "hide" and "hidden" have no other canonical forms, so a class list without the bytes "hid" holds neither.
+        if let className, className.containsBytes(of: "hid"),
+           className.split(separator: " ").contains(where: { $0 == "hide" || $0 == "hidden" }) {
             return true
         }
         guard let style, style.utf8.count >= 11 else { return false }
@@ -403,12 +415,11 @@ private struct InheritedStyle {
             default: break
             }
         }
-        if let css = attributes.style {
-            for declaration in css.split(separator: ";") {
-                guard let colon = declaration.firstIndex(of: ":") else { continue }
-                var value = declaration[declaration.index(after: colon)...]
-                if let bang = value.firstIndex(of: "!") { value = value[..<bang] }
-                switch declaration[..<colon] {
+        // font-weight, text-align and text-indent all hold the bytes "t-" (their letters have no other
+        // canonical forms), so most styles — fonts, sizes, margins — are passed over without parsing.
+        if let css = attributes.style, css.containsBytes(of: "t-") {
+            for (property, value) in Self.declarations(in: css) {
+                switch property {
                 case "font-weight":
                     if value.hasPrefix("bold") || ["600", "700", "800", "900"].contains(value) { style.bold = true }
                     if value.hasPrefix("normal") || value.hasPrefix("lighter")
@@ -425,6 +436,47 @@ private struct InheritedStyle {
             }
         }
         return style
+    }
+
+    /// The `property:value` declarations of a style attribute, each value cut at `!important`; declarations
+    /// without a colon are skipped.
+    ///
+    /// Plain text (see `PlainText`) is read on its UTF-8 bytes — there `;`, `:` and `!` are always characters
+    /// of their own — and anything else on `Character`s, with the same result.
+    static func declarations(in css: String) -> [(property: Substring, value: Substring)] {
+        var result: [(property: Substring, value: Substring)] = []
+        if PlainText.isPlain(css) {
+            var css = css
+            let ranges = css.withUTF8 { bytes in
+                var ranges: [(property: Range<Int>, value: Range<Int>)] = []
+                var start = 0
+                while start < bytes.count {
+                    var end = start
+                    while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+                    var colon = start
+                    while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+                    if colon < end {
+                        var bang = colon + 1
+                        while bang < end, bytes[bang] != UInt8(ascii: "!") { bang += 1 }
+                        ranges.append((start..<colon, (colon + 1)..<bang))
+                    }
+                    start = end + 1
+                }
+                return ranges
+            }
+            let utf8 = css.utf8
+            func substring(_ range: Range<Int>) -> Substring {
+                css[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
+            }
+            return ranges.map { (substring($0.property), substring($0.value)) }
+        }
+        for declaration in css.split(separator: ";") {
+            guard let colon = declaration.firstIndex(of: ":") else { continue }
+            var value = declaration[declaration.index(after: colon)...]
+            if let bang = value.firstIndex(of: "!") { value = value[..<bang] }
+            result.append((declaration[..<colon], value))
+        }
+        return result
     }
 }
 

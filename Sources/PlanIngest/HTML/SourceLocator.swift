@@ -83,7 +83,8 @@ struct SourceLocator {
                 }
             }
         }
-        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + text.count - 1 : text.count))
+        let length = PlainText.characterCount(text)
+        let endPosition = end ?? (endLow, max(1, startLine == endLow ? startColumn + length - 1 : length))
         return SourceSpan(startLine: startLine, startColumn: startColumn,
                           endLine: endPosition.line, endColumn: endPosition.column)
     }
@@ -110,11 +111,47 @@ struct SourceLocator {
         // Count Characters incrementally from the cursor when we can, so one long line is decoded once.
         let column: Int
         if number == cursor.line, offset >= cursor.offset {
-            column = cursor.column + String(decoding: bytes[cursor.offset..<offset], as: UTF8.self).count
+            column = cursor.column + Self.characterCount(bytes[cursor.offset..<offset])
         } else {
-            column = 1 + String(decoding: bytes[..<offset], as: UTF8.self).count
+            column = 1 + Self.characterCount(bytes[..<offset])
         }
         return (number, offset, column)
+    }
+
+    /// How many characters `bytes` decode to, as `String(decoding: bytes, as: UTF8.self).count`: counted on
+    /// the bytes while they are well-formed UTF-8 of plain scalars (see `PlainText`), one character each.
+    private static func characterCount(_ bytes: ArraySlice<UInt8>) -> Int {
+        var count = 0
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let lead = bytes[index]
+            if lead < 0x80, lead != 0x0D {
+                count += 1
+                index += 1
+                continue
+            }
+            let length: Int
+            var value: UInt32
+            switch lead {
+            case 0xC2...0xDF: (length, value) = (2, UInt32(lead & 0x1F))
+            case 0xE0...0xEF: (length, value) = (3, UInt32(lead & 0x0F))
+            case 0xF0...0xF4: (length, value) = (4, UInt32(lead & 0x07))
+            default: return String(decoding: bytes, as: UTF8.self).count
+            }
+            guard bytes.endIndex - index >= length else { return String(decoding: bytes, as: UTF8.self).count }
+            for byte in bytes[(index + 1)..<(index + length)] {
+                guard byte & 0xC0 == 0x80 else { return String(decoding: bytes, as: UTF8.self).count }
+                value = value << 6 | UInt32(byte & 0x3F)
+            }
+            // Overlong forms, surrogates and values past U+10FFFF are repaired by decoding, so they go that way.
+            let shortest: UInt32 = length == 3 ? 0x800 : length == 4 ? 0x10000 : 0x80
+            guard value >= shortest, let scalar = Unicode.Scalar(value), PlainText.isPlain(scalar) else {
+                return String(decoding: bytes, as: UTF8.self).count
+            }
+            count += 1
+            index += length
+        }
+        return count
     }
 
     /// The UTF-8 bytes of line `number`, without its line break.

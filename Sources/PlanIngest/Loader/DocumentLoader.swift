@@ -86,7 +86,7 @@ public enum DocumentLoader {
         let decoded = try TextDecoder.decode(data)
         var documents: [PlanDocument] = []
         var problems: [Diagnostic] = []
-        for (index, line) in decoded.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in lines(of: decoded.text).enumerated() {
             let lineNumber = index + 1
             guard !line.allSatisfy(\.isWhitespace) else { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
@@ -119,5 +119,27 @@ public enum DocumentLoader {
         }
         documents[0].diagnostics.insert(contentsOf: problems, at: 0)
         return documents
+    }
+
+    /// The text split at each `Character` "\n", as `split(separator: "\n", omittingEmptySubsequences: false)`
+    /// does, but on UTF-8: an LF is that character unless a CR precedes it (CR LF is one character, which
+    /// this split has always left alone).
+    private static func lines(of text: String) -> [Substring] {
+        var lines: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var previous: UInt8 = 0
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 0x0A, previous != 0x0D {
+                lines.append(text[start..<index])
+                start = utf8.index(after: index)
+            }
+            previous = byte
+            index = utf8.index(after: index)
+        }
+        lines.append(text[start...])
+        return lines
     }
 }

@@ -8,7 +8,9 @@ enum Reflow {
 
     /// True when many lines end mid-sentence: more than a quarter of the longer lines.
     static func looksHardWrapped(_ blocks: [Block]) -> Bool {
-        let longLines = blocks.filter { $0.text.count >= 12 && LabelParser.parse(Substring($0.text))?.kind != .chapter }
+        let longLines = blocks.filter {
+            !PlainText.hasAtMost(11, charactersIn: $0.text) && LabelParser.parse(Substring($0.text))?.kind != .chapter
+        }
         guard longLines.count >= 8 else { return false }
         let open = longLines.filter { block in
             guard let last = block.text.last else { return false }
@@ -19,6 +21,15 @@ enum Reflow {
 
     /// A page number left by PDF extraction: "— 22 —", "- 3 -", "22".
     static func isPageNumber(_ block: Block) -> Bool {
+        // Settle most lines on their scalars: a plain scalar starts a character of its own, so one that is
+        // neither blank, a dash nor a digit puts a non-digit in the core, and five plain digits are too many.
+        var digits = 0
+        for scalar in block.text.unicodeScalars where PlainText.isPlain(scalar) && !Normalizer.isBlank(scalar) {
+            if "-—–－".unicodeScalars.contains(scalar) { continue }
+            guard scalar.isDigit else { return false }
+            digits += 1
+            if digits > 4 { return false }
+        }
         let core = block.text.filter { !Normalizer.isBlank($0) && !"-—–－".contains($0) }
         return !core.isEmpty && core.count <= 4 && core.allSatisfy { $0.isASCIIDigit || $0.isFullWidthDigit }
     }
@@ -79,7 +90,7 @@ enum Reflow {
 
     private static func append(_ block: Block, to previous: inout Block) {
         let glue = needsSpace(previous.text.last, block.text.first) ? " " : ""
-        previous.anchors.append(TextAnchor(offset: previous.text.count + glue.count,
+        previous.anchors.append(TextAnchor(offset: PlainText.characterCount(previous.text) + glue.count,
                                            line: block.span.startLine, column: block.span.startColumn))
         previous.text += glue + block.text
         previous.span.endLine = block.span.endLine

@@ -73,22 +73,29 @@ struct SourceLine {
     var text: Substring
 
     /// Lines split at LF, CRLF and CR.
+    ///
+    /// Works on UTF-8 bytes: a line break is always a character boundary (CR LF being one character), so the
+    /// lines are those a walk over `Character`s finds, without paying for grapheme breaking.
     static func split(_ text: String) -> [SourceLine] {
         var lines: [SourceLine] = []
         var number = 1
-        var start = text.startIndex
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            // "\r\n" is one Character in Swift.
-            if character == "\n" || character == "\r" || character == "\r\n" {
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 0x0A || byte == 0x0D {
                 lines.append(SourceLine(number: number, text: text[start..<index]))
                 number += 1
-                start = text.index(after: index)
+                var next = utf8.index(after: index)
+                if byte == 0x0D, next < utf8.endIndex, utf8[next] == 0x0A { next = utf8.index(after: next) }
+                start = next
+                index = next
+            } else {
+                index = utf8.index(after: index)
             }
-            index = text.index(after: index)
         }
-        if start < text.endIndex { lines.append(SourceLine(number: number, text: text[start...])) }
+        if start < utf8.endIndex { lines.append(SourceLine(number: number, text: text[start...])) }
         return lines
     }
 
@@ -97,7 +104,7 @@ struct SourceLine {
         let (trimmed, leading) = Normalizer.trimBlanks(text)
         guard !trimmed.isEmpty else { return nil }
         let span = SourceSpan(startLine: number, startColumn: leading + 1,
-                              endLine: number, endColumn: leading + trimmed.count)
+                              endLine: number, endColumn: leading + PlainText.characterCount(trimmed))
         return Block(text: String(trimmed), span: span, hints: leading > 0 ? .indented : [])
     }
 }

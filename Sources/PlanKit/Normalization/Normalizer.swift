@@ -62,13 +62,17 @@ public enum Normalizer {
     /// Blank for layout purposes: ASCII white space, NBSP, U+3000, zero-width characters, BOM.
     @inline(__always)
     public static func isBlank(_ character: Character) -> Bool {
-        character.unicodeScalars.allSatisfy { scalar in
-            switch scalar.value {
-            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x3000, 0x00A0, 0x2002...0x200D, 0x202F, 0x205F, 0x2060, 0xFEFF:
-                true
-            default:
-                false
-            }
+        character.unicodeScalars.allSatisfy(isBlank)
+    }
+
+    /// A blank scalar (see `isBlank(_:)` for a character).
+    @inline(__always)
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x3000, 0x00A0, 0x2002...0x200D, 0x202F, 0x205F, 0x2060, 0xFEFF:
+            true
+        default:
+            false
         }
     }
 

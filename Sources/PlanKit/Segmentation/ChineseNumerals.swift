@@ -10,8 +10,21 @@ public enum ChineseNumerals {
 
     /// Characters that can make up a numeral.
     public static func isNumeralCharacter(_ character: Character) -> Bool {
-        digits[character] != nil || units[character] != nil || character == "万" || character == "萬"
+        // Hashing a Character normalises it; a plain one is decided by its scalar.
+        if let scalar = character.plainScalar { return isNumeralScalar(scalar) }
+        return digits[character] != nil || units[character] != nil || character == "万" || character == "萬"
             || character.isASCIIDigit || character.isFullWidthDigit
+    }
+
+    /// `isNumeralCharacter` for a plain scalar: the keys of `digits` and `units`, 万 and 萬, and digits.
+    private static func isNumeralScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "0"..."9", "０"..."９": true
+        case "零", "〇", "○", "Ｏ", "一", "二", "两", "三", "四", "五", "六", "七", "八", "九",
+             "壹", "贰", "貳", "叁", "參", "肆", "伍", "陆", "陸", "柒", "捌", "玖": true
+        case "十", "拾", "百", "佰", "千", "仟", "万", "萬": true
+        default: false
+        }
     }
 
     /// The value of a whole numeral string, or nil when it is not one.
@@ -62,8 +75,15 @@ public enum ChineseNumerals {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-    var isFullWidthDigit: Bool { ("０"..."９").contains(self) }
+    // Comparing Characters normalises them; a plain character compares by its scalar.
+    var isASCIIDigit: Bool {
+        if let scalar = plainScalar { return ("0"..."9").contains(scalar) }
+        return ("0"..."9").contains(self)
+    }
+    var isFullWidthDigit: Bool {
+        if let scalar = plainScalar { return ("０"..."９").contains(scalar) }
+        return ("０"..."９").contains(self)
+    }
     /// 0–9 for ASCII and full-width digits.
     var decimalDigitValue: Int? {
         if isASCIIDigit { return Int(unicodeScalars.first!.value - 48) }

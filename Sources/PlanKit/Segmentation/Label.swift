@@ -18,8 +18,8 @@ public struct Label: Hashable, Sendable {
 public enum LabelParser {
     public static func parse(_ text: Substring) -> Label? {
         guard let first = text.first else { return nil }
-        if first == "第" { return parseOrdinal(text) }
-        if first == "（" || first == "(" { return parseBracketed(text) }
+        if first.equals("第") { return parseOrdinal(text) }
+        if first.equals("（") || first.equals("(") { return parseBracketed(text) }
         if let circled = circledNumber(first) {
             return make(.subpoint, circled, text, labelEnd: text.index(after: text.startIndex))
         }
@@ -97,13 +97,21 @@ public enum LabelParser {
 
     // 前言, 序言, 专栏3, 附件2, 目录
     private static func parseNamed(_ text: Substring) -> Label? {
-        let compact = text.filter { !Normalizer.isBlank($0) }
-        switch compact {
-        case "前言", "序言", "引言":
-            return Label(kind: .preface, number: nil, printed: compact, rest: text[text.endIndex...], length: text.count)
-        case "目录":
-            return Label(kind: .toc, number: nil, printed: compact, rest: text[text.endIndex...], length: text.count)
-        default: break
+        // Most blocks are running text: look at the whole text only when it can be a two-character name.
+        if hasAtMostTwoNonBlankScalars(text) {
+            let compact = text.filter { !Normalizer.isBlank($0) }
+            switch compact {
+            case "前言", "序言", "引言":
+                return Label(kind: .preface, number: nil, printed: compact, rest: text[text.endIndex...], length: text.count)
+            case "目录":
+                return Label(kind: .toc, number: nil, printed: compact, rest: text[text.endIndex...], length: text.count)
+            default: break
+            }
+        }
+        // 专栏, 附件 and 附表 start with 专 or 附 (or a character that may equal one, such as a compatibility
+        // ideograph).
+        guard let first = text.unicodeScalars.first, first == "专" || first == "附" || !PlainText.isPlain(first) else {
+            return nil
         }
         for (prefix, kind) in [("专栏", NodeKind.box), ("附件", .attachment), ("附表", .attachment)] where text.hasPrefix(prefix) {
             var end = text.index(text.startIndex, offsetBy: 2)
@@ -116,10 +124,21 @@ public enum LabelParser {
             // An attachment label stands alone or before a short title; "附件中…" in running text is not one.
             let rest = text[labelEnd...]
             if kind == .attachment, number == nil, !rest.isEmpty, labelEnd == end { return nil }
-            if rest.count > 60 { return nil }
+            if !PlainText.hasAtMost(60, charactersIn: rest) { return nil }
             return make(kind, number, text, labelEnd: labelEnd)
         }
         return nil
+    }
+
+    /// A name of two characters without blanks needs two non-blank scalars: a character that equals 前 or 言
+    /// is a single scalar, and a blank one has only blank scalars.
+    private static func hasAtMostTwoNonBlankScalars(_ text: Substring) -> Bool {
+        var nonBlank = 0
+        for scalar in text.unicodeScalars where !Normalizer.isBlank(scalar) {
+            nonBlank += 1
+            if nonBlank > 2 { return false }
+        }
+        return true
     }
 
     private static func make(_ kind: NodeKind, _ number: Int?, _ text: Substring, labelEnd: Substring.Index) -> Label {

@@ -44,8 +44,9 @@ enum DiagnosticLimit {
 enum DocumentStyle {
     case law, plan
 
-    init(blocks: [Block]) {
-        let articles = blocks.prefix(5_000).filter { LabelParser.parse(Substring($0.text))?.kind == .article }.count
+    /// `labels` holds the label of each block, nil where it has none.
+    init(labels: [Label?]) {
+        let articles = labels.prefix(5_000).filter { $0?.kind == .article }.count
         self = articles >= 3 ? .law : .plan
     }
 }
@@ -117,6 +118,8 @@ final class DraftNode {
 
 struct TreeBuilder {
     let blocks: [Block]
+    /// The label of each block, parsed once: the builder and its checks ask for it several times a block.
+    let labels: [Label?]
     let style: DocumentStyle
     var metadata: Metadata
     var diagnostics: [Diagnostic] = []
@@ -128,10 +131,13 @@ struct TreeBuilder {
     private var preamble: DraftNode?
     private var tocFirstEntry: String?
     private let closingBlocks: Set<Int>
+    /// The known title in its matching form, without white space, for spotting it at the top of the body.
+    private let compactTitle: String?
 
     init(ingested: IngestedText) {
         blocks = ingested.blocks
-        style = DocumentStyle(blocks: ingested.blocks)
+        labels = ingested.blocks.map { LabelParser.parse(Substring($0.text)) }
+        style = DocumentStyle(labels: labels)
         metadata = ingested.metadata
         let whole: SourceSpan
         if let first = blocks.first, let last = blocks.last {
@@ -142,18 +148,20 @@ struct TreeBuilder {
         }
         root = DraftNode(kind: .document, text: metadata.title ?? "", span: whole, acceptsParagraphs: true)
         stack = [root]
-        closingBlocks = ClosingBlock.indices(in: blocks, metadata: ingested.metadata)
+        closingBlocks = ClosingBlock.indices(in: blocks, labels: labels, metadata: ingested.metadata)
+        compactTitle = metadata.title.map { Normalizer.normalize($0).filter { !$0.isWhitespace } }
     }
 
     mutating func build() {
         for (index, block) in blocks.enumerated() {
             if closingBlocks.contains(index) {
                 addClosing(block)
-            } else if closingBlocks.contains(index + 1), LabelParser.parse(Substring(block.text))?.kind == .attachment {
+            } else if closingBlocks.contains(index + 1), labels[index]?.kind == .attachment {
                 // "附件：…" just above the signature lists the attachments; the attachment itself follows it.
                 addParagraph(block)
             } else {
-                add(block, next: index + 1 < blocks.count && !closingBlocks.contains(index + 1) ? blocks[index + 1] : nil)
+                let hasNext = index + 1 < blocks.count && !closingBlocks.contains(index + 1)
+                add(block, label: labels[index], next: hasNext ? (blocks[index + 1], labels[index + 1]) : nil)
             }
         }
     }
@@ -167,19 +175,17 @@ struct TreeBuilder {
 
     // MARK: - One block
 
-    private mutating func add(_ block: Block, next: Block?) {
+    private mutating func add(_ block: Block, label: Label?, next: (block: Block, label: Label?)?) {
         if block.hints.contains(.frontMatter) {
             appendToPreamble(block)
             return
         }
-        if !sawStructure, !titleTaken, isTitle(block) {
+        if !sawStructure, !titleTaken, isTitle(block, label: label) {
             titleTaken = true
             root.heading = block.text
             if metadata.title == nil { metadata.title = block.text }
             return
         }
-        let label = LabelParser.parse(Substring(block.text))
-
         if let toc = stack.last, toc.kind == .toc {
             let normalized = Normalizer.normalize(block.text)
             if normalized == tocFirstEntry {
@@ -214,7 +220,8 @@ struct TreeBuilder {
     /// A list label standing alone ("一核:", "五区:"): a short name and a colon; the entries follow it.
     private func listEntryName(_ block: Block) -> String? {
         let text = block.text
-        guard (2...12).contains(text.count), let last = text.last, last == ":" || last == "：" else { return nil }
+        guard !PlainText.hasAtMost(1, charactersIn: text), PlainText.hasAtMost(12, charactersIn: text),
+              let last = text.last, last == ":" || last == "：" else { return nil }
         let name = text.dropLast()
         guard !name.contains(where: { "，,。；;：:、".contains($0) }) else { return nil }
         return String(name)
@@ -223,31 +230,33 @@ struct TreeBuilder {
     /// A caption line in text: short, no closing punctuation, naming a figure ("…空间布局规划图", "图1 …").
     private func looksLikeFigureCaption(_ block: Block) -> Bool {
         let text = block.text
-        guard text.count <= 40, let last = text.last, !"。；：:，,！？".contains(last) else { return false }
+        guard PlainText.hasAtMost(40, charactersIn: text), let last = text.last, !"。；：:，,！？".contains(last) else {
+            return false
+        }
         if text.hasSuffix("图") || text.hasSuffix("示意图") { return true }
         let afterFigure = text.dropFirst()
         return text.hasPrefix("图") && (afterFigure.first?.isNumber ?? false)
     }
 
     /// The document's own title, repeated at the top of the body.
-    private func isTitle(_ block: Block) -> Bool {
-        if let title = metadata.title {
+    private func isTitle(_ block: Block, label: Label?) -> Bool {
+        if let titleText = compactTitle {
             let blockText = Normalizer.normalize(block.text).filter { !$0.isWhitespace }
-            let titleText = Normalizer.normalize(title).filter { !$0.isWhitespace }
             return !blockText.isEmpty && (blockText == titleText
                 || (block.hints.contains(.centered) && titleText.contains(blockText) && blockText.count >= 6))
         }
         // No known title: a first block set as a heading (centred, bold or marked) is the title.
-        return block.text.count <= 100 && (block.markedHeadingLevel == 1
+        return PlainText.hasAtMost(100, charactersIn: block.text) && (block.markedHeadingLevel == 1
             || (block.hints.contains(.centered) && block.hints.contains(.bold)))
-            && LabelParser.parse(Substring(block.text)) == nil
+            && label == nil
     }
 
     private func accepts(_ label: Label, block: Block) -> Bool {
         switch label.kind {
         case .part, .subpart, .chapter, .section:
             // "第五章规定的…" in running text is not a heading.
-            return block.markedHeadingLevel != nil || (label.rest.count <= 60 && !label.rest.contains("。"))
+            return block.markedHeadingLevel != nil
+                || (PlainText.hasAtMost(60, charactersIn: label.rest) && !label.rest.contains("。"))
         case .preface, .toc:
             return true
         default:
@@ -256,14 +265,14 @@ struct TreeBuilder {
     }
 
     private func isTOCEntry(_ block: Block, label: Label?) -> Bool {
-        guard block.text.count <= 40, !block.text.contains("。") else { return false }
+        guard PlainText.hasAtMost(40, charactersIn: block.text), !block.text.contains("。") else { return false }
         if let label { return [.part, .subpart, .chapter, .section, .preface, .attachment].contains(label.kind) }
         return true
     }
 
     // MARK: - Labelled blocks
 
-    private mutating func addLabelled(_ block: Block, label: Label, next: Block?) {
+    private mutating func addLabelled(_ block: Block, label: Label, next: (block: Block, label: Label?)?) {
         let kind = label.kind
         sawStructure = true
         // Close open headings of the same or a lower level; a major heading also closes a preface.
@@ -316,9 +325,9 @@ struct TreeBuilder {
 
     /// "（一）统筹建设监管工作平台。" alone on its line, with an unnumbered paragraph after it: a title set as a
     /// sentence, so the paragraphs below belong to it.
-    private func titlesFollowingParagraph(_ label: Label, next: Block?) -> Bool {
-        guard style == .plan, let next, label.rest.count <= 30,
-              LabelParser.parse(Substring(next.text)) == nil, next.text.count > label.rest.count else { return false }
+    private func titlesFollowingParagraph(_ label: Label, next: (block: Block, label: Label?)?) -> Bool {
+        guard style == .plan, let next, PlainText.hasAtMost(30, charactersIn: label.rest), next.label == nil,
+              !PlainText.hasAtMost(label.rest.count, charactersIn: next.block.text) else { return false }
         let pieces = SentenceSplitter.split(String(label.rest))
         return pieces.count == 1 && pieces[0].terminator == "。"
     }
@@ -327,11 +336,20 @@ struct TreeBuilder {
     private func isHeadingLike(_ label: Label, block: Block) -> Bool {
         let rest = label.rest
         if rest.isEmpty { return true }
-        if block.hints.contains(.bold) || block.markedHeadingLevel != nil { return rest.count <= 60 }
-        if let bold = block.boldPrefixLength, block.hints.contains(.boldLead), bold >= block.text.count { return true }
-        guard rest.count <= 40 else { return false }
-        let sentencePunctuation: Set<Character> = ["。", "；", "！", "？", "，", ",", ";", "!", "?"]
-        return !rest.contains(where: sentencePunctuation.contains)
+        if block.hints.contains(.bold) || block.markedHeadingLevel != nil { return PlainText.hasAtMost(60, charactersIn: rest) }
+        if let bold = block.boldPrefixLength, block.hints.contains(.boldLead),
+           PlainText.hasAtMost(bold, charactersIn: block.text) { return true }
+        guard PlainText.hasAtMost(40, charactersIn: rest) else { return false }
+        return !Self.containsSentencePunctuation(rest)
+    }
+
+    private static let sentencePunctuationScalars: [Unicode.Scalar] = ["。", "；", "！", "？", "，", ",", ";", "!", "?"]
+    private static let sentencePunctuation = Set(sentencePunctuationScalars.map(Character.init))
+
+    private static func containsSentencePunctuation(_ text: Substring) -> Bool {
+        // In plain text a character is punctuation exactly when its scalar is.
+        if PlainText.isPlain(text) { return text.unicodeScalars.contains(where: sentencePunctuationScalars.contains) }
+        return text.contains(where: sentencePunctuation.contains)
     }
 
     // MARK: - Paragraphs
@@ -393,14 +411,16 @@ struct TreeBuilder {
 
     /// A node carrying text, with its lead sentence and clauses as children.
     private func textNode(_ kind: NodeKind, block: Block, bodyOffset: Int) -> DraftNode {
-        let characters = Array(block.text)
-        let body = String(characters[min(bodyOffset, characters.count)...])
+        let characters = CharacterArray(block.text)
+        let bodyStart = min(bodyOffset, characters.count)
+        let body = bodyStart == 0 ? block.text : characters.string(from: bodyStart, to: characters.count)
         let bodySpan = body.isEmpty ? block.span
             : block.span(ofCharactersFrom: bodyOffset, to: characters.count)
         let node = DraftNode(kind: kind, text: kind == .paragraph ? body : block.text,
                              span: kind == .paragraph ? bodySpan : block.span, acceptsParagraphs: false)
-        let pieces = SentenceSplitter.split(body)
-        let leadLength = leadSentenceLength(body: body, pieces: pieces, block: block, bodyOffset: bodyOffset)
+        let pieces = SentenceSplitter.split(characters, from: bodyStart)
+        let leadLength = leadSentenceLength(body: body, bodyLength: characters.count - bodyStart, pieces: pieces,
+                                            block: block, blockLength: characters.count, bodyOffset: bodyOffset)
         guard leadLength != nil || pieces.count >= 2 else { return node }
 
         var clauseStart = 0
@@ -419,33 +439,35 @@ struct TreeBuilder {
     }
 
     /// The characters `from..<to` of the block with blanks trimmed, and their span.
-    private func piece(_ characters: [Character], from: Int, to: Int, block: Block) -> (String, SourceSpan) {
+    private func piece(_ characters: CharacterArray, from: Int, to: Int, block: Block) -> (String, SourceSpan) {
         var start = from
         var end = to
-        while start < end, Normalizer.isBlank(characters[start]) { start += 1 }
-        while end > start, Normalizer.isBlank(characters[end - 1]) { end -= 1 }
+        while start < end, characters.isBlank(at: start) { start += 1 }
+        while end > start, characters.isBlank(at: end - 1) { end -= 1 }
         guard end > start else { return ("", block.span) }
-        return (String(characters[start..<end]), block.span(ofCharactersFrom: start, to: end))
+        return (characters.string(from: start, to: end), block.span(ofCharactersFrom: start, to: end))
     }
 
     /// The length of the lead sentence at the start of `body`, when there is one: the bold run a site set,
     /// or in plans a short first sentence followed by more text that is not a time phrase ("过去一年，…").
-    private func leadSentenceLength(body: String, pieces: [SentenceSplitter.Piece], block: Block, bodyOffset: Int) -> Int? {
+    private func leadSentenceLength(body: String, bodyLength: Int, pieces: [SentenceSplitter.Piece], block: Block,
+                                    blockLength: Int, bodyOffset: Int) -> Int? {
         if block.hints.contains(.boldLead), let bold = block.boldPrefixLength, bold > bodyOffset,
-           bold < block.text.count {
+           bold < blockLength {
             return bold - bodyOffset
         }
         guard style == .plan, pieces.count >= 2, let first = pieces.first, first.terminator == "。" || first.terminator == "！",
               (4...30).contains(first.end - first.start) else { return nil }
         let sentence = body.prefix(first.end)
-        let timePhrases = ["过去", "今年", "去年", "一年来", "近年来", "目前", "当前", "同时", "此外", "其中"]
-        if timePhrases.contains(where: { sentence.hasPrefix($0) }) { return nil }
+        if Self.timePhrases.contains(where: { sentence.hasPrefix($0) }) { return nil }
         if let firstCharacter = sentence.first, firstCharacter.isNumber || firstCharacter == "“" && sentence.contains("时期") {
             return nil
         }
         // The rest must be the body the lead announces, not one more sentence of the same weight.
-        return body.count - first.end >= first.end ? first.end : nil
+        return bodyLength - first.end >= first.end ? first.end : nil
     }
+
+    private static let timePhrases = ["过去", "今年", "去年", "一年来", "近年来", "目前", "当前", "同时", "此外", "其中"]
 
     private func stripTrailingPunctuation(_ text: String) -> String {
         var result = text.trimmingBlanks()
@@ -461,11 +483,10 @@ enum ClosingBlock {
     static let maximumLength = 4
 
     /// The indices of closing blocks.
-    static func indices(in blocks: [Block], metadata: Metadata) -> Set<Int> {
+    /// `labels` holds the label of each block, nil where it has none.
+    static func indices(in blocks: [Block], labels: [Label?], metadata: Metadata) -> Set<Int> {
         var ends = [blocks.count]
-        for (index, block) in blocks.enumerated() where index > 0 {
-            if let label = LabelParser.parse(Substring(block.text)), label.kind == .attachment { ends.append(index) }
-        }
+        for index in blocks.indices where index > 0 && labels[index]?.kind == .attachment { ends.append(index) }
         var result: Set<Int> = []
         for end in ends {
             var index = end - 1
@@ -486,7 +507,7 @@ enum ClosingBlock {
 
     static func isClosing(_ block: Block, metadata: Metadata) -> Bool {
         let text = block.text
-        guard text.count <= 30, LabelParser.parse(Substring(text)) == nil else { return false }
+        guard PlainText.hasAtMost(30, charactersIn: text), LabelParser.parse(Substring(text)) == nil else { return false }
         if text.hasPrefix("（此件") || text.hasPrefix("(此件") { return true }
         if let match = DateText.firstMatch(in: text), text.distance(from: match.range.lowerBound, to: match.range.upperBound) + 2 >= text.count {
             return true
