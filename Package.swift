@@ -30,7 +30,9 @@ let package = Package(
         // HTML → blocks + metadata through libxml2, and `DocumentLoader`, the one entry point for every format.
         .target(name: "PlanIngest", dependencies: ["PlanKit", "CLibXML2"]),
         // The knowledge base: SQLite schema, FTS5 with a Chinese tokenizer, queries.
-        .target(name: "PlanIndex", dependencies: ["PlanKit", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "PlanIndex", dependencies: [
+            "PlanKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         // `plankb serve`: server-rendered search, reading and compare pages plus a JSON API, on Hummingbird.
         .target(
             name: "PlanWeb",

@@ -123,7 +123,7 @@ struct IndexRun {
                         document.metadata.title = URL(fileURLWithPath: item.path).deletingPathExtension().lastPathComponent
                     }
                     return IndexedDocument(key: documents.count == 1 ? item.path : "\(item.path)#\(ordinal + 1)",
-                                           document: document, records: loaded.records, termDigest: loaded.digest)
+                                           document: document, records: loaded.records, prepared: loaded.prepared)
                 }
                 batch.append(SourceDocuments(source: item.path, contentHash: hash, documents: entries))
                 batchSize += item.bytes
@@ -157,7 +157,7 @@ struct ValidationErrorText: Error, CustomStringConvertible {
 final class ParallelLoader: @unchecked Sendable {
     enum Result {
         case unchanged
-        case loaded(hash: String, documents: [(document: PlanDocument, records: [IndexedRecord], digest: TermDigest?)])
+        case loaded(hash: String, documents: [(document: PlanDocument, records: [IndexedRecord], prepared: PreparedDocument)])
         case failed(String)
     }
     struct Item {
@@ -224,12 +224,16 @@ final class ParallelLoader: @unchecked Sendable {
                                                     stages: extractRecords ? .all : .treeOnly)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            // So is each document's term digest, which the writer merges into the term top lists.
+            // So are each document's rows and term digest; the tree is then dropped here, off the writer's
+            // thread, which stores the prepared rows.
             let loaded = documents.map { document in
-                (document: document, records: !extractRecords ? [] : document.records.map { record in
+                let prepared = PreparedDocument(document: document, termTopParameters: termTopParameters)
+                var stripped = document
+                stripped.root.children = []
+                return (document: stripped, records: !extractRecords ? [] : document.records.map { record in
                     IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
                                   json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
-                }, digest: termTopParameters.map { TermDigest(document: document, parameters: $0) })
+                }, prepared: prepared)
             }
             return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: loaded))
         } catch {

@@ -80,7 +80,7 @@ import PlanKit
             let documents = try DocumentLoader.load(contentsOf: Fixtures.corpus.appendingPathComponent(source))
             try knowledgeBase.replaceDocuments(fromSource: source, contentHash: "h", with: documents.enumerated().map {
                 IndexedDocument(key: "\(source)#\($0.offset + 1)", document: $0.element,
-                                termDigest: digests ? TermDigest(document: $0.element, parameters: parameters) : nil)
+                                prepared: digests ? PreparedDocument(document: $0.element, termTopParameters: parameters) : nil)
             })
         }
         return knowledgeBase

@@ -113,11 +113,11 @@ public struct TermDigest: Sendable {
     private(set) var entries: [UInt64] = []
 
     /// The digest of a document's searchable rows, tokenized as FTS5 is given them.
-    public init(document: PlanDocument, parameters: TermTopParameters) {
-        let rows = NodeRow.rows(of: document).lazy.filter { $0.searchable != .none }.map { row in
+    init(rows: [NodeRow], parameters: TermTopParameters) {
+        let searchable = rows.lazy.filter { $0.searchable != .none }.map { row in
             (ordinal: row.ordinal, columns: [row.heading, row.searchLead, row.searchText])
         }
-        self.init(rows: rows, parameters: parameters)
+        self.init(rows: searchable, parameters: parameters)
     }
 
     init(rows: some Sequence<(ordinal: Int, columns: [String?])>, parameters: TermTopParameters) {
@@ -325,5 +325,18 @@ extension TermTopList {
         data.withUnsafeBytes { raw in
             (0..<raw.count / 8).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
         }
+    }
+}
+
+/// A document made ready for storage where it was loaded, on every core: its node rows and, for a backend that
+/// keeps term top lists, its term digest. The single writer then only stores.
+public struct PreparedDocument: Sendable {
+    let rows: [NodeRow]
+    let digest: TermDigest?
+
+    public init(document: PlanDocument, termTopParameters: TermTopParameters?) {
+        let rows = NodeRow.rows(of: document)
+        self.rows = rows
+        digest = termTopParameters.map { TermDigest(rows: rows, parameters: $0) }
     }
 }

@@ -63,14 +63,15 @@ public struct IndexedDocument: Sendable {
     public var key: String
     public var document: PlanDocument
     public var records: [IndexedRecord]
-    /// The document's term digest, when the loader computed it (the knowledge base computes it otherwise).
-    public var termDigest: TermDigest?
+    /// The document's rows and term digest, when the loader prepared them on its own thread. The store then
+    /// takes the rows from here and never reads `document.root`, so a loader may drop the tree.
+    public var prepared: PreparedDocument?
 
-    public init(key: String, document: PlanDocument, records: [IndexedRecord] = [], termDigest: TermDigest? = nil) {
+    public init(key: String, document: PlanDocument, records: [IndexedRecord] = [], prepared: PreparedDocument? = nil) {
         self.key = key
         self.document = document
         self.records = records
-        self.termDigest = termDigest
+        self.prepared = prepared
     }
 }
 

@@ -59,17 +59,28 @@ struct NodeRow: Sendable {
     static func rows(of document: PlanDocument) -> [NodeRow] {
         var rows: [NodeRow] = []
         var ordinal = 0
+        // The path of each ancestor and whether it is inside a table of contents, by depth: the walk is depth
+        // first, so entries deeper than the current node belong to finished subtrees.
+        var ancestorPaths: [(path: String, insideTOC: Bool)] = []
         document.root.forEach { node, ancestors in
             guard node.kind != .document else { return }
-            let headings = ancestors.filter { $0.kind != .document }
-            let insideTOC = headings.contains { $0.kind == .toc }
-            let segments = headings.map(\.displayTitle) + [pathSegment(for: node)]
+            let headings = ancestors.lazy.filter { $0.kind != .document }
+            let depth = headings.count
+            if ancestorPaths.count > depth { ancestorPaths.removeLast(ancestorPaths.count - depth) }
+            for heading in headings.dropFirst(ancestorPaths.count) {
+                let above = ancestorPaths.last
+                ancestorPaths.append((path: above.map { $0.path + " › " + heading.displayTitle } ?? heading.displayTitle,
+                                      insideTOC: (above?.insideTOC ?? false) || heading.kind == .toc))
+            }
+            let insideTOC = ancestorPaths.last?.insideTOC ?? false
+            let segment = pathSegment(for: node)
+            let path = ancestorPaths.last.map { $0.path + " › " + segment } ?? segment
             let parent = ancestors.last.flatMap { $0.kind == .document ? nil : $0.id }
             let bodyInChildren = node.children.contains { $0.kind != .lead && $0.kind != .clause }
             var row = NodeRow(
                 nodeID: node.id, kind: node.kind, num: node.num, label: node.label, heading: node.heading,
                 text: node.text, lead: node.children.first { $0.kind == .lead }?.text,
-                path: segments.joined(separator: " › "),
+                path: path,
                 span: node.span, parentID: parent, ordinal: ordinal, searchable: .none)
             if !insideTOC && ![.lead, .clause, .toc].contains(node.kind) {
                 if !bodyInChildren && !node.text.isEmpty {

@@ -92,7 +92,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 try deleteDocuments(fromSource: source.source, in: db)
                 for entry in source.documents {
                     try insert(entry, id: nextID, source: source.source, contentHash: source.contentHash, indexedAt: now, in: db)
-                    if let digest = entry.termDigest { digests.append((nextID, digest)) }
+                    if let digest = entry.prepared?.digest { digests.append((nextID, digest)) }
                     nextID += 1
                     try afterEachDocument(written)
                     written += 1
@@ -135,7 +135,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let metadataJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
-        let rows = NodeRow.rows(of: entry.document)
+        let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
         try db.cachedStatement(sql: """
             INSERT INTO documents (id, doc_key, source, content_hash, title, date, written_date, issuer, document_number,
                                    subject, node_count, diagnostic_count, metadata_json, indexed_at)
@@ -149,22 +149,39 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         guard rows.count < 1 << Self.ordinalBits else {
             throw DatabaseError(message: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
         }
-        let insertNode = try db.cachedStatement(sql: """
+        var insertNode = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path,
                                start_line, start_column, end_line, end_column, parent_id, ordinal, searchable)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertText = try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)")
+            """))
+        var insertText = RawStatement(try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)"))
         for row in rows {
             let rowID = documentID << Self.ordinalBits | Int64(row.ordinal)
+            insertNode.bind(rowID)
+            insertNode.bind(documentID)
+            insertNode.bind(row.nodeID)
+            insertNode.bind(row.kind.rawValue)
+            insertNode.bind(row.num)
+            insertNode.bind(row.label)
+            insertNode.bind(row.heading)
+            insertNode.bind(row.text)
+            insertNode.bind(row.lead)
             // Paths are kept for the nodes a query can return; a clause's path is its paragraph's plus 句N.
-            try insertNode.execute(arguments: [
-                rowID, documentID, row.nodeID, row.kind.rawValue, row.num, row.label, row.heading, row.text, row.lead,
-                row.searchable == .none ? nil : row.path, row.span.startLine, row.span.startColumn,
-                row.span.endLine, row.span.endColumn, row.parentID, row.ordinal, row.searchable.rawValue,
-            ])
+            insertNode.bind(row.searchable == .none ? nil : row.path)
+            insertNode.bind(row.span.startLine)
+            insertNode.bind(row.span.startColumn)
+            insertNode.bind(row.span.endLine)
+            insertNode.bind(row.span.endColumn)
+            insertNode.bind(row.parentID)
+            insertNode.bind(row.ordinal)
+            insertNode.bind(row.searchable.rawValue)
+            try insertNode.step()
             if let searchText = row.searchText {
-                try insertText.execute(arguments: [rowID, row.heading, row.searchLead, searchText])
+                insertText.bind(rowID)
+                insertText.bind(row.heading)
+                insertText.bind(row.searchLead)
+                insertText.bind(searchText)
+                try insertText.step()
             }
         }
         let insertRecord = try db.cachedStatement(sql: """
