@@ -55,7 +55,14 @@ struct IndexCommand: ParsableCommand {
         } catch let error as ValidationErrorText {
             throw ValidationError(error.description)
         }
-        if outcome.written > 0 || outcome.removed > 0 { try knowledgeBase.optimize() } else { try knowledgeBase.checkpoint() }
+        // Also after a run that wrote nothing, when documents of an earlier, interrupted run still wait for
+        // their term top lists.
+        let listsPending = try knowledgeBase.hasPendingTermTopLists()
+        if outcome.written > 0 || outcome.removed > 0 || listsPending {
+            try knowledgeBase.optimize()
+        } else {
+            try knowledgeBase.checkpoint()
+        }
         try knowledgeBase.close()
         if rebuild { try KnowledgeBaseFile.replace(db, with: target) }
         if !quiet {

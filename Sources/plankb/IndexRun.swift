@@ -80,7 +80,8 @@ struct IndexRun {
         let files = try Self.inputFiles(paths, excluding: excluded)
         let indexed = try knowledgeBase.indexedSources()
         var outcome = Outcome()
-        let loader = ParallelLoader(files: files, indexed: indexed, extractRecords: extractRecords)
+        let loader = ParallelLoader(files: files, indexed: indexed, extractRecords: extractRecords,
+                                    termTopParameters: try knowledgeBase.termTopParameters())
         loader.start()
         let progress = ProgressLine(enabled: showProgress, total: files.count)
         // Sources are written in batches of about `batchBytes`, each batch one transaction: FTS5 writes a new
@@ -122,7 +123,7 @@ struct IndexRun {
                         document.metadata.title = URL(fileURLWithPath: item.path).deletingPathExtension().lastPathComponent
                     }
                     return IndexedDocument(key: documents.count == 1 ? item.path : "\(item.path)#\(ordinal + 1)",
-                                           document: document, records: loaded.records)
+                                           document: document, records: loaded.records, termDigest: loaded.digest)
                 }
                 batch.append(SourceDocuments(source: item.path, contentHash: hash, documents: entries))
                 batchSize += item.bytes
@@ -156,7 +157,7 @@ struct ValidationErrorText: Error, CustomStringConvertible {
 final class ParallelLoader: @unchecked Sendable {
     enum Result {
         case unchanged
-        case loaded(hash: String, documents: [(document: PlanDocument, records: [IndexedRecord])])
+        case loaded(hash: String, documents: [(document: PlanDocument, records: [IndexedRecord], digest: TermDigest?)])
         case failed(String)
     }
     struct Item {
@@ -174,11 +175,13 @@ final class ParallelLoader: @unchecked Sendable {
     private let window: Int
     private let workers: Int
     private let extractRecords: Bool
+    private let termTopParameters: TermTopParameters?
 
-    init(files: [String], indexed: [String: String], extractRecords: Bool) {
+    init(files: [String], indexed: [String: String], extractRecords: Bool, termTopParameters: TermTopParameters?) {
         self.files = files
         self.indexed = indexed
         self.extractRecords = extractRecords
+        self.termTopParameters = termTopParameters
         workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         window = workers * 4
     }
@@ -221,11 +224,12 @@ final class ParallelLoader: @unchecked Sendable {
                                                     stages: extractRecords ? .all : .treeOnly)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            // So is each document's term digest, which the writer merges into the term top lists.
             let loaded = documents.map { document in
                 (document: document, records: !extractRecords ? [] : document.records.map { record in
                     IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
                                   json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
-                })
+                }, digest: termTopParameters.map { TermDigest(document: document, parameters: $0) })
             }
             return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: loaded))
         } catch {

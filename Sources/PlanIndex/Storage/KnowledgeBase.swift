@@ -20,6 +20,7 @@ public protocol KnowledgeBase: Sendable {
     func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow]
     /// The sources of the documents that have at least one hit (for comparing with grep).
     func matchingSources(_ request: SearchRequest) throws -> Set<String>
+    func termTopParameters() throws -> TermTopParameters?
     /// Records of one node and the nodes below it (its clauses).
     func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord]
     /// The full text of one node (hits carry only a snippet).
@@ -46,6 +47,10 @@ public struct SourceDocuments: Sendable {
 }
 
 extension KnowledgeBase {
+    /// How the backend weighs rows for its term top lists, so that loaders can digest documents for it; nil
+    /// when it keeps no such lists.
+    public func termTopParameters() throws -> TermTopParameters? { nil }
+
     /// Replaces everything that came from `source` by `documents`, in one transaction.
     public func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument]) throws {
         try replaceDocuments([SourceDocuments(source: source, contentHash: contentHash, documents: documents)])
@@ -58,11 +63,14 @@ public struct IndexedDocument: Sendable {
     public var key: String
     public var document: PlanDocument
     public var records: [IndexedRecord]
+    /// The document's term digest, when the loader computed it (the knowledge base computes it otherwise).
+    public var termDigest: TermDigest?
 
-    public init(key: String, document: PlanDocument, records: [IndexedRecord] = []) {
+    public init(key: String, document: PlanDocument, records: [IndexedRecord] = [], termDigest: TermDigest? = nil) {
         self.key = key
         self.document = document
         self.records = records
+        self.termDigest = termDigest
     }
 }
 

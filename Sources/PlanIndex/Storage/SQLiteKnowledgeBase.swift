@@ -5,11 +5,18 @@ import PlanKit
 /// The knowledge base in one SQLite file (WAL mode): readers query while a writer indexes, and every write of a
 /// source is one transaction, so a run killed halfway leaves the previous state intact and queryable.
 public final class SQLiteKnowledgeBase: KnowledgeBase {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
+    let termTopStaging = TermTopStaging()
 
-    /// Opens (creating when absent) the knowledge base at `path`. `indexing` only applies to a new file.
-    public init(path: String, creatingWith indexing: IdeographIndexing = .bigram) throws {
+    /// Below this many rows for the rarest token of every term, a query is ranked by FTS5: it is as quick then,
+    /// and exact.
+    public let termTopMinimumRows: Int
+
+    /// Opens (creating when absent) the knowledge base at `path`. `indexing` only applies to a new file;
+    /// `termTopMinimumRows` is for tests on small corpora.
+    public init(path: String, creatingWith indexing: IdeographIndexing = .bigram, termTopMinimumRows: Int = 2_000) throws {
+        self.termTopMinimumRows = termTopMinimumRows
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             db.add(tokenizer: ChineseFTS5Tokenizer.self)
@@ -30,6 +37,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     /// Merges the full-text index's segments and checkpoints the WAL into the main file: run after a large
     /// index run so that queries read one compact b-tree.
     public func optimize() throws {
+        try refreshTermTopLists()
         try pool.write { db in try db.execute(sql: "INSERT INTO node_fts(node_fts) VALUES ('optimize')") }
         try checkpoint()
     }
@@ -68,18 +76,32 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     }
 
     private func replaceDocuments(_ sources: [SourceDocuments], afterEachDocument: (Int) throws -> Void) throws {
+        // Digests join the staging area only once their transaction has committed.
+        var digests: [(documentID: Int64, digest: TermDigest)] = []
         try pool.write { db in
+            digests = []
             let now = ISO8601DateFormatter().string(from: Date())
             var written = 0
+            // Document ids are never reused, so that an entry of a term top list can never name a row of a
+            // document that took a deleted one's place.
+            var nextID = try Int64.fetchOne(db, sql: """
+                SELECT max(coalesce((SELECT max(id) FROM documents), 0),
+                           coalesce((SELECT CAST(value AS INTEGER) FROM kb_info WHERE key = 'last_document_id'), 0)) + 1
+                """) ?? 1
             for source in sources {
                 try deleteDocuments(fromSource: source.source, in: db)
                 for entry in source.documents {
-                    try insert(entry, source: source.source, contentHash: source.contentHash, indexedAt: now, in: db)
+                    try insert(entry, id: nextID, source: source.source, contentHash: source.contentHash, indexedAt: now, in: db)
+                    if let digest = entry.termDigest { digests.append((nextID, digest)) }
+                    nextID += 1
                     try afterEachDocument(written)
                     written += 1
                 }
             }
+            try db.execute(sql: "INSERT OR REPLACE INTO kb_info (key, value) VALUES ('last_document_id', ?)",
+                           arguments: [String(nextID - 1)])
         }
+        if !digests.isEmpty { termTopStaging.add(digests) }
     }
 
     public func removeDocuments(fromSource source: String) throws {
@@ -103,26 +125,27 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             try db.execute(sql: "DELETE FROM records WHERE doc_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM nodes WHERE row_id BETWEEN ? AND ?", arguments: [first, last])
             try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM term_top_pending WHERE doc_id = ?", arguments: [id])
         }
     }
 
-    private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
-                        in db: Database) throws {
+    private func insert(_ entry: IndexedDocument, id documentID: Int64, source: String, contentHash: String,
+                        indexedAt: String, in db: Database) throws {
         let metadata = entry.document.metadata
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let metadataJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
         let rows = NodeRow.rows(of: entry.document)
         try db.cachedStatement(sql: """
-            INSERT INTO documents (doc_key, source, content_hash, title, date, written_date, issuer, document_number,
+            INSERT INTO documents (id, doc_key, source, content_hash, title, date, written_date, issuer, document_number,
                                    subject, node_count, diagnostic_count, metadata_json, indexed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                entry.key, source, contentHash, metadata.title, metadata.date, metadata.writtenDate, metadata.issuer,
+                documentID, entry.key, source, contentHash, metadata.title, metadata.date, metadata.writtenDate, metadata.issuer,
                 metadata.documentNumber, metadata.subject, rows.count, entry.document.diagnostics.count,
                 metadataJSON, indexedAt,
             ])
-        let documentID = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO term_top_pending (doc_id) VALUES (?)", arguments: [documentID])
         guard rows.count < 1 << Self.ordinalBits else {
             throw DatabaseError(message: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
         }
@@ -158,8 +181,20 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     /// bound, never pasted. Document filters become a set of document ids (`rowid >> 20`), so that only
     /// node filters (kind, records) need a join with `nodes`.
     private func filteredMatch(_ request: SearchRequest, joiningNodes: Bool = false) -> (sql: String, arguments: StatementArguments) {
-        var conditions = ["node_fts MATCH ?"]
-        var arguments: StatementArguments = [request.query.fts5MatchExpression]
+        let filters = filterConditions(request, rowID: "node_fts.rowid")
+        let conditions = ["node_fts MATCH ?"] + filters.conditions
+        let arguments: StatementArguments = [request.query.fts5MatchExpression] + filters.arguments
+        let sql = "FROM node_fts " + (joiningNodes || filters.needsNodes ? "JOIN nodes n ON n.row_id = node_fts.rowid " : "")
+            + "WHERE " + conditions.joined(separator: " AND ")
+        return (sql, arguments)
+    }
+
+    /// The request's filters as SQL conditions over a row id expression (`rowID`) and, when `needsNodes`, the
+    /// node row `n` of that id.
+    func filterConditions(_ request: SearchRequest, rowID: String)
+        -> (conditions: [String], arguments: StatementArguments, needsNodes: Bool) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
         func like(_ text: String) -> String {
             "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
@@ -182,10 +217,10 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             arguments += [before]
         }
         if !documentConditions.isEmpty {
-            conditions.append("(node_fts.rowid >> \(Self.ordinalBits)) IN (SELECT d.id FROM documents d WHERE "
+            conditions.append("(\(rowID) >> \(Self.ordinalBits)) IN (SELECT d.id FROM documents d WHERE "
                               + documentConditions.joined(separator: " AND ") + ")")
         }
-        var joinsNodes = joiningNodes
+        var joinsNodes = false
         if !request.kinds.isEmpty {
             joinsNodes = true
             // A node of the kind, or one inside such a node: its id has the kind's alias as a step
@@ -213,38 +248,80 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             }
             conditions.append("EXISTS (SELECT 1 FROM records r WHERE " + recordConditions.joined(separator: " AND ") + ")")
         }
-        let sql = "FROM node_fts " + (joinsNodes ? "JOIN nodes n ON n.row_id = node_fts.rowid " : "")
-            + "WHERE " + conditions.joined(separator: " AND ")
-        return (sql, arguments)
+        return (conditions, arguments, joinsNodes)
     }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
-        let (from, arguments) = filteredMatch(request)
-        // Rank inside the index first and join only the page of hits: joining every match before sorting
-        // costs more than ranking itself when a term is common.
-        let sql = """
-            WITH page AS (
+        try search(request, ranking: .fastest)
+    }
+
+    /// How `search` ranks: `.fastest` answers from the term top lists when they can give the exact page of a
+    /// single-token query or a sure page of a phrase or boolean query, and asks FTS5 otherwise; `.fts5` always
+    /// asks FTS5 (benchmarks compare the two).
+    public enum Ranking: Sendable { case fastest, fts5 }
+
+    public func search(_ request: SearchRequest, ranking: Ranking) throws -> [SearchHit] {
+        try pool.read { db in
+            if ranking == .fastest, let page = try topListPage(request, in: db) {
+                return try hits(page.map { (rowID: $0.rowID, rank: -$0.score) }, request: request, in: db)
+            }
+            let (from, arguments) = filteredMatch(request)
+            // Rank inside the index first and join only the page of hits: joining every match before sorting
+            // costs more than ranking itself when a term is common.
+            let page = try Row.fetchAll(db, sql: """
                 SELECT node_fts.rowid AS row_id, node_fts.rank AS rank \(from)
                 ORDER BY node_fts.rank LIMIT ? OFFSET ?
-            )
-            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text, page.rank
-            FROM page JOIN nodes n ON n.row_id = page.row_id JOIN documents d ON d.id = n.doc_id
-            ORDER BY page.rank
+                """, arguments: arguments + [request.limit, request.offset])
+            return try hits(page.map { (rowID: $0["row_id"], rank: $0["rank"]) }, request: request, in: db)
+        }
+    }
+
+    /// FTS5's own score (as `search` with `.fts5` would give it) of each hit for the request's query; nil for a
+    /// hit FTS5 does not match. Benchmarks use it to judge a page ranked another way, ties included.
+    public func fts5Scores(_ request: SearchRequest, of hits: [SearchHit]) throws -> [Double?] {
+        try pool.read { db in
+            var scores: [String: Double] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.doc_key || ' ' || n.node_id AS hit, -node_fts.rank AS score
+                FROM node_fts JOIN nodes n ON n.row_id = node_fts.rowid JOIN documents d ON d.id = n.doc_id
+                WHERE node_fts MATCH ? AND node_fts.rowid IN (
+                    SELECT n2.row_id FROM json_each(?) AS wanted
+                    JOIN documents d2 ON d2.doc_key = json_extract(wanted.value, '$[0]')
+                    JOIN nodes n2 ON n2.row_id BETWEEN d2.id << \(Self.ordinalBits) AND ((d2.id + 1) << \(Self.ordinalBits)) - 1
+                                 AND n2.node_id = json_extract(wanted.value, '$[1]'))
+                """, arguments: [request.query.fts5MatchExpression, Self.jsonPairs(hits.map { ($0.documentKey, $0.nodeID) })])
+            for row in rows { scores[row["hit"]] = row["score"] }
+            return hits.map { scores[$0.documentKey + " " + $0.nodeID] }
+        }
+    }
+
+    private static func jsonPairs(_ pairs: [(String, String)]) -> String {
+        let encoder = JSONEncoder()
+        let data = (try? encoder.encode(pairs.map { [$0.0, $0.1] })) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The hits of a ranked page of row ids, in the page's order.
+    private func hits(_ page: [(rowID: Int64, rank: Double)], request: SearchRequest, in db: Database) throws -> [SearchHit] {
+        guard !page.isEmpty else { return [] }
+        let sql = """
+            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text,
+                   json_extract(page.value, '$[1]') AS rank
+            FROM json_each(?) AS page JOIN nodes n ON n.row_id = json_extract(page.value, '$[0]') JOIN documents d ON d.id = n.doc_id
+            ORDER BY page.key
             """
+        let pageJSON = "[" + page.map { "[\($0.rowID),\($0.rank)]" }.joined(separator: ",") + "]"
         let needles = request.query.positiveStrings
         let highlighter = Highlighter()
-        return try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [request.limit, request.offset])
-            return try rows.map { row in
-                let documentID: Int64 = row["doc_id"]
-                let nodeID: String = row["node_id"]
-                return SearchHit(
-                    documentKey: row["doc_key"], documentTitle: row["title"] ?? row["doc_key"], issuer: row["issuer"],
-                    date: row["date"], source: row["source"], nodeID: nodeID, kind: row["kind"],
-                    path: row["path"] ?? nodeID,
-                    snippet: highlighter.snippet(of: row["text"], needles: needles), score: -(row["rank"] as Double),
-                    records: try Self.records(documentID: documentID, nodeID: nodeID, in: db))
-            }
+        return try Row.fetchAll(db, sql: sql, arguments: [pageJSON]).map { row in
+            let documentID: Int64 = row["doc_id"]
+            let nodeID: String = row["node_id"]
+            return SearchHit(
+                documentKey: row["doc_key"], documentTitle: row["title"] ?? row["doc_key"], issuer: row["issuer"],
+                date: row["date"], source: row["source"], nodeID: nodeID, kind: row["kind"],
+                path: row["path"] ?? nodeID,
+                snippet: highlighter.snippet(of: row["text"], needles: needles), score: -(row["rank"] as Double),
+                records: try Self.records(documentID: documentID, nodeID: nodeID, in: db))
         }
     }
 

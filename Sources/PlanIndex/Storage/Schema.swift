@@ -79,6 +79,25 @@ enum Schema {
                 INSERT INTO node_fts (node_fts, rank) VALUES ('rank', 'bm25(8.0, 3.0, 1.0)');
                 """)
         }
+        migrator.registerMigration("v2: term top lists") { db in
+            // term_top: per index token, its best rows by BM25 impact (8-byte packed entries, best first), how many
+            // rows held it when they were added, and whether the list holds all of them (see `TermTopList`).
+            // term_top_pending: documents written since the lists were last brought up to date; while any is
+            // listed, searches rank with FTS5 alone.
+            try db.execute(sql: """
+                CREATE TABLE term_top (
+                    id INTEGER PRIMARY KEY,
+                    token TEXT NOT NULL UNIQUE,
+                    rows INTEGER NOT NULL,
+                    complete INTEGER NOT NULL,
+                    entries BLOB NOT NULL
+                );
+                CREATE TABLE term_top_pending (doc_id INTEGER PRIMARY KEY);
+                INSERT INTO term_top_pending (doc_id) SELECT id FROM documents;
+                INSERT INTO node_fts (node_fts, rank) VALUES ('hashsize', 67108864);
+                INSERT INTO node_fts (node_fts, rank) VALUES ('automerge', 16);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,232 @@
+import Foundation
+import GRDB
+
+/// The term top lists (`term_top`) of the SQLite knowledge base: brought up to date after an index run, and used
+/// by `search` to rank the first pages of hits for common terms without scoring every row that contains them.
+extension SQLiteKnowledgeBase {
+    /// Rows kept per token. Pages that reach further than this (offset + limit) are ranked by FTS5.
+    static let termTopCapacity = 128
+    /// How this knowledge base weighs rows for its lists; loaders pass it to `TermDigest`.
+    public func termTopParameters() throws -> TermTopParameters? {
+        try pool.read { db in try Self.termTopParameters(in: db) }
+    }
+
+    static func termTopParameters(in db: Database) throws -> TermTopParameters {
+        let tokenizer = try String.fetchOne(db, sql: "SELECT value FROM kb_info WHERE key = 'tokenizer'") ?? ""
+        let indexing: IdeographIndexing = tokenizer.hasSuffix(IdeographIndexing.unigram.rawValue) ? .unigram : .bigram
+        let average = try info("term_top_average_length", in: db).flatMap(Double.init) ?? TermTopParameters.defaultAverageLength
+        return TermTopParameters(indexing: indexing, averageLength: average)
+    }
+
+    private static func info(_ key: String, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM kb_info WHERE key = ?", arguments: [key])
+    }
+
+    private static func setInfo(_ key: String, _ value: String, in db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO kb_info (key, value) VALUES (?, ?)", arguments: [key, value])
+    }
+
+    /// Adds the rows of the documents written since the last refresh to the term top lists, in one transaction;
+    /// `optimize` runs it after every index run. Documents written with a `TermDigest` are merged from memory,
+    /// others (written without one, or by a run that was killed) are read back and digested here. An
+    /// interrupted refresh leaves the documents pending, and searches rank with FTS5 alone until a later
+    /// refresh completes.
+    public func refreshTermTopLists() throws {
+        try pool.write { db in
+            let pending = try Int64.fetchAll(db, sql: "SELECT doc_id FROM term_top_pending ORDER BY doc_id")
+            guard !pending.isEmpty else { return }
+            guard (pending.last! + 1) << Self.ordinalBits < TermTopEntry.rowLimit else { return }
+            let parameters = try Self.termTopParameters(in: db)
+            try Self.setInfo("term_top_average_length", String(parameters.averageLength), in: db)
+            var accumulator = termTopStaging.take()
+            let digested = termTopStaging.digestedDocuments()
+            let statement = try db.makeStatement(sql: """
+                SELECT row_id, heading, CASE searchable WHEN 1 THEN lead END,
+                       CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END
+                FROM nodes WHERE row_id BETWEEN ? AND ? AND searchable > 0
+                """)
+            for documentID in pending where !digested.contains(documentID) {
+                let first = documentID << Self.ordinalBits, last = ((documentID + 1) << Self.ordinalBits) - 1
+                let rows = try Row.fetchAll(statement, arguments: [first, last]).map { row in
+                    (ordinal: Int((row[0] as Int64) & ((1 << Self.ordinalBits) - 1)), columns: [row[1], row[2], row[3]] as [String?])
+                }
+                accumulator.add(TermDigest(rows: rows, parameters: parameters), documentID: documentID, ordinalBits: Self.ordinalBits)
+            }
+            let liveDocuments = Set(try Int64.fetchAll(db, sql: "SELECT id FROM documents"))
+            let isLive = { (row: Int64) in liveDocuments.contains(row >> Self.ordinalBits) }
+            let hasStoredLists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top)") ?? false
+            let read = try db.makeStatement(sql: "SELECT rows, complete, entries FROM term_top WHERE token = ?")
+            let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO term_top (token, rows, complete, entries) VALUES (?, ?, ?, ?)")
+            let empty = TermTopList(rows: 0, isComplete: true, entries: [])
+            for (token, new) in accumulator.finished() {
+                var stored = empty
+                if hasStoredLists, let row = try Row.fetchOne(read, arguments: [token]) {
+                    stored = TermTopList(rows: row[0], isComplete: row[1], entries: TermTopList.entries(fromBlob: row[2]))
+                }
+                let list = TermTopAccumulator.merge(stored: stored, new: new, capacity: Self.termTopCapacity, isLive: isLive)
+                try write.execute(arguments: [token, list.rows, list.isComplete, list.blob])
+            }
+            let searchableRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes WHERE searchable > 0") ?? 0
+            try Self.setInfo("term_top_rows", String(searchableRows), in: db)
+            try db.execute(sql: "DELETE FROM term_top_pending")
+        }
+        termTopStaging.clear()
+    }
+
+    /// True when documents were written since the lists were last refreshed (searches then rank with FTS5).
+    public func hasPendingTermTopLists() throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top_pending)") ?? false }
+    }
+
+    /// FTS5's average tokens per row, from its "averages" record (row 1 of `node_fts_data`: varints for the row
+    /// count, then the token total of each column).
+    static func fts5AverageLength(in db: Database) throws -> Double? {
+        guard let block = try Data.fetchOne(db, sql: "SELECT block FROM node_fts_data WHERE id = 1") else { return nil }
+        var values: [UInt64] = []
+        var offset = block.startIndex
+        while offset < block.endIndex {
+            // SQLite's varint: 7 bits a byte, high bit set while more follow; a ninth byte gives all 8 bits.
+            var value: UInt64 = 0
+            var length = 0
+            while offset < block.endIndex {
+                let byte = block[offset]
+                offset += 1
+                length += 1
+                if length == 9 { value = value << 8 | UInt64(byte); break }
+                value = value << 7 | UInt64(byte & 0x7F)
+                if byte & 0x80 == 0 { break }
+            }
+            values.append(value)
+        }
+        guard values.count >= 2, values[0] > 0 else { return nil }
+        return Double(values.dropFirst().reduce(0, +)) / Double(values[0])
+    }
+
+    /// The stored lists in token order, for tests and inspection.
+    func storedTermTopLists() throws -> [(token: String, list: TermTopList)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT token, rows, complete, entries FROM term_top ORDER BY token").map { row in
+                (token: row[0], list: TermTopList(rows: row[1], isComplete: row[2], entries: TermTopList.entries(fromBlob: row[3])))
+            }
+        }
+    }
+
+    /// Whether `search` answers this request from the term top lists (instead of ranking with FTS5).
+    public func answersFromTermTopLists(_ request: SearchRequest) throws -> Bool {
+        try pool.read { db in try topListPage(request, in: db) != nil }
+    }
+
+    /// The ranked page of a search from the term top lists, or nil when FTS5 must rank it: the lists are behind
+    /// the documents, the page reaches past what a list keeps, every term is rare (FTS5 is quick then), or the
+    /// candidates the lists give cannot fill the page with certainty.
+    ///
+    /// A single-token query gets the exact page (up to the average-length difference described in `BM25`): a
+    /// list holds its token's best rows, and filters only remove some of them. Phrases and boolean queries are
+    /// ranked among the rows that the rarest token of each term proposes, which finds the best rows when they are
+    /// among their terms' best, the usual case; `bench-index` measures the agreement with FTS5's ranking.
+    func topListPage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, score: Double)]? {
+        let needed = request.offset + request.limit
+        guard needed > 0, needed <= Self.termTopCapacity,
+              try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM term_top_pending)") == true,
+              let average = try Self.info("term_top_average_length", in: db).flatMap(Double.init),
+              let totalRows = try Self.info("term_top_rows", in: db).flatMap(Int.init)
+        else { return nil }
+        let matcher = RowMatcher(query: request.query, indexing: try Self.termTopParameters(in: db).indexing)
+        guard matcher.leaves.contains(where: { !$0.isExcluded }),
+              matcher.leaves.allSatisfy({ !$0.tokens.isEmpty }) else { return nil }
+
+        // Per positive term: the list of its rarest token, and that token's rows as the term's frequency.
+        let read = try db.cachedStatement(sql: "SELECT rows, complete, entries FROM term_top WHERE token = ?")
+        var chosen: [Int: TermTopList] = [:]
+        for (index, leaf) in matcher.leaves.enumerated() where !leaf.isExcluded {
+            var rarest: TermTopList?
+            for token in Set(matcher.tokenTexts(of: leaf)) {
+                // A token without a list is in no row: FTS5 answers at once.
+                guard let row = try Row.fetchOne(read, arguments: [token]) else { return nil }
+                let rows: Int = row[0]
+                if rarest == nil || rows < rarest!.rows {
+                    rarest = TermTopList(rows: rows, isComplete: row[1], entries: TermTopList.entries(fromBlob: row[2]))
+                }
+            }
+            chosen[index] = rarest
+        }
+        guard chosen.values.contains(where: { $0.rows >= termTopMinimumRows }) else { return nil }
+
+        let candidates = Set(chosen.values.flatMap { $0.entries.map(TermTopEntry.row) })
+        let filters = filterConditions(request, rowID: "n.row_id")
+        let sql = """
+            SELECT n.row_id, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,
+                   CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END
+            FROM nodes n
+            WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
+            """ + filters.conditions.map { " AND " + $0 }.joined()
+        let candidateJSON = "[" + candidates.map(String.init).joined(separator: ",") + "]"
+        // Certainty is judged with the lists' own weighing (the fixed average length); the page is then ordered
+        // and scored with FTS5's live average, so that scores read the same whichever way a page was ranked.
+        let bm25 = BM25(averageLength: average)
+        let live = BM25(averageLength: try Self.fts5AverageLength(in: db) ?? average)
+        var scored: [(rowID: Int64, score: Double, liveScore: Double)] = []
+        for row in try Row.fetchAll(db, sql: sql, arguments: [candidateJSON] + filters.arguments) {
+            let evaluation = matcher.evaluate(columns: [row[1], row[2], row[3]])
+            guard evaluation.matches else { continue }
+            var score = 0.0, liveScore = 0.0
+            for (index, list) in chosen {
+                let idf = BM25.idf(rows: totalRows, matching: list.rows)
+                score += idf * bm25.impact(weightedFrequency: evaluation.frequencies[index], rowLength: evaluation.length)
+                liveScore += idf * live.impact(weightedFrequency: evaluation.frequencies[index], rowLength: evaluation.length)
+            }
+            scored.append((row[0], score, liveScore))
+        }
+        // A row outside the candidates is in no chosen list: for each term, either the list holds every row of
+        // its rarest token (the row lacks the term) or the row weighs at most the list's weakest entry there.
+        // So no such row can score above this bound (Fagin's threshold algorithm), and the page is certain
+        // when its last row reaches it. Stored impacts are rounded down by less than 2^-15 of their value, so
+        // rows within 0.01% of the page's last row count as ties.
+        var bound = 0.0
+        for list in chosen.values where !list.isComplete {
+            guard let weakest = list.entries.last else { return nil }
+            bound += BM25.idf(rows: totalRows, matching: list.rows) * TermTopEntry.impact(weakest)
+        }
+        scored.sort { ($0.score, $1.rowID) > ($1.score, $0.rowID) }
+        if scored.count < needed ? bound > 0 : scored[needed - 1].score < bound * (1 - 1e-4) { return nil }
+        scored.sort { ($0.liveScore, $1.rowID) > ($1.liveScore, $0.rowID) }
+        return scored.dropFirst(request.offset).prefix(request.limit).map { (rowID: $0.rowID, score: $0.liveScore) }
+    }
+}
+
+/// Digests of documents written by this instance whose lists are not refreshed yet. A digest joins only after
+/// its document's transaction committed, so a rolled-back write leaves nothing behind.
+final class TermTopStaging: @unchecked Sendable {
+    private let lock = NSLock()
+    private var accumulator = TermTopAccumulator(capacity: SQLiteKnowledgeBase.termTopCapacity)
+    private var documents = Set<Int64>()
+
+    func add(_ digests: [(documentID: Int64, digest: TermDigest)]) {
+        lock.lock()
+        defer { lock.unlock() }
+        for (documentID, digest) in digests {
+            accumulator.add(digest, documentID: documentID, ordinalBits: SQLiteKnowledgeBase.ordinalBits)
+            documents.insert(documentID)
+        }
+    }
+
+    /// A copy of what was collected (the refresh may still fail and need it again).
+    func take() -> TermTopAccumulator {
+        lock.lock()
+        defer { lock.unlock() }
+        return accumulator
+    }
+
+    func digestedDocuments() -> Set<Int64> {
+        lock.lock()
+        defer { lock.unlock() }
+        return documents
+    }
+
+    func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        accumulator = TermTopAccumulator(capacity: SQLiteKnowledgeBase.termTopCapacity)
+        documents = []
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+import PlanIngest
+import PlanKit
+@testable import PlanIndex
+
+/// The term top lists: always the true best rows of their token, kept so across index runs and deletions, and
+/// giving the same first page as FTS5's full ranking on real documents.
+@Suite struct TermTopListTests {
+    // MARK: Lists stay exact
+
+    /// A deterministic generator, so that a failure can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func mergedListsAreAlwaysTheBestLiveRowsOfTheirToken() {
+        var random = SplitMix(state: 7)
+        let capacity = 16
+        var stored = TermTopList(rows: 0, isComplete: true, entries: [])
+        var live: [UInt64] = []
+        var nextRow: Int64 = 1
+        for round in 0..<40 {
+            // A batch of new rows (a document), sometimes large enough to overflow the list.
+            var batch = TermTopList(rows: 0, isComplete: true, entries: [])
+            for _ in 0..<Int.random(in: 1...(round % 5 == 0 ? 60 : 8), using: &random) {
+                let entry = TermTopEntry.pack(impact: Double.random(in: 0.01...2.2, using: &random), row: nextRow)
+                nextRow += 1
+                batch.rows += 1
+                batch.offer(entry, capacity: capacity)
+                live.append(entry)
+            }
+            batch.entries.sort(by: >)
+            // Some earlier rows are deleted (a replaced document).
+            if round % 3 == 2 {
+                live.removeAll { _ in Int.random(in: 0..<4, using: &random) == 0 }
+            }
+            let liveRows = Set(live.map(TermTopEntry.row))
+            stored = TermTopAccumulator.merge(stored: stored, new: batch, capacity: capacity) { liveRows.contains($0) }
+            let truth = live.sorted(by: >)
+            #expect(stored.entries.count <= capacity)
+            #expect(stored.entries == Array(truth.prefix(stored.entries.count)), "round \(round)")
+            if stored.isComplete { #expect(stored.entries == truth, "round \(round)") }
+        }
+        #expect(stored.entries.count > 0)
+    }
+
+    @Test func packedEntriesOrderByImpactAndKeepTheRow() {
+        let weak = TermTopEntry.pack(impact: 0.5, row: 99 << 20 | 7)
+        let strong = TermTopEntry.pack(impact: 1.75, row: 3)
+        #expect(strong > weak)
+        #expect(TermTopEntry.row(weak) == 99 << 20 | 7)
+        #expect(abs(TermTopEntry.impact(strong) - 1.75) < 1e-3)
+    }
+
+    // MARK: Real documents
+
+    static let sources = [
+        "plans/shenyang-ftz-plan-2021.txt",
+        "laws/law-hainan-ftp-2021/hainan-free-trade-port-law-2021.md",
+        "laws/law-company-2018-2023/company-law-2023.md",
+        "reports/government-work-reports-2021-2025.jsonl",
+    ]
+
+    /// The four sources indexed; with `digests`, documents carry the loader's term digest.
+    func indexedCorpus(digests: Bool = true, minimumRows: Int = 30) throws -> SQLiteKnowledgeBase {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-top-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let knowledgeBase = try SQLiteKnowledgeBase(path: folder.appendingPathComponent("kb.sqlite").path,
+                                                    termTopMinimumRows: minimumRows)
+        let parameters = try #require(try knowledgeBase.termTopParameters())
+        for source in Self.sources {
+            let documents = try DocumentLoader.load(contentsOf: Fixtures.corpus.appendingPathComponent(source))
+            try knowledgeBase.replaceDocuments(fromSource: source, contentHash: "h", with: documents.enumerated().map {
+                IndexedDocument(key: "\(source)#\($0.offset + 1)", document: $0.element,
+                                termDigest: digests ? TermDigest(document: $0.element, parameters: parameters) : nil)
+            })
+        }
+        return knowledgeBase
+    }
+
+    /// How many hits of the page FTS5 itself scores at least as high as the last hit of its own page (ties
+    /// count: the page is then as good by FTS5's measure).
+    func hitsAsGoodAsFTS5s(_ knowledgeBase: SQLiteKnowledgeBase, _ request: SearchRequest) throws -> (good: Int, of: Int) {
+        let hits = try knowledgeBase.search(request)
+        let exact = try knowledgeBase.search(request, ranking: .fts5)
+        let floor = (exact.map(\.score).min() ?? 0) * (1 - 1e-9)
+        let good = try knowledgeBase.fts5Scores(request, of: hits).filter { ($0 ?? -.infinity) >= floor }.count
+        return (good, max(hits.count, exact.count))
+    }
+
+    func page(_ knowledgeBase: SQLiteKnowledgeBase, _ query: String, limit: Int = 10,
+              ranking: SQLiteKnowledgeBase.Ranking = .fastest) throws -> [String] {
+        try knowledgeBase.search(Fixtures.request(query, limit: limit), ranking: ranking).map { "\($0.documentKey) \($0.nodeID)" }
+    }
+
+    @Test func listsAnswerOnlyOnceTheyCoverEveryDocument() throws {
+        let knowledgeBase = try indexedCorpus()
+        let request = try Fixtures.request("发展", limit: 10)
+        #expect(try !knowledgeBase.answersFromTermTopLists(request), "documents written, lists not refreshed")
+        try knowledgeBase.refreshTermTopLists()
+        #expect(try knowledgeBase.answersFromTermTopLists(request))
+        #expect(try !knowledgeBase.answersFromTermTopLists(try Fixtures.request("发展", limit: 200)), "page past the lists")
+        #expect(try !knowledgeBase.answersFromTermTopLists(try Fixtures.request("冷鲜港", limit: 10)), "rare: FTS5 ranks")
+    }
+
+    @Test(arguments: ["的", "港", "发展", "公司", "制度", "贸易"])
+    func singleTokenPagesMatchFTS5Ranking(term: String) throws {
+        let knowledgeBase = try indexedCorpus()
+        try knowledgeBase.refreshTermTopLists()
+        let request = try Fixtures.request(term, limit: 10)
+        #expect(try knowledgeBase.answersFromTermTopLists(request))
+        let agreement = try hitsAsGoodAsFTS5s(knowledgeBase, request)
+        #expect(agreement.of == 10)
+        // The lists weigh row length with a fixed average (see BM25), so rows of nearly equal weight may trade
+        // places at the page's edge; at least 9 of the 10 must be as good as FTS5's own.
+        #expect(agreement.good >= 9)
+        let hits = try knowledgeBase.search(request)
+        #expect(hits.allSatisfy { $0.snippet.text.contains(term) || $0.path.contains(term) })
+        #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+
+    @Test func phrasesBooleanQueriesAndFiltersGiveOnlyMatchingRows() throws {
+        let knowledgeBase = try indexedCorpus()
+        try knowledgeBase.refreshTermTopLists()
+        for query in ["营商环境", "\"自由贸易港\"", "发展 AND 公司", "公司 NOT 股东", "贸易 OR 金融"] {
+            let request = try Fixtures.request(query, limit: 10)
+            let hits = try knowledgeBase.search(request)
+            let everyMatch = Set(try page(knowledgeBase, query, limit: 10_000, ranking: .fts5))
+            #expect(!hits.isEmpty, "\(query)")
+            // Every hit is a row FTS5 also matches: the lists never add a wrong row.
+            #expect(hits.allSatisfy { everyMatch.contains("\($0.documentKey) \($0.nodeID)") }, "\(query)")
+            // And the page is as good as FTS5's: when the lists cannot be sure of it, FTS5 ranks.
+            let agreement = try hitsAsGoodAsFTS5s(knowledgeBase, request)
+            #expect(agreement.good >= agreement.of - 1, "\(query): \(agreement)")
+        }
+        var filtered = try Fixtures.request("发展", limit: 10)
+        filtered.document = "reports"
+        #expect(try knowledgeBase.answersFromTermTopLists(filtered))
+        let hits = try knowledgeBase.search(filtered)
+        #expect(hits.count == 10 && hits.allSatisfy { $0.documentKey.hasPrefix("reports/") })
+        let exact = try knowledgeBase.search(filtered, ranking: .fts5)
+        #expect(Set(hits.map(\.nodeID)).intersection(exact.map(\.nodeID)).count >= 9)
+    }
+
+    @Test func removedAndReplacedDocumentsLeaveTheListsTrue() throws {
+        let knowledgeBase = try indexedCorpus()
+        try knowledgeBase.refreshTermTopLists()
+        let removed = Self.sources[0]
+        try knowledgeBase.removeDocuments(fromSource: removed)
+        // No refresh needed after a removal: entries of deleted rows are skipped.
+        let request = try Fixtures.request("发展", limit: 10)
+        #expect(try knowledgeBase.answersFromTermTopLists(request))
+        let afterRemoval = try knowledgeBase.search(request)
+        #expect(afterRemoval.count == 10)
+        #expect(afterRemoval.allSatisfy { !$0.documentKey.hasPrefix(removed) })
+
+        // Written again: pending until the refresh, then back in the lists under a new document id.
+        let documents = try DocumentLoader.load(contentsOf: Fixtures.corpus.appendingPathComponent(removed))
+        try knowledgeBase.replaceDocuments(fromSource: removed, contentHash: "h2", with: documents.enumerated().map {
+            IndexedDocument(key: "\(removed)#\($0.offset + 1)", document: $0.element)
+        })
+        #expect(try !knowledgeBase.answersFromTermTopLists(request))
+        try knowledgeBase.refreshTermTopLists()
+        let fromLists = try page(knowledgeBase, "发展")
+        let exact = try page(knowledgeBase, "发展", ranking: .fts5)
+        #expect(Set(fromLists).intersection(exact).count >= 9)
+    }
+
+    @Test func digestsFromTheLoaderGiveTheSameListsAsReadingTheRowsBack() throws {
+        func lists(_ knowledgeBase: SQLiteKnowledgeBase) throws -> [String] {
+            try knowledgeBase.storedTermTopLists().map { "\($0.token) \($0.list.rows) \($0.list.isComplete) \($0.list.entries)" }
+        }
+        let withDigests = try indexedCorpus(digests: true)
+        try withDigests.refreshTermTopLists()
+        let readBack = try indexedCorpus(digests: false)
+        try readBack.refreshTermTopLists()
+        let expected = try lists(readBack)
+        #expect(expected.count > 1000)
+        #expect(try lists(withDigests) == expected)
+    }
+}
