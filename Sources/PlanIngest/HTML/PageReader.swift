@@ -343,10 +343,13 @@ private struct Attributes {
                 // ASCII-lowercased, white space dropped: `font-weight:bold;text-align:center`.
                 style = String(unsafeUninitializedCapacity: value.utf8.count) { buffer in
                     var length = 0
-                    for byte in value.utf8 {
-                        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { continue }
-                        buffer[length] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-                        length += 1
+                    var source = value
+                    source.withUTF8 { bytes in
+                        for byte in bytes {
+                            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C { continue }
+                            buffer[length] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                            length += 1
+                        }
                     }
                     return length
                 }

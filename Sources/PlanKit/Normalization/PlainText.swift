@@ -24,7 +24,38 @@ public enum PlainText {
     /// against the standard library's grapheme breaking and Foundation's NFC when written.
     @inlinable
     public static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
+        isPlainScalar(scalar.value)
+    }
+
+    /// `isPlain(_ text:)` for a `String`, on its UTF-8 bytes: ASCII bytes need no decoding.
+    @inlinable
+    public static func isPlain(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable(isPlain(utf8:)) ?? text.unicodeScalars.allSatisfy(isPlain)
+    }
+
+    /// Whether the well-formed UTF-8 of a string holds only plain scalars.
+    @inlinable
+    static func isPlain(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                if lead == 0x0D { return false }
+                index += 1
+                continue
+            }
+            let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+            var value = UInt32(lead & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07))
+            for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+            guard isPlainScalar(value) else { return false }
+            index += length
+        }
+        return true
+    }
+
+    @inlinable
+    static func isPlainScalar(_ value: UInt32) -> Bool {
+        switch value {
         case 0x00...0x0C, 0x0E...0x2FF: true                    // ASCII but CR, Latin-1, Latin extended, IPA
         case 0x4E00...0x9FFF: true                              // CJK unified ideographs
         case 0x3000...0x3029, 0x3030...0x3098, 0x309B...0x4DFF: true  // CJK punctuation, kana, extension A

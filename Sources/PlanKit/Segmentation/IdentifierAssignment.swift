@@ -41,10 +41,10 @@ public enum IdentifierAssignment {
                     id = "\(base)_\(duplicate)"
                 }
                 used[base] = duplicate
+                used[id] = used[id] ?? 1
             } else {
-                used[base] = 1
+                used[base] = 1  // the id is the base
             }
-            used[id] = used[id] ?? 1
             node.children[index].id = id
             assignChildren(of: &node.children[index], prefix: id, used: &used)
         }

@@ -5,7 +5,7 @@ enum NumberingCheck {
         var diagnostics: [Diagnostic] = []
         var lastArticle: Node?
         // The last number of each kind at each depth, for documents that number 一、 on across chapters.
-        var lastAtDepth: [String: Int] = [:]
+        var lastAtDepth: [DepthKey: Int] = [:]
         root.forEach { node, ancestors in
             if node.kind == .article, ancestors.allSatisfy({ $0.kind != .toc }) {
                 if let number = node.num {
@@ -17,7 +17,7 @@ enum NumberingCheck {
             guard node.kind != .toc else { return }
             var previous: [NodeKind: Node] = [:]
             for child in node.children where child.num != nil && child.kind != .article {
-                let depthKey = "\(child.kind.rawValue)@\(ancestors.count + 1)"
+                let depthKey = DepthKey(kind: child.kind, depth: ancestors.count + 1)
                 let continues = previous[child.kind] == nil && child.num == (lastAtDepth[depthKey] ?? -1) + 1
                 if !continues {
                     diagnostics += compare(previous: previous[child.kind], current: child, expectedFirst: 1)
@@ -27,6 +27,12 @@ enum NumberingCheck {
             }
         }
         return diagnostics
+    }
+
+    /// A kind of numbered node at a depth of the tree.
+    private struct DepthKey: Hashable {
+        var kind: NodeKind
+        var depth: Int
     }
 
     private static func compare(previous: Node?, current: Node, expectedFirst: Int) -> [Diagnostic] {
