@@ -86,24 +86,15 @@ struct IndexRun {
         let progress = ProgressLine(enabled: showProgress, total: files.count)
         // Sources are written in batches of about `batchBytes`, each batch one transaction: FTS5 writes a new
         // index segment at every commit, so one commit per small file would spend the run merging segments.
-        let batchBytes = 16 << 20
+        // A batch is stored on its own thread while this one goes on taking loaded files, so that the loaders
+        // keep working during a write; at most one batch waits behind the one being written.
+        let batchBytes = 8 << 20
         var batch: [SourceDocuments] = []
         var batchSize = 0
+        let writer = BatchWriter(knowledgeBase: knowledgeBase, progress: progress)
         func flush() {
             guard !batch.isEmpty else { return }
-            let writeStart = Date()
-            do {
-                try knowledgeBase.replaceDocuments(batch)
-                outcome.written += batch.count
-                outcome.documents += batch.reduce(0) { $0 + $1.documents.count }
-                outcome.bytesWritten += batchSize
-            } catch {
-                for source in batch {
-                    outcome.failures.append((source.source, "could not be stored: \(error)"))
-                    progress.interrupt("\(source.source): error: could not be stored: \(error)")
-                }
-            }
-            outcome.writeSeconds += Date().timeIntervalSince(writeStart)
+            writer.write(batch, bytes: batchSize)
             batch.removeAll()
             batchSize = 0
         }
@@ -132,6 +123,12 @@ struct IndexRun {
             progress.update(done: index + 1, bytes: outcome.bytesRead, since: start, current: item.path)
         }
         flush()
+        let tally = writer.finish()
+        outcome.written = tally.written
+        outcome.documents = tally.documents
+        outcome.bytesWritten = tally.bytesWritten
+        outcome.writeSeconds = tally.seconds
+        outcome.failures += tally.failures
         progress.finish()
         if prune {
             let current = Set(files)
@@ -143,6 +140,55 @@ struct IndexRun {
         }
         outcome.seconds = Date().timeIntervalSince(start)
         return outcome
+    }
+}
+
+/// Stores batches of sources on a thread of its own, one transaction each, and tallies what was written.
+final class BatchWriter<Base: KnowledgeBase>: @unchecked Sendable {
+    struct Tally {
+        var written = 0
+        var documents = 0
+        var bytesWritten = 0
+        var seconds = 0.0
+        var failures: [(path: String, reason: String)] = []
+    }
+
+    private let knowledgeBase: Base
+    private let progress: ProgressLine
+    private let queue = DispatchQueue(label: "plankb.index.writer")
+    /// One batch being written and at most one more waiting: bounds the memory of loaded documents.
+    private let slots = DispatchSemaphore(value: 2)
+    /// Touched only on `queue`.
+    private var tally = Tally()
+
+    init(knowledgeBase: Base, progress: ProgressLine) {
+        self.knowledgeBase = knowledgeBase
+        self.progress = progress
+    }
+
+    func write(_ batch: [SourceDocuments], bytes: Int) {
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            let start = Date()
+            do {
+                try knowledgeBase.replaceDocuments(batch)
+                tally.written += batch.count
+                tally.documents += batch.reduce(0) { $0 + $1.documents.count }
+                tally.bytesWritten += bytes
+            } catch {
+                for source in batch {
+                    tally.failures.append((source.source, "could not be stored: \(error)"))
+                    progress.interrupt("\(source.source): error: could not be stored: \(error)")
+                }
+            }
+            tally.seconds += Date().timeIntervalSince(start)
+        }
+    }
+
+    /// Waits for every batch to be stored.
+    func finish() -> Tally {
+        queue.sync { tally }
     }
 }
 
