@@ -127,7 +127,7 @@ struct IndexRun {
         outcome.written = tally.written
         outcome.documents = tally.documents
         outcome.bytesWritten = tally.bytesWritten
-        outcome.writeSeconds = tally.seconds
+        outcome.writeSeconds = tally.writeSeconds
         outcome.failures += tally.failures
         progress.finish()
         if prune {
@@ -145,21 +145,13 @@ struct IndexRun {
 
 /// Stores batches of sources on a thread of its own, one transaction each, and tallies what was written.
 final class BatchWriter<Base: KnowledgeBase>: @unchecked Sendable {
-    struct Tally {
-        var written = 0
-        var documents = 0
-        var bytesWritten = 0
-        var seconds = 0.0
-        var failures: [(path: String, reason: String)] = []
-    }
-
     private let knowledgeBase: Base
     private let progress: ProgressLine
     private let queue = DispatchQueue(label: "plankb.index.writer")
     /// One batch being written and at most one more waiting: bounds the memory of loaded documents.
     private let slots = DispatchSemaphore(value: 2)
-    /// Touched only on `queue`.
-    private var tally = Tally()
+    /// What was written (the writing fields of an outcome), touched only on `queue`.
+    private var tally = IndexRun.Outcome()
 
     init(knowledgeBase: Base, progress: ProgressLine) {
         self.knowledgeBase = knowledgeBase
@@ -182,12 +174,12 @@ final class BatchWriter<Base: KnowledgeBase>: @unchecked Sendable {
                     progress.interrupt("\(source.source): error: could not be stored: \(error)")
                 }
             }
-            tally.seconds += Date().timeIntervalSince(start)
+            tally.writeSeconds += Date().timeIntervalSince(start)
         }
     }
 
     /// Waits for every batch to be stored.
-    func finish() -> Tally {
+    func finish() -> IndexRun.Outcome {
         queue.sync { tally }
     }
 }

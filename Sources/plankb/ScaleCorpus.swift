@@ -1,5 +1,6 @@
 import Foundation
 import PlanIndex
+import PlanKit
 
 /// A deterministic scale corpus for the benchmark: copies of the real corpus until a size is reached, each copy
 /// in its own folder (`copy-0001/…`) and made distinct, so that no two files are byte duplicates:
@@ -111,18 +112,5 @@ struct ScaleCorpus {
             if Array(haystack[start..<(start + needle.count)]) == needle { return start..<(start + needle.count) }
         }
         return nil
-    }
-}
-
-/// SplitMix64: a tiny, well-known deterministic generator (the same sequence on every machine).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

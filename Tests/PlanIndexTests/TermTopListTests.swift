@@ -9,20 +9,8 @@ import PlanKit
 @Suite struct TermTopListTests {
     // MARK: Lists stay exact
 
-    /// A deterministic generator, so that a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func mergedListsAreAlwaysTheBestLiveRowsOfTheirToken() {
-        var random = SplitMix(state: 7)
+        var random = SplitMix64(seed: 7) // replayable
         let capacity = 16
         var stored = TermTopList(rows: 0, isComplete: true, entries: [])
         var live: [UInt64] = []
