@@ -30,7 +30,7 @@ struct ConvertCommand: ParsableCommand {
         Exit status: 0 when every input converted, 1 when any failed, 2 on usage errors.
 
         Examples:
-          plankb convert corpus --out out/
+          plankb convert corpus --out out/ --exclude gold
           plankb convert 'scraped/**/*.html' --out out/ --to json,csv --jobs 2
           find scraped -name '*.htm' | plankb convert - --out out/ --no-records
         """
@@ -44,6 +44,9 @@ struct ConvertCommand: ParsableCommand {
 
     @Option(name: .long, help: "Outputs, comma-separated: json, jsonl, csv, markdown, akn (default: all).")
     var to: String = ConvertFormat.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: ArgumentHelp("Leave out files and folders matching this shell pattern (a name like gold, or a path); repeatable.", valueName: "pattern"))
+    var exclude: [String] = []
 
     @Option(name: .shortAndLong, help: "Parallel workers (default: the number of active processors).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -77,7 +80,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (found, missing) = ConvertInputs.expand(inputs) {
+        let (found, missing) = ConvertInputs.expand(inputs, excluding: ExcludedPaths(patterns: exclude)) {
             String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
         for argument in missing {

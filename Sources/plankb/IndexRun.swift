@@ -39,11 +39,7 @@ struct IndexRun {
     /// The document files under `paths`, sorted: folders are walked (hidden files, `*.expected` folders and
     /// `*.meta.json` sidecars skipped); a file named directly is always taken.
     static func inputFiles(_ paths: [String], excluding excluded: [String] = []) throws -> [String] {
-        func isExcluded(_ path: String) -> Bool {
-            excluded.contains { pattern in
-                fnmatch(pattern, path, 0) == 0 || path.split(separator: "/").contains { fnmatch(pattern, String($0), 0) == 0 }
-            }
-        }
+        let isExcluded = ExcludedPaths(patterns: excluded).contains
         var files: [String] = []
         let manager = FileManager.default
         for path in paths {

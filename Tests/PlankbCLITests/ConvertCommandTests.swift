@@ -238,6 +238,21 @@ struct ConvertCommandTests {
         try? FileManager.default.removeItem(at: work)
     }
 
+    @Test func excludedFoldersAreNotInputs() throws {
+        let work = try Self.workFolder("exclude")
+        let input = work.appendingPathComponent("in")
+        try Self.write(try Self.corpus("govcn-2019/16.html"), to: "govcn/16.html", in: input)
+        // An answer key beside the documents, as corpus/gold is: JSON Lines, but not documents.
+        try Self.write(try Self.corpus("gold/govcn-2019-02.jsonl"), to: "gold/govcn-2019-02.jsonl", in: input)
+        let out = work.appendingPathComponent("out")
+        let all = try CLI.run(["convert", input.path, "--out", work.appendingPathComponent("all").path, "--to", "json", "--no-records"])
+        #expect(all.status == 1, "the answer key is read as a document and fails")
+        let result = try CLI.run(["convert", input.path, "--out", out.path, "--to", "json", "--no-records", "--exclude", "gold"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".json") }
+        #expect(names == ["govcn__16.json"])
+    }
+
     @Test func pathsComeFromStandardInputAndFromPatterns() throws {
         let work = try Self.workFolder("stdin")
         let input = work.appendingPathComponent("in")

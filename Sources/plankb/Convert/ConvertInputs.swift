@@ -14,9 +14,10 @@ struct ConvertInput: Hashable, Sendable {
 /// Turns the command's arguments — files, folders, globs, `-` for a list of paths on standard input — into
 /// the inputs of a run, in a stable order, each with an output stem no other input shares.
 enum ConvertInputs {
-    /// The inputs in argument order (folders sorted inside), without repeats, and the arguments that matched
-    /// nothing.
-    static func expand(_ arguments: [String], standardInput: () -> String) -> (inputs: [ConvertInput], missing: [String]) {
+    /// The inputs in argument order (folders sorted inside), without repeats and without `excluded` paths, and
+    /// the arguments that matched nothing.
+    static func expand(_ arguments: [String], excluding excluded: ExcludedPaths = ExcludedPaths(patterns: []),
+                       standardInput: () -> String) -> (inputs: [ConvertInput], missing: [String]) {
         var found: [(path: String, relative: String)] = []
         var missing: [String] = []
         var arguments = arguments[...]
@@ -62,7 +63,7 @@ enum ConvertInputs {
             }
         }
         var seen: Set<String> = []
-        let unique = found.filter { seen.insert(standardized($0.path)).inserted }
+        let unique = found.filter { !excluded.contains($0.path) && seen.insert(standardized($0.path)).inserted }
         let stems = assignStems(unique.map(\.relative), paths: unique.map(\.path))
         let inputs = zip(unique, stems).map { ConvertInput(path: $0.0.path, relativePath: $0.0.relative, stem: $0.1) }
         return (inputs, missing)
