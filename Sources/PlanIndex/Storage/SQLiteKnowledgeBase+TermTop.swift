@@ -120,10 +120,11 @@ extension SQLiteKnowledgeBase {
     /// the documents, the page reaches past what a list keeps, every term is rare (FTS5 is quick then), or the
     /// candidates the lists give cannot fill the page with certainty.
     ///
-    /// A single-token query gets the exact page (up to the average-length difference described in `BM25`): a
-    /// list holds its token's best rows, and filters only remove some of them. Phrases and boolean queries are
-    /// ranked among the rows that the rarest token of each term proposes, which finds the best rows when they are
-    /// among their terms' best, the usual case; `bench-index` measures the agreement with FTS5's ranking.
+    /// The candidates are the rows in the list of each term's rarest token, checked against the whole query and
+    /// the filters. The page is certain when its last row outscores every row outside the candidates (see the
+    /// bound below): always for a single token whose list holds the page, often for phrases and boolean
+    /// queries. Certainty is with the lists' weighing (a fixed average length, see `BM25`); `bench-index`
+    /// measures the agreement with FTS5's own ranking.
     func topListPage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, score: Double)]? {
         let needed = request.offset + request.limit
         guard needed > 0, needed <= Self.termTopCapacity,
