@@ -71,7 +71,9 @@ public enum QuantityNumerals {
     /// ASCII digits from full-width ones, one character for one, so that offsets stay valid:
     /// "１２３％" → "123%".
     public static func normalizingDigits(_ text: String) -> String {
-        String(text.map(normalizedCharacter))
+        // Most sentences hold no full-width form at all; they come back as they are, without a Character walk.
+        guard text.unicodeScalars.contains(where: { (0xFF05...0xFF5A).contains($0.value) }) else { return text }
+        return String(text.map(normalizedCharacter))
     }
 
     /// The ASCII counterpart of a full-width digit, percent sign, point, slash or Latin letter; else itself.
