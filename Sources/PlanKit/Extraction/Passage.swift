@@ -86,14 +86,14 @@ public struct Passage: Sendable {
     /// Splits a paragraph's text at sentence ends outside quotes and brackets; a short first sentence that
     /// ends with 。 before more text is taken as the lead.
     static func split(_ node: Node) -> [Sentence] {
-        let characters = Array(node.text)
+        let characters = QuantityScanner.characters(of: node.text)
         var pieces: [Range<Int>] = []
         var start = 0
         var depth = 0
         for (index, character) in characters.enumerated() {
-            if "“《（(「【〔".contains(character) { depth += 1 }
-            if "”》）)」】〕".contains(character) { depth = max(0, depth - 1) }
-            if depth == 0, "。；！？;!?".contains(character) {
+            if character.isOne(of: "“《（(「【〔") { depth += 1 }
+            if character.isOne(of: "”》）)」】〕") { depth = max(0, depth - 1) }
+            if depth == 0, character.isOne(of: "。；！？;!?") {
                 pieces.append(start..<(index + 1))
                 start = index + 1
             }

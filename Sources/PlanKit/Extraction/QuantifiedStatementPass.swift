@@ -20,7 +20,7 @@ enum QuantifiedStatementPass {
                 if let future = deadlines.last(where: { context.isFuture($0.year) }) { currentDeadline = future }
                 let (quantities, baselines) = quantitiesAndBaselines(in: sentence.text)
                 let decision = context.decide(sentence: sentence.text, deadlines: datedDeadlines, carried: currentDeadline)
-                let characters = Array(sentence.text)
+                let characters = QuantityScanner.characters(of: sentence.text)
                 for (quantity, baseline) in zip(quantities, baselines) {
                     // "500万元及以下的小微企业", "设立五周年的": a figure before 的 describes something; it is
                     // neither a result nor a goal.

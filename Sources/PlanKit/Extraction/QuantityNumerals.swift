@@ -14,7 +14,17 @@ public enum QuantityNumerals {
 
     /// Whether `character` can be part of a Chinese numeral (digit or unit).
     public static func isNumeralCharacter(_ character: Character) -> Bool {
-        digitValues[character] != nil || smallUnits[character] != nil || largeUnits[character] != nil
+        // A plain character equals only its own scalar: no hashing (which normalises) needed.
+        if let scalar = character.plainScalar { return isNumeralScalar(scalar) }
+        return digitValues[character] != nil || smallUnits[character] != nil || largeUnits[character] != nil
+    }
+
+    /// `isNumeralCharacter` for a plain scalar.
+    static func isNumeralScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "〇", "零", "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "万", "亿": true
+        default: false
+        }
     }
 
     /// The value of a Chinese numeral: "一百二十三" → 123, "十四" → 14, "两万" → 20000,

@@ -115,7 +115,7 @@ enum Cues {
 
     /// The direction word nearest before `offset` in the same comma-delimited piece of `text`.
     static func direction(in text: String, before offset: Int) -> String? {
-        let characters = Array(text)
+        let characters = QuantityScanner.characters(of: text)
         var start = min(offset, characters.count)
         while start > 0, !"，,；;。：:".contains(characters[start - 1]) { start -= 1 }
         let piece = String(characters[start..<min(offset, characters.count)])
