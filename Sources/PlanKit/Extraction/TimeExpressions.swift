@@ -58,8 +58,10 @@ public enum TimeExpressions {
     /// `deadlines(in:documentYear:)`, each marked whether it counts from `documentYear` ("三年内"), so that
     /// `yearsMentioned` can leave out the deadlines found without a document year.
     static func datedDeadlines(in text: String, documentYear: Int?) -> [(deadline: Deadline, isRelative: Bool)] {
-        // Every deadline names a year (年) or a five-year plan (…五); most sentences have neither.
-        guard text.contains("年") || text.contains("五") else { return [] }
+        // Every deadline names a year (年) or a five-year plan (…五); most sentences have neither. In plain text the
+        // scalars answer (`contains` on a String goes through Foundation); other text asks as it always did.
+        guard PlainText.isPlain(text) ? text.unicodeScalars.contains(where: { $0 == "年" || $0 == "五" })
+            : (text.contains("年") || text.contains("五")) else { return [] }
         let normalized = QuantityNumerals.normalizingDigits(text)
         let words = RequiredWords(normalized)
         var found: [Deadline] = []
@@ -128,14 +130,14 @@ public enum TimeExpressions {
 
     /// Calendar years mentioned as such ("2020年", "2019年4月"), with their offsets; deadlines excluded.
     public static func yearsMentioned(in text: String) -> [(year: Int, offset: Int)] {
-        guard text.contains("年") else { return [] }
+        guard PlainText.isPlain(text) ? text.unicodeScalars.contains("年") : text.contains("年") else { return [] }
         return yearsMentioned(in: text, deadlines: datedDeadlines(in: text, documentYear: nil))
     }
 
     /// `yearsMentioned(in:)` with the sentence's deadlines already found (by any document year: the relative
     /// ones are left out here, as `deadlines(in:)` without a year would not find them).
     static func yearsMentioned(in text: String, deadlines: [(deadline: Deadline, isRelative: Bool)]) -> [(year: Int, offset: Int)] {
-        guard text.contains("年") else { return [] }
+        guard PlainText.isPlain(text) ? text.unicodeScalars.contains("年") : text.contains("年") else { return [] }
         let normalized = QuantityNumerals.normalizingDigits(text)
         let deadlineOffsets = Set(deadlines.filter { !$0.isRelative }.map(\.deadline.offset))
         var result: [(year: Int, offset: Int)] = []
