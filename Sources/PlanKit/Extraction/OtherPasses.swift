@@ -109,7 +109,7 @@ enum MeasurePass {
     static func title(of passage: Passage) -> String? {
         var title: String
         if passage.node.kind != .paragraph, let heading = passage.node.heading, passage.node.children.isEmpty == false
-            || passage.node.text.count > heading.count + (passage.node.label?.count ?? 0) + 2 {
+            || PlainText.characterCount(passage.node.text) > heading.count + (passage.node.label?.count ?? 0) + 2 {
             title = heading
         } else if let lead = passage.lead {
             title = lead.text

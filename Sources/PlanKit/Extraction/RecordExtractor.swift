@@ -108,7 +108,7 @@ enum Cues {
     static func heading(in headings: [String], startsOrEndsWithAny words: [String]) -> Bool {
         headings.contains { heading in
             let bare = heading.trimmingCharacters(in: "。.：:")
-            let title = bare.split(whereSeparator: { ":：".contains($0) }).first.map(String.init) ?? bare
+            let title = bare.split(whereSeparator: { $0.isOne(of: ":：") }).first.map(String.init) ?? bare
             return words.contains { title.hasPrefix($0) || title.hasSuffix($0) || bare.hasSuffix($0) }
         }
     }
