@@ -108,7 +108,10 @@ enum Cues {
     static func heading(in headings: [String], startsOrEndsWithAny words: [String]) -> Bool {
         headings.contains { heading in
             let bare = heading.trimmingCharacters(in: "。.：:")
-            let title = bare.split(whereSeparator: { $0.isOne(of: ":：") }).first.map(String.init) ?? bare
+            // The first piece between colons that is not empty, else the whole.
+            var rest = Substring(bare)
+            while let first = rest.first, first.isOne(of: ":：") { rest = rest.dropFirst() }
+            let title = rest.isEmpty ? bare : String(rest[..<(rest.firstIndex { $0.isOne(of: ":：") } ?? rest.endIndex)])
             return words.contains { title.hasPrefix($0) || title.hasSuffix($0) || bare.hasSuffix($0) }
         }
     }
