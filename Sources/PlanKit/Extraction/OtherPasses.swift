@@ -9,7 +9,7 @@ enum MilestonePass {
     }
 
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
-        let stages = stages(in: input)
+        let stages = input.stages
         var records: [Record] = []
         var diagnostics: [Diagnostic] = []
         var previousStep: Int?
@@ -84,7 +84,7 @@ enum MeasurePass {
     static let nonMeasureHeadings = ["原则", "指导思想", "目标", "定位", "问题", "短板", "挑战", "形势", "意义"]
 
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
-        let stages = MilestonePass.stages(in: input)
+        let stages = input.stages
         var records: [Record] = []
         for passage in input.passages where stages[passage.node.id] == nil {
             let headings = passage.headings + [passage.node.heading].compactMap { $0 }
@@ -109,7 +109,7 @@ enum MeasurePass {
     static func title(of passage: Passage) -> String? {
         var title: String
         if passage.node.kind != .paragraph, let heading = passage.node.heading, passage.node.children.isEmpty == false
-            || passage.node.text.count > heading.count + (passage.node.label?.count ?? 0) + 2 {
+            || PlainText.characterCount(passage.node.text) > heading.count + (passage.node.label?.count ?? 0) + 2 {
             title = heading
         } else if let lead = passage.lead {
             title = lead.text
@@ -198,17 +198,17 @@ enum ReferencePass {
             guard !found.contains(where: { $0.0 == name || $0.2.overlaps(range) }) else { return }
             found.append((name, kind, range))
         }
-        if text.contains("《") {
+        if WordSearch.contains(text, "《") {
             for match in titlePattern.matches(in: text) {
                 if let title = match.groups[0] { add(String(title), .title, offsets(match.range)) }
             }
         }
-        if text.contains("号") {
+        if WordSearch.contains(text, "号") {
             for match in documentNumberPattern.matches(in: text) {
                 add(String(match.text), .documentNumber, offsets(match.range))
             }
         }
-        for agreement in agreements where text.contains(agreement) {
+        for agreement in agreements where WordSearch.contains(text, agreement) {
             var searchStart = text.startIndex
             while let range = text.range(of: agreement, range: searchStart..<text.endIndex) {
                 add(agreement, .agreement, offsets(range))
@@ -217,7 +217,7 @@ enum ReferencePass {
         }
         // Bilateral and regional agreements named in full: 中欧全面投资协定, 中日韩自贸协定, …伙伴关系协定.
         // Generic phrases (国际多边协定, 其他自贸协定) name no agreement.
-        for match in text.contains("协定") ? namedAgreement.matches(in: text) : [] {
+        for match in WordSearch.contains(text, "协定") ? namedAgreement.matches(in: text) : [] {
             var name = String(match.text)
             for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "加快", "推动"] {
                 if let range = name.range(of: verb, options: .backwards) { name = String(name[range.upperBound...]) }

@@ -23,7 +23,7 @@ public struct Passage: Sendable {
 
         /// The span of `offsets` inside `text`, when the sentence sits on one line (else the sentence's span).
         public func span(of offsets: Range<Int>) -> SourceSpan {
-            guard span.startLine == span.endLine, span.endColumn - span.startColumn + 1 == text.count else { return span }
+            guard span.startLine == span.endLine, span.endColumn - span.startColumn + 1 == PlainText.characterCount(text) else { return span }
             return SourceSpan(startLine: span.startLine, startColumn: span.startColumn + offsets.lowerBound,
                               endLine: span.startLine, endColumn: span.startColumn + max(offsets.upperBound - 1, offsets.lowerBound))
         }
@@ -48,7 +48,7 @@ public struct Passage: Sendable {
             guard sentenceChildren.count == node.children.count else { return }
             let parentID = ancestors.last?.id ?? ""
             if node.kind != .paragraph, node.heading != nil, node.children.isEmpty,
-               node.text.count <= (node.label?.count ?? 0) + (node.heading?.count ?? 0) + 2 {
+               PlainText.characterCount(node.text) <= (node.label?.count ?? 0) + (node.heading?.count ?? 0) + 2 {
                 inlineHeadings[parentID] = node.heading
                 return
             }
@@ -86,14 +86,14 @@ public struct Passage: Sendable {
     /// Splits a paragraph's text at sentence ends outside quotes and brackets; a short first sentence that
     /// ends with 。 before more text is taken as the lead.
     static func split(_ node: Node) -> [Sentence] {
-        let characters = Array(node.text)
+        let characters = QuantityScanner.characters(of: node.text)
         var pieces: [Range<Int>] = []
         var start = 0
         var depth = 0
         for (index, character) in characters.enumerated() {
-            if "“《（(「【〔".contains(character) { depth += 1 }
-            if "”》）)」】〕".contains(character) { depth = max(0, depth - 1) }
-            if depth == 0, "。；！？;!?".contains(character) {
+            if character.isOne(of: "“《（(「【〔") { depth += 1 }
+            if character.isOne(of: "”》）)」】〕") { depth = max(0, depth - 1) }
+            if depth == 0, character.isOne(of: "。；！？;!?") {
                 pieces.append(start..<(index + 1))
                 start = index + 1
             }

@@ -8,18 +8,19 @@ enum QuantifiedStatementPass {
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
         var records: [Record] = []
         var diagnostics: [Diagnostic] = []
-        let stages = MilestonePass.stages(in: input)
+        let stages = input.stages
         for passage in input.passages {
             var context = PassageContext(passage: passage, input: input, stage: stages[passage.node.id])
             var currentDeadline: TimeExpressions.Deadline?
             for sentence in passage.sentences {
                 // "今年发展主要预期目标是：…" opens a goal list that runs to the end of the paragraph.
                 if Cues.containsAny(sentence.text, ["目标是：", "目标是:", "目标为：", "目标为:"]) { context.isGoalList = true }
-                let deadlines = TimeExpressions.deadlines(in: sentence.text, documentYear: input.documentYear)
+                let datedDeadlines = TimeExpressions.datedDeadlines(in: sentence.text, documentYear: input.documentYear)
+                let deadlines = datedDeadlines.map(\.deadline)
                 if let future = deadlines.last(where: { context.isFuture($0.year) }) { currentDeadline = future }
                 let (quantities, baselines) = quantitiesAndBaselines(in: sentence.text)
-                let decision = context.decide(sentence: sentence.text, deadlines: deadlines, carried: currentDeadline)
-                let characters = Array(sentence.text)
+                let decision = context.decide(sentence: sentence.text, deadlines: datedDeadlines, carried: currentDeadline)
+                let characters = QuantityScanner.characters(of: sentence.text)
                 for (quantity, baseline) in zip(quantities, baselines) {
                     // "500万元及以下的小微企业", "设立五周年的": a figure before 的 describes something; it is
                     // neither a result nor a goal.
@@ -112,7 +113,7 @@ enum QuantifiedStatementPass {
         let all = QuantityScanner.quantities(in: text)
         let normalized = QuantityNumerals.normalizingDigits(text)
         var comparisons: [(range: Range<Int>, baseline: Record.Baseline)] = []
-        for match in normalized.contains("倍") ? timesPattern.matches(in: normalized) : [] {
+        for match in WordSearch.contains(normalized, "倍") ? timesPattern.matches(in: normalized) : [] {
             guard let figure = match.groups[1], let ratio = Double(figure), let against = match.groups[0] else { continue }
             let start = normalized.distance(from: normalized.startIndex, to: match.range.lowerBound)
             let end = normalized.distance(from: normalized.startIndex, to: match.range.upperBound)
@@ -165,7 +166,9 @@ enum QuantifiedStatementPass {
 
         func isFuture(_ year: Int) -> Bool { input.documentYear.map { year >= $0 } ?? true }
 
-        func decide(sentence: String, deadlines: [TimeExpressions.Deadline], carried: TimeExpressions.Deadline?) -> Decision {
+        func decide(sentence: String, deadlines datedDeadlines: [(deadline: TimeExpressions.Deadline, isRelative: Bool)],
+                    carried: TimeExpressions.Deadline?) -> Decision {
+            let deadlines = datedDeadlines.map(\.deadline)
             if let stage {
                 return Decision(type: .target, year: stage.year, deadline: stage.deadline)
             }
@@ -173,7 +176,7 @@ enum QuantifiedStatementPass {
                 return Decision(type: .target, year: future.year, startYear: future.startYear, deadline: future.raw)
             }
             let pastPeriod = deadlines.first { !isFuture($0.year) }
-            let pastYear = TimeExpressions.yearsMentioned(in: sentence).first { !isFuture($0.year) }
+            let pastYear = TimeExpressions.yearsMentioned(in: sentence, deadlines: datedDeadlines).first { !isFuture($0.year) }
             if Cues.containsAny(sentence, Cues.achievementWords) || pastPeriod != nil || pastYear != nil || isReview {
                 var year = pastYear?.year ?? pastPeriod?.year
                 if year == nil, input.isWorkReport, let documentYear = input.documentYear,

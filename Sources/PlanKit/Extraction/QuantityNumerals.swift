@@ -14,7 +14,17 @@ public enum QuantityNumerals {
 
     /// Whether `character` can be part of a Chinese numeral (digit or unit).
     public static func isNumeralCharacter(_ character: Character) -> Bool {
-        digitValues[character] != nil || smallUnits[character] != nil || largeUnits[character] != nil
+        // A plain character equals only its own scalar: no hashing (which normalises) needed.
+        if let scalar = character.plainScalar { return isNumeralScalar(scalar) }
+        return digitValues[character] != nil || smallUnits[character] != nil || largeUnits[character] != nil
+    }
+
+    /// `isNumeralCharacter` for a plain scalar.
+    static func isNumeralScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "〇", "零", "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "万", "亿": true
+        default: false
+        }
     }
 
     /// The value of a Chinese numeral: "一百二十三" → 123, "十四" → 14, "两万" → 20000,
@@ -71,7 +81,28 @@ public enum QuantityNumerals {
     /// ASCII digits from full-width ones, one character for one, so that offsets stay valid:
     /// "１２３％" → "123%".
     public static func normalizingDigits(_ text: String) -> String {
-        String(text.map(normalizedCharacter))
+        // Most sentences hold none of the forms that change (full-width ，（）：are not among them); they come
+        // back as they are, without a Character walk.
+        guard hasFullWidthForm(text) else { return text }
+        return String(text.map(normalizedCharacter))
+    }
+
+    /// Whether `text` holds a scalar `normalizedCharacter` maps, read off the UTF-8: those scalars are
+    /// EF BC xx (U+FF05, U+FF0B, U+FF0D…U+FF19, U+FF21…U+FF3A) and EF BD xx (U+FF41…U+FF5A).
+    static func hasFullWidthForm(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if beforePrevious == 0xEF {
+                if previous == 0xBC, byte == 0x85 || byte == 0x8B || (0x8D...0x99).contains(byte) || (0xA1...0xBA).contains(byte) {
+                    return true
+                }
+                if previous == 0xBD, (0x81...0x9A).contains(byte) { return true }
+            }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     /// The ASCII counterpart of a full-width digit, percent sign, point, slash or Latin letter; else itself.

@@ -36,11 +36,18 @@ public enum QuantityScanner {
 
     /// The quantities in `text`, in order. Offsets in each `Quantity` index `text`'s `Character`s.
     public static func quantities(in text: String) -> [Quantity] {
-        let chars = Array(QuantityNumerals.normalizingDigits(text))
+        let chars = characters(of: QuantityNumerals.normalizingDigits(text))
         var results: [Quantity] = []
         var index = 0
         let quoteDepths = quoteDepthMap(chars)
         while index < chars.count {
+            // Most characters are Hanzi that neither start a quantity nor a token to skip: step over them without
+            // the checks below, which would each say no (they need a digit, a letter, a numeral or 翻).
+            if let scalar = chars[index].plainScalar, scalar.value >= 0x80, scalar != "翻",
+               !QuantityNumerals.isNumeralScalar(scalar) {
+                index += 1
+                continue
+            }
             if let found = quantity(at: index, in: chars, insideQuotes: quoteDepths[index] > 0) {
                 results.append(found)
                 index = max(found.offsets.upperBound, index + 1)
@@ -49,7 +56,7 @@ public enum QuantityScanner {
             }
         }
         // `raw` as printed: the offsets are the same in the original, since normalising maps one to one.
-        let original = Array(text)
+        let original = characters(of: text)
         var quantities = results.map { found in
             var quantity = withMetric(found, in: chars, previous: results)
             quantity.raw = String(original[found.offsets])
@@ -390,10 +397,26 @@ public enum QuantityScanner {
         var result: [Int] = []
         result.reserveCapacity(chars.count)
         for character in chars {
+            if let scalar = character.plainScalar {
+                if scalar == "“" || scalar == "「" { depth += 1 }
+                result.append(depth)
+                if scalar == "”" || scalar == "」" { depth = max(0, depth - 1) }
+                continue
+            }
             if character == "“" || character == "「" { depth += 1 }
             result.append(depth)
             if character == "”" || character == "」" { depth = max(0, depth - 1) }
         }
+        return result
+    }
+
+    /// `Array(text)`, built from the scalars when the text is plain (each scalar is then one character),
+    /// without grapheme breaking.
+    static func characters(of text: String) -> [Character] {
+        guard PlainText.isPlain(text) else { return Array(text) }
+        var result: [Character] = []
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars { result.append(Character(scalar)) }
         return result
     }
 
@@ -476,11 +499,26 @@ public enum QuantityScanner {
 
 extension Character {
     var isASCIILetter: Bool { isASCII && isLetter }
+
+    /// `characters.contains(self)` for a list of plain characters ("。；！？"): a plain character is compared
+    /// by its scalar; any other takes the `Character` comparison.
+    @inline(__always)
+    func isOne(of characters: String) -> Bool {
+        if let scalar = plainScalar { return characters.unicodeScalars.contains(scalar) }
+        return characters.contains(self)
+    }
 }
 
 extension String {
     /// Drops `characters` from both ends (a Foundation-free `trimmingCharacters(in:)`).
     func trimmingCharacters(in characters: String) -> String {
+        if PlainText.isPlain(characters) {
+            // Plain characters compare by their scalars, without building (and hashing into) a set.
+            var slice = Substring(self)
+            while let first = slice.first, first.isOne(of: characters) || first.isWhitespace { slice = slice.dropFirst() }
+            while let last = slice.last, last.isOne(of: characters) || last.isWhitespace { slice = slice.dropLast() }
+            return String(slice)
+        }
         let set = Set(characters)
         var slice = Substring(self)
         while let first = slice.first, set.contains(first) || first.isWhitespace { slice = slice.dropFirst() }

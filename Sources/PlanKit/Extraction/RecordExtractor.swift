@@ -72,7 +72,13 @@ public struct ExtractionInput: Sendable {
         var order: [String] = []
         document.root.forEach { node, _ in order.append(node.id) }
         nodeOrder = order
+        stages = [:]
+        stages = MilestonePass.stages(in: self)
     }
+
+    /// The milestone stage of each passage by node id (`MilestonePass.stages(in:)`), found once for the
+    /// three passes that read it.
+    var stages: [String: MilestonePass.Stage]
 }
 
 /// Shared word lists and small readers the passes use.
@@ -95,21 +101,24 @@ enum Cues {
         "降低", "减少", "增加", "扩大", "保持",
     ]
 
-    static func containsAny(_ text: String, _ words: [String]) -> Bool { words.contains { text.contains($0) } }
+    static func containsAny(_ text: String, _ words: [String]) -> Bool { WordSearch.containsAny(text, words) }
 
     /// Whether one of `headings` begins or ends with one of `words` ("…主要工作成效", "一、2024年工作回顾",
     /// "指导思想和基本原则"); a word inside a heading ("对表战略定位，深化…") does not count.
     static func heading(in headings: [String], startsOrEndsWithAny words: [String]) -> Bool {
         headings.contains { heading in
             let bare = heading.trimmingCharacters(in: "。.：:")
-            let title = bare.split(whereSeparator: { ":：".contains($0) }).first.map(String.init) ?? bare
+            // The first piece between colons that is not empty, else the whole.
+            var rest = Substring(bare)
+            while let first = rest.first, first.isOne(of: ":：") { rest = rest.dropFirst() }
+            let title = rest.isEmpty ? bare : String(rest[..<(rest.firstIndex { $0.isOne(of: ":：") } ?? rest.endIndex)])
             return words.contains { title.hasPrefix($0) || title.hasSuffix($0) || bare.hasSuffix($0) }
         }
     }
 
     /// The direction word nearest before `offset` in the same comma-delimited piece of `text`.
     static func direction(in text: String, before offset: Int) -> String? {
-        let characters = Array(text)
+        let characters = QuantityScanner.characters(of: text)
         var start = min(offset, characters.count)
         while start > 0, !"，,；;。：:".contains(characters[start - 1]) { start -= 1 }
         let piece = String(characters[start..<min(offset, characters.count)])
@@ -128,7 +137,7 @@ enum Cues {
         if containsAny(text, ["确保", "必须", "不得"]) { return .binding }
         if containsAny(text, ["力争", "争取"]) { return .aspirational }
         if let approx = quantity?.approx, ["约", "左右", "上下"].contains(approx) { return .expected }
-        if text.contains("预期") { return .expected }
+        if WordSearch.contains(text, "预期") { return .expected }
         return nil
     }
 }

@@ -26,17 +26,53 @@ public enum TimeExpressions {
     private static let yearRange = Pattern("([0-9]{4})\\s*[—–-]+\\s*([0-9]{4})年")
 
     public static func deadlines(in text: String, documentYear: Int? = nil) -> [Deadline] {
-        // Every deadline names a year (年) or a five-year plan (…五); most sentences have neither.
-        guard text.contains("年") || text.contains("五") else { return [] }
+        datedDeadlines(in: text, documentYear: documentYear).map(\.deadline)
+    }
+
+    /// The words each deadline pattern cannot match without, found in one pass over the scalars: a pattern
+    /// whose word is absent is not run (each run hands the sentence to ICU afresh).
+    private struct RequiredWords {
+        var year = false, five = false, toOrUntil = false, before = false, vision = false, within = false
+        var periodEnd = false, period = false
+
+        init(_ text: String) {
+            var previous: Unicode.Scalar = " "
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "年": year = true
+                case "五": five = true
+                case "到", "至": toOrUntil = true
+                case "前": before = true
+                case "景": vision = vision || previous == "远"
+                case "内": within = true
+                case "末": periodEnd = true
+                case "间": period = period || previous == "期"
+                case "期": period = period || previous == "时"
+                default: break
+                }
+                previous = scalar
+            }
+        }
+    }
+
+    /// `deadlines(in:documentYear:)`, each marked whether it counts from `documentYear` ("三年内"), so that
+    /// `yearsMentioned` can leave out the deadlines found without a document year.
+    static func datedDeadlines(in text: String, documentYear: Int?) -> [(deadline: Deadline, isRelative: Bool)] {
+        // Every deadline names a year (年) or a five-year plan (…五); most sentences have neither. In plain text the
+        // scalars answer (`contains` on a String goes through Foundation); other text asks as it always did.
+        guard PlainText.isPlain(text) ? text.unicodeScalars.contains(where: { $0 == "年" || $0 == "五" })
+            : (text.contains("年") || text.contains("五")) else { return [] }
         let normalized = QuantityNumerals.normalizingDigits(text)
+        let words = RequiredWords(normalized)
         var found: [Deadline] = []
+        var relative: [Deadline] = []
         func offset(_ index: String.Index) -> Int { normalized.distance(from: normalized.startIndex, to: index) }
-        for match in toYear.matches(in: normalized) {
+        for match in words.year && words.toOrUntil ? toYear.matches(in: normalized) : [] {
             if let digits = match.groups[0], let year = year(from: String(digits)) {
                 found.append(Deadline(raw: String(match.text), year: year, offset: offset(match.range.lowerBound)))
             }
         }
-        for match in beforeYear.matches(in: normalized) {
+        for match in words.year && words.before ? beforeYear.matches(in: normalized) : [] {
             let start = offset(match.range.lowerBound)
             if let digits = match.groups[0], let year = Int(digits),
                !found.contains(where: { $0.offset <= start + 1 && $0.offset >= start - 1 }) {
@@ -44,35 +80,38 @@ public enum TimeExpressions {
             }
         }
         // "2019年上半年，…" / "2020年底，…" opening a sentence dates what follows.
-        if let match = openingYear.prefixMatch(in: normalized), let digits = match.groups[0],
+        if words.year, normalized.unicodeScalars.first.map({ ("0"..."9").contains($0) }) == true,
+           let match = openingYear.prefixMatch(in: normalized), let digits = match.groups[0],
            let year = Int(digits), !found.contains(where: { $0.offset <= 1 }) {
             found.append(Deadline(raw: String(match.text), year: year, offset: 0))
         }
-        for match in vision.matches(in: normalized) {
+        for match in words.year && words.vision ? vision.matches(in: normalized) : [] {
             if let digits = match.groups[0], let year = Int(digits) {
                 found.append(Deadline(raw: String(match.text), year: year, offset: offset(match.range.lowerBound)))
             }
         }
-        for match in planPeriodPhrase.matches(in: normalized) {
+        for match in words.five && (words.periodEnd || words.period) ? planPeriodPhrase.matches(in: normalized) : [] {
             guard let name = match.groups[0], let period = FiveYearPlan.years(named: String(name)) else { continue }
             let isEnd = match.groups[1] == "末" || match.groups[1] == "期末"
             found.append(Deadline(raw: String(match.text), year: period.upperBound,
                                   startYear: isEnd ? nil : period.lowerBound, offset: offset(match.range.lowerBound)))
         }
-        if let documentYear {
+        if let documentYear, words.year, words.within {
             for match in withinYears.matches(in: normalized) {
                 guard let digits = match.groups[0] else { continue }
                 let count = Int(digits) ?? QuantityNumerals.value(of: String(digits)).map { Int($0) }
                 if let count, count <= 20 {
-                    found.append(Deadline(raw: String(match.text), year: documentYear + count,
-                                          offset: offset(match.range.lowerBound)))
+                    relative.append(Deadline(raw: String(match.text), year: documentYear + count,
+                                             offset: offset(match.range.lowerBound)))
                 }
             }
         }
+        guard !found.isEmpty || !relative.isEmpty else { return [] }
         // A year inside a title (《…2035年远景目标纲要》) or a quotation names something; it sets no deadline.
         let quoted = quotedRanges(in: normalized)
-        return found.filter { deadline in !quoted.contains { $0.contains(deadline.offset) } }
-            .sorted { $0.offset < $1.offset }
+        return (found.map { ($0, false) } + relative.map { ($0, true) })
+            .filter { deadline, _ in !quoted.contains { $0.contains(deadline.offset) } }
+            .sorted { $0.deadline.offset < $1.deadline.offset }
     }
 
     /// Offsets inside 《》 and “” pairs whose content is longer than a period name ("十四五").
@@ -91,9 +130,16 @@ public enum TimeExpressions {
 
     /// Calendar years mentioned as such ("2020年", "2019年4月"), with their offsets; deadlines excluded.
     public static func yearsMentioned(in text: String) -> [(year: Int, offset: Int)] {
-        guard text.contains("年") else { return [] }
+        guard PlainText.isPlain(text) ? text.unicodeScalars.contains("年") : text.contains("年") else { return [] }
+        return yearsMentioned(in: text, deadlines: datedDeadlines(in: text, documentYear: nil))
+    }
+
+    /// `yearsMentioned(in:)` with the sentence's deadlines already found (by any document year: the relative
+    /// ones are left out here, as `deadlines(in:)` without a year would not find them).
+    static func yearsMentioned(in text: String, deadlines: [(deadline: Deadline, isRelative: Bool)]) -> [(year: Int, offset: Int)] {
+        guard PlainText.isPlain(text) ? text.unicodeScalars.contains("年") : text.contains("年") else { return [] }
         let normalized = QuantityNumerals.normalizingDigits(text)
-        let deadlineOffsets = Set(deadlines(in: text).map(\.offset))
+        let deadlineOffsets = Set(deadlines.filter { !$0.isRelative }.map(\.deadline.offset))
         var result: [(year: Int, offset: Int)] = []
         for match in calendarYear.matches(in: normalized) {
             let position = normalized.distance(from: normalized.startIndex, to: match.range.lowerBound)

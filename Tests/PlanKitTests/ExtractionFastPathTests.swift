@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import PlanKit
+
+/// The extraction passes answer some questions on bytes or scalars when the text allows it; these tests pin
+/// that the fast answers are the ones the slow (Foundation / `Character`) paths give.
+struct ExtractionFastPathTests {
+    /// Every full-width form, alone and inside a sentence: the UTF-8 pre-check must send exactly the ones that
+    /// change to the character walk, so the result is the walk's.
+    @Test func fullWidthPreCheckAgreesWithTheCharacterWalk() {
+        for value in UInt32(0xFF01)...0xFF5E {
+            let form = String(Unicode.Scalar(value)!)
+            let sentence = "到２０２５年，（一）增长" + form + "。"
+            for text in [form, sentence] {
+                let walked = String(text.map(QuantityNumerals.normalizedCharacter))
+                #expect(QuantityNumerals.normalizingDigits(text) == walked, "U+\(String(value, radix: 16))")
+            }
+        }
+    }
+
+    /// On the sentences of a real plan, the byte search finds a cue word exactly when Foundation's
+    /// `contains` does; so does it where a combining mark sits on the word's last character.
+    @Test func wordSearchAgreesWithFoundationOnAPlan() throws {
+        let document = try ExtractionRecordTests.shenyang()
+        let words = Cues.achievementWords + Cues.targetWords + Cues.directions + ReferencePass.agreements
+        var sentences = Passage.passages(in: document.root).flatMap(\.sentences).map(\.text)
+        sentences += ["已经\u{0301}完成", "目标\u{20DD}是"]
+        var found = 0
+        for sentence in sentences {
+            for word in words {
+                let fast = WordSearch.contains(sentence, word)
+                #expect(fast == sentence.contains(word), "\(word) in \(sentence)")
+                if fast { found += 1 }
+            }
+            #expect(WordSearch.containsAny(sentence, words) == words.contains { sentence.contains($0) })
+        }
+        #expect(found > 100)
+    }
+
+    /// Trimming by scalars keeps the `Set<Character>` answer, also for a character that has a canonical twin.
+    @Test func trimmingMatchesCharacterComparison() {
+        #expect("。（二）基本原则：".trimmingCharacters(in: "。.：:") == "（二）基本原则")
+        #expect(" 零\u{F9B2}".trimmingCharacters(in: "零") == "")
+        #expect("\u{F9B2}零".trimmingCharacters(in: "\u{F9B2}") == "")
+    }
+}
