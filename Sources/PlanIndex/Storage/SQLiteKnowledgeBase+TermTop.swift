@@ -12,18 +12,10 @@ extension SQLiteKnowledgeBase {
     }
 
     static func termTopParameters(in db: Database) throws -> TermTopParameters {
-        let tokenizer = try String.fetchOne(db, sql: "SELECT value FROM kb_info WHERE key = 'tokenizer'") ?? ""
+        let tokenizer = try info("tokenizer", in: db) ?? ""
         let indexing: IdeographIndexing = tokenizer.hasSuffix(IdeographIndexing.unigram.rawValue) ? .unigram : .bigram
         let average = try info("term_top_average_length", in: db).flatMap(Double.init) ?? TermTopParameters.defaultAverageLength
         return TermTopParameters(indexing: indexing, averageLength: average)
-    }
-
-    private static func info(_ key: String, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM kb_info WHERE key = ?", arguments: [key])
-    }
-
-    private static func setInfo(_ key: String, _ value: String, in db: Database) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO kb_info (key, value) VALUES (?, ?)", arguments: [key, value])
     }
 
     /// Adds the rows of the documents written since the last refresh to the term top lists, in one transaction;
@@ -75,7 +67,11 @@ extension SQLiteKnowledgeBase {
 
     /// True when documents were written since the lists were last refreshed (searches then rank with FTS5).
     public func hasPendingTermTopLists() throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top_pending)") ?? false }
+        try pool.read { db in try Self.hasPendingDocuments(in: db) }
+    }
+
+    private static func hasPendingDocuments(in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top_pending)") ?? false
     }
 
     /// FTS5's average tokens per row, from its "averages" record (row 1 of `node_fts_data`: varints for the row
@@ -128,11 +124,13 @@ extension SQLiteKnowledgeBase {
     func topListPage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, score: Double)]? {
         let needed = request.offset + request.limit
         guard needed > 0, needed <= Self.termTopCapacity,
-              try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM term_top_pending)") == true,
-              let average = try Self.info("term_top_average_length", in: db).flatMap(Double.init),
+              try !Self.hasPendingDocuments(in: db),
+              // Set by the first refresh: without it there are no lists yet.
               let totalRows = try Self.info("term_top_rows", in: db).flatMap(Int.init)
         else { return nil }
-        let matcher = RowMatcher(query: request.query, indexing: try Self.termTopParameters(in: db).indexing)
+        let parameters = try Self.termTopParameters(in: db)
+        let average = parameters.averageLength
+        let matcher = RowMatcher(query: request.query, indexing: parameters.indexing)
         guard matcher.leaves.contains(where: { !$0.isExcluded }),
               matcher.leaves.allSatisfy({ !$0.tokens.isEmpty }) else { return nil }
 

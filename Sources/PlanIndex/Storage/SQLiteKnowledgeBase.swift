@@ -31,7 +31,16 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
 
     /// How ideographs are indexed in this file (`plankb_cjk bigram`).
     public func tokenizerDescription() throws -> String {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM kb_info WHERE key = 'tokenizer'") ?? "" }
+        try pool.read { db in try Self.info("tokenizer", in: db) ?? "" }
+    }
+
+    /// A value of `kb_info`, the file's key–value facts (tokenizer, last document id, term top list parameters).
+    static func info(_ key: String, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM kb_info WHERE key = ?", arguments: [key])
+    }
+
+    static func setInfo(_ key: String, _ value: String, in db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO kb_info (key, value) VALUES (?, ?)", arguments: [key, value])
     }
 
     /// Merges the full-text index's segments and checkpoints the WAL into the main file: run after a large
@@ -84,10 +93,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             var written = 0
             // Document ids are never reused, so that an entry of a term top list can never name a row of a
             // document that took a deleted one's place.
-            var nextID = try Int64.fetchOne(db, sql: """
-                SELECT max(coalesce((SELECT max(id) FROM documents), 0),
-                           coalesce((SELECT CAST(value AS INTEGER) FROM kb_info WHERE key = 'last_document_id'), 0)) + 1
-                """) ?? 1
+            let largestID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM documents") ?? 0
+            var nextID = max(largestID, try Self.info("last_document_id", in: db).flatMap { Int64($0) } ?? 0) + 1
             for source in sources {
                 try deleteDocuments(fromSource: source.source, in: db)
                 for entry in source.documents {
@@ -98,8 +105,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                     written += 1
                 }
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO kb_info (key, value) VALUES ('last_document_id', ?)",
-                           arguments: [String(nextID - 1)])
+            try Self.setInfo("last_document_id", String(nextID - 1), in: db)
         }
         if !digests.isEmpty { termTopStaging.add(digests) }
     }
