@@ -175,3 +175,56 @@ import PlanKit
         #expect(try lists(withDigests) == expected)
     }
 }
+
+/// The lists' row counts stand in for FTS5's own count of a phrase's rows (the idf of `bm25()`), so they must
+/// stay exact through replacements and removals; and the pages ranked inside FTS5 by `PageRanker` must be
+/// FTS5's own pages, filters and offsets included.
+@Suite struct PrunedRankingTests {
+    let lists = TermTopListTests()
+
+    func ftsCount(_ knowledgeBase: SQLiteKnowledgeBase, token: String) throws -> Int {
+        try knowledgeBase.search(Fixtures.request("\"\(token)\"", limit: 100_000), ranking: .fts5).count
+    }
+
+    @Test func rowCountsStayExactThroughReplacementsAndRemovals() throws {
+        let knowledgeBase = try lists.indexedCorpus()
+        try knowledgeBase.refreshTermTopLists()
+        // Replaced (new content hash, same documents), removed, and written again.
+        let replaced = TermTopListTests.sources[0], removed = TermTopListTests.sources[1]
+        let documents = try DocumentLoader.load(contentsOf: Fixtures.corpus.appendingPathComponent(replaced))
+        try knowledgeBase.replaceDocuments(fromSource: replaced, contentHash: "h2", with: documents.enumerated().map {
+            IndexedDocument(key: "\(replaced)#\($0.offset + 1)", document: $0.element)
+        })
+        try knowledgeBase.removeDocuments(fromSource: removed)
+        try knowledgeBase.refreshTermTopLists()
+        let known = try knowledgeBase.pool.read { db in try knowledgeBase.knownPhraseRows(try SearchQuery(parsing: "发展 -股东"), in: db) }
+        #expect(known == [try ftsCount(knowledgeBase, token: "发展"), try ftsCount(knowledgeBase, token: "股东")])
+        let stored = try knowledgeBase.storedTermTopLists()
+        #expect(stored.count > 1000)
+        // Every 50th token, Han, Latin and digits alike.
+        for (token, list) in stored.enumerated().filter({ $0.offset % 50 == 0 }).map(\.element) {
+            #expect(list.rows == (try ftsCount(knowledgeBase, token: token)), "\(token)")
+        }
+    }
+
+    @Test(arguments: [
+        ("开放", nil, nil, 0), ("金融", "article", nil, 0), ("营商环境", "paragraph", nil, 3), ("数字 经济 发展", nil, nil, 0),
+        ("电商 OR 物流", nil, nil, 5), ("公司 NOT 股东", nil, nil, 0), ("发展", nil, "国务院", 0), ("\"自由贸易港\"", nil, nil, 0),
+    ] as [(String, String?, String?, Int)])
+    func prunedPagesAreFTS5sPages(query: String, kind: String?, issuer: String?, offset: Int) throws {
+        let knowledgeBase = try lists.indexedCorpus(minimumRows: 1_000_000) // never the lists: always the pruned ranker
+        try knowledgeBase.refreshTermTopLists()
+        var request = try Fixtures.request(query, limit: 10)
+        request.offset = offset
+        request.kinds = kind.flatMap(NodeKind.init(rawValue:)).map { [$0] } ?? []
+        request.issuer = issuer
+        let pruned = try knowledgeBase.search(request)
+        let exact = try knowledgeBase.search(request, ranking: .fts5)
+        #expect(!exact.isEmpty, "\(query)")
+        // The same scores in the same order (the same doubles: the ranker computes bm25() as FTS5 does); rows
+        // of equal score may stand in either order.
+        #expect(pruned.map(\.score) == exact.map(\.score), "\(query)")
+        let scores = try knowledgeBase.fts5Scores(request, of: pruned)
+        #expect(zip(scores, pruned).allSatisfy { $0 == $1.score }, "\(query)")
+    }
+}

@@ -32,21 +32,15 @@ extension SQLiteKnowledgeBase {
             try Self.setInfo("term_top_average_length", String(parameters.averageLength), in: db)
             var accumulator = termTopStaging.take()
             let digested = termTopStaging.digestedDocuments()
-            let statement = try db.makeStatement(sql: """
-                SELECT row_id, heading, CASE searchable WHEN 1 THEN lead END,
-                       CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END
-                FROM nodes WHERE row_id BETWEEN ? AND ? AND searchable > 0
-                """)
             for documentID in pending where !digested.contains(documentID) {
-                let first = documentID << Self.ordinalBits, last = ((documentID + 1) << Self.ordinalBits) - 1
-                let rows = try Row.fetchAll(statement, arguments: [first, last]).map { row in
-                    (ordinal: Int((row[0] as Int64) & ((1 << Self.ordinalBits) - 1)), columns: [row[1], row[2], row[3]] as [String?])
-                }
-                accumulator.add(TermDigest(rows: rows, parameters: parameters), documentID: documentID, ordinalBits: Self.ordinalBits)
+                accumulator.add(try Self.storedDigest(ofDocument: documentID, parameters: parameters, in: db),
+                                documentID: documentID, ordinalBits: Self.ordinalBits)
             }
             let liveDocuments = Set(try Int64.fetchAll(db, sql: "SELECT id FROM documents"))
             let isLive = { (row: Int64) in liveDocuments.contains(row >> Self.ordinalBits) }
             let hasStoredLists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top)") ?? false
+            // Lists built from nothing count every token's rows exactly; `uncount` keeps them so.
+            if !hasStoredLists { try Self.setInfo("term_top_rows_exact", "1", in: db) }
             let read = try db.makeStatement(sql: "SELECT rows, complete, entries FROM term_top WHERE token = ?")
             let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO term_top (token, rows, complete, entries) VALUES (?, ?, ?, ?)")
             let empty = TermTopList(rows: 0, isComplete: true, entries: [])
@@ -63,6 +57,37 @@ extension SQLiteKnowledgeBase {
             try db.execute(sql: "DELETE FROM term_top_pending")
         }
         termTopStaging.clear()
+    }
+
+    /// The digest of a stored document's searchable rows, read back as FTS5 was given them.
+    static func storedDigest(ofDocument documentID: Int64, parameters: TermTopParameters, in db: Database) throws -> TermDigest {
+        let statement = try db.cachedStatement(sql: """
+            SELECT row_id, heading, CASE searchable WHEN 1 THEN lead END,
+                   CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END
+            FROM nodes WHERE row_id BETWEEN ? AND ? AND searchable > 0
+            """)
+        let first = documentID << ordinalBits, last = ((documentID + 1) << ordinalBits) - 1
+        let rows = try Row.fetchAll(statement, arguments: [first, last]).map { row in
+            (ordinal: Int((row[0] as Int64) & ((1 << ordinalBits) - 1)), columns: [row[1], row[2], row[3]] as [String?])
+        }
+        return TermDigest(rows: rows, parameters: parameters)
+    }
+
+    /// Takes a document that is about to be deleted out of the lists' row counts, so that each token's count
+    /// stays the exact number of rows holding it (the idf that FTS5 computes by counting; see `knownPhraseRows`).
+    /// A document still pending was never counted, unless this instance digested it in this run: its count then
+    /// joins at the refresh, and the counts are marked inexact until the lists are rebuilt.
+    func uncount(documentID: Int64, in db: Database) throws {
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top_pending WHERE doc_id = ?)", arguments: [documentID]) ?? false {
+            if termTopStaging.digestedDocuments().contains(documentID) { try Self.setInfo("term_top_rows_exact", "0", in: db) }
+            return
+        }
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top)") ?? false else { return }
+        let digest = try Self.storedDigest(ofDocument: documentID, parameters: try Self.termTopParameters(in: db), in: db)
+        let update = try db.cachedStatement(sql: "UPDATE term_top SET rows = rows - ? WHERE token = ?")
+        for (index, key) in digest.tokens.enumerated() {
+            try update.execute(arguments: [digest.rows[index], digest.keys.text(key)])
+        }
     }
 
     /// True when documents were written since the lists were last refreshed (searches then rank with FTS5).
@@ -98,6 +123,28 @@ extension SQLiteKnowledgeBase {
         return Double(values.dropFirst().reduce(0, +)) / Double(values[0])
     }
 
+    /// Rows holding each phrase of `query` (in FTS5's phrase order, see `SearchQuery.fts5Phrases`) where the lists
+    /// know it exactly: phrases of one token, while the lists are up to date and their counts exact (see
+    /// `uncount`). Nil for the others, and empty when no count is known; FTS5 counts those.
+    func knownPhraseRows(_ query: SearchQuery, in db: Database) throws -> [Int?] {
+        guard try Self.info("term_top_rows_exact", in: db) == "1", try !Self.hasPendingDocuments(in: db) else { return [] }
+        let tokenizer = IndexTokenizer(indexing: try Self.termTopParameters(in: db).indexing)
+        let read = try db.cachedStatement(sql: "SELECT rows FROM term_top WHERE token = ?")
+        return try query.fts5Phrases.map { text in
+            var tokens: [String] = []
+            var utf8 = text
+            utf8.withUTF8 { bytes in
+                tokenizer.tokenize(bytes, forQuery: true) { token in
+                    tokens.append(String(decoding: token.bytes, as: UTF8.self))
+                    return true
+                }
+            }
+            guard tokens.count == 1 else { return nil }
+            // A token without a list is in no row.
+            return try Int.fetchOne(read, arguments: [tokens[0]]) ?? 0
+        }
+    }
+
     /// The stored lists in token order, for tests and inspection.
     func storedTermTopLists() throws -> [(token: String, list: TermTopList)] {
         try pool.read { db in
@@ -109,7 +156,7 @@ extension SQLiteKnowledgeBase {
 
     /// Whether `search` answers this request from the term top lists (instead of ranking with FTS5).
     public func answersFromTermTopLists(_ request: SearchRequest) throws -> Bool {
-        try pool.read { db in try topListPage(request, in: db) != nil }
+        try pool.read { db in try topListPage(request, allowedDocuments: try documents(allowedBy: request, in: db), in: db) != nil }
     }
 
     /// The ranked page of a search from the term top lists, or nil when FTS5 must rank it: the lists are behind
@@ -121,7 +168,8 @@ extension SQLiteKnowledgeBase {
     /// bound below): always for a single token whose list holds the page, often for phrases and boolean
     /// queries. Certainty is with the lists' weighing (a fixed average length, see `BM25`); `bench-index`
     /// measures the agreement with FTS5's own ranking.
-    func topListPage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, score: Double)]? {
+    func topListPage(_ request: SearchRequest, allowedDocuments: DocumentSet?, in db: Database)
+        throws -> [(rowID: Int64, score: Double)]? {
         let needed = request.offset + request.limit
         guard needed > 0, needed <= Self.termTopCapacity,
               try !Self.hasPendingDocuments(in: db),
@@ -151,8 +199,9 @@ extension SQLiteKnowledgeBase {
         }
         guard chosen.values.contains(where: { $0.rows >= termTopMinimumRows }) else { return nil }
 
-        let candidates = Set(chosen.values.flatMap { $0.entries.map(TermTopEntry.row) })
-        let filters = filterConditions(request, rowID: "n.row_id")
+        var candidates = Set(chosen.values.flatMap { $0.entries.map(TermTopEntry.row) })
+        if let allowedDocuments { candidates = candidates.filter { allowedDocuments.contains($0 >> Self.ordinalBits) } }
+        let filters = nodeFilter(request)
         let sql = """
             SELECT n.row_id, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,
                    CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END

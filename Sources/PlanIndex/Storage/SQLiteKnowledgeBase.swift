@@ -20,6 +20,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             db.add(tokenizer: ChineseFTS5Tokenizer.self)
+            PageRanker.register(in: db)
             // The WAL gives durability of the last commit up to a power cut, which is enough for an index
             // that can be rebuilt; it makes each per-document commit cheap.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
@@ -120,6 +121,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     private func deleteDocuments(fromSource source: String, in db: Database) throws {
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM documents WHERE source = ?", arguments: [source])
         for id in ids {
+            try uncount(documentID: id, in: db)
             let first = id << Self.ordinalBits, last = ((id + 1) << Self.ordinalBits) - 1
             // A contentless FTS5 table forgets a row only when given the values it indexed.
             try db.execute(sql: """
@@ -218,34 +220,48 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         -> (conditions: [String], arguments: StatementArguments, needsNodes: Bool) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
+        if let documents = documentFilter(request) {
+            conditions.append("(\(rowID) >> \(Self.ordinalBits)) IN (SELECT d.id FROM documents d WHERE \(documents.condition))")
+            arguments += documents.arguments
+        }
+        let nodes = nodeFilter(request)
+        conditions += nodes.conditions
+        arguments += nodes.arguments
+        return (conditions, arguments, !nodes.conditions.isEmpty)
+    }
+
+    /// The document filters (document, issuer, publication dates) as one condition over `documents d`, or nil.
+    func documentFilter(_ request: SearchRequest) -> (condition: String, arguments: StatementArguments)? {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
         func like(_ text: String) -> String {
             "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
         }
-        var documentConditions: [String] = []
         if let document = request.document {
-            documentConditions.append("(d.doc_key = ? OR d.title LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\')")
+            conditions.append("(d.doc_key = ? OR d.title LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\')")
             arguments += [document, like(document), like(document)]
         }
         if let issuer = request.issuer {
-            documentConditions.append("d.issuer LIKE ? ESCAPE '\\'")
+            conditions.append("d.issuer LIKE ? ESCAPE '\\'")
             arguments += [like(issuer)]
         }
         if let after = request.publishedAfter {
-            documentConditions.append("d.date >= ?")
+            conditions.append("d.date >= ?")
             arguments += [after]
         }
         if let before = request.publishedBefore {
-            documentConditions.append("d.date <= ?")
+            conditions.append("d.date <= ?")
             arguments += [before]
         }
-        if !documentConditions.isEmpty {
-            conditions.append("(\(rowID) >> \(Self.ordinalBits)) IN (SELECT d.id FROM documents d WHERE "
-                              + documentConditions.joined(separator: " AND ") + ")")
-        }
-        var joinsNodes = false
+        return conditions.isEmpty ? nil : (conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// The node filters (kinds, record type and years) as conditions over the node row `n`.
+    func nodeFilter(_ request: SearchRequest) -> (conditions: [String], arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
         if !request.kinds.isEmpty {
-            joinsNodes = true
             // A node of the kind, or one inside such a node: its id has the kind's alias as a step
             // (art_12__para_2 is inside an article), so --kind article finds the paragraphs (款) of articles.
             var kindConditions: [String] = []
@@ -257,7 +273,6 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             conditions.append("(" + kindConditions.joined(separator: " OR ") + ")")
         }
         if request.recordType != nil || request.recordYears != nil {
-            joinsNodes = true
             // Records of the node itself or of the clauses below it (ids `node__…`; `~` sorts after id characters).
             var recordConditions = ["r.doc_id = n.doc_id",
                                     "(r.node_id = n.node_id OR (r.node_id > n.node_id || '__' AND r.node_id < n.node_id || '__~'))"]
@@ -271,7 +286,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             }
             conditions.append("EXISTS (SELECT 1 FROM records r WHERE " + recordConditions.joined(separator: " AND ") + ")")
         }
-        return (conditions, arguments, joinsNodes)
+        return (conditions, arguments)
     }
 
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
@@ -284,10 +299,11 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     public enum Ranking: Sendable { case fastest, fts5 }
 
     public func search(_ request: SearchRequest, ranking: Ranking) throws -> [SearchHit] {
-        try pool.read { db in
-            if ranking == .fastest, let page = try topListPage(request, in: db) {
-                return try hits(page.map { (rowID: $0.rowID, rank: -$0.score) }, request: request, in: db)
-            }
+        if ranking == .fastest {
+            let page = try fastestPage(request)
+            return try pool.read { db in try hits(page, request: request, in: db) }
+        }
+        return try pool.read { db in
             let (from, arguments) = filteredMatch(request)
             // Rank inside the index first and join only the page of hits: joining every match before sorting
             // costs more than ranking itself when a term is common.
@@ -297,6 +313,95 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 """, arguments: arguments + [request.limit, request.offset])
             return try hits(page.map { (rowID: $0["row_id"], rank: $0["rank"]) }, request: request, in: db)
         }
+    }
+
+    /// The page of a search from the term top lists when they can give it, and otherwise ranked inside FTS5 by
+    /// `PageRanker` (`bm25()`'s scores without the row length lookup for rows that cannot reach the page). For
+    /// that, the documents are split in two halves by id, ranked at the same time on two connections, and the
+    /// two pages merged.
+    private func fastestPage(_ request: SearchRequest) throws -> [(rowID: Int64, rank: Double)] {
+        guard request.offset + request.limit > 0 else { return [] }
+        let plan: (fromLists: [(rowID: Int64, score: Double)]?, allowed: DocumentSet?, documents: ClosedRange<Int64>,
+                   phraseRows: [Int?])
+        plan = try pool.read { db in
+            let allowed = try documents(allowedBy: request, in: db)
+            let page = try topListPage(request, allowedDocuments: allowed, in: db)
+            // Two subqueries: SQLite answers min() and max() from the primary key only when each stands alone.
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM documents), (SELECT max(id) FROM documents)")
+            let first: Int64 = row?[0] ?? 0, last: Int64 = row?[1] ?? 0
+            return (page, allowed, first...max(first, last), page == nil ? try knownPhraseRows(request.query, in: db) : [])
+        }
+        if let page = plan.fromLists { return page.map { (rowID: $0.rowID, rank: -$0.score) } }
+        let halves: [ClosedRange<Int64>]
+        if plan.documents.count > 1 {
+            let middle = (plan.documents.lowerBound + plan.documents.upperBound) / 2
+            halves = [Int64.min...(((middle + 1) << Self.ordinalBits) - 1), ((middle + 1) << Self.ordinalBits)...Int64.max]
+        } else {
+            halves = [Int64.min...Int64.max]
+        }
+        let results = ParallelResults<[(rowID: Int64, rank: Double)]>(count: halves.count)
+        DispatchQueue.concurrentPerform(iterations: halves.count) { index in
+            results.set(index, Result {
+                try pool.read { db in
+                    // Both halves must read the same documents: a writer may commit between the two reads. Ids are
+                    // never reused, so a replaced or added document shows in the highest id; a removed one can
+                    // only be missing from the page, as it would be a moment later.
+                    guard try Int64.fetchOne(db, sql: "SELECT max(id) FROM documents") ?? 0 == plan.documents.upperBound
+                    else { throw ConcurrentWrite() }
+                    return try prunedPage(request, rows: halves[index], allowedDocuments: plan.allowed,
+                                          phraseRows: plan.phraseRows, in: db)
+                }
+            })
+        }
+        do {
+            let merged = try results.values().flatMap { $0 }.sorted { ($0.rank, $0.rowID) < ($1.rank, $1.rowID) }
+            return Array(merged.dropFirst(request.offset).prefix(request.limit))
+        } catch is ConcurrentWrite {
+            return try pool.read { db in
+                let page = try prunedPage(request, rows: Int64.min...Int64.max,
+                                          allowedDocuments: try documents(allowedBy: request, in: db),
+                                          phraseRows: try knownPhraseRows(request.query, in: db), in: db)
+                return Array(page.dropFirst(request.offset))
+            }
+        }
+    }
+
+    private struct ConcurrentWrite: Error {}
+
+    /// The documents the request's document filters allow, as a bit set by id; nil without such filters.
+    func documents(allowedBy request: SearchRequest, in db: Database) throws -> DocumentSet? {
+        guard let documents = documentFilter(request) else { return nil }
+        var allowed = DocumentSet()
+        let ids = try Int64.fetchCursor(db, sql: "SELECT d.id FROM documents d WHERE " + documents.condition,
+                                        arguments: documents.arguments)
+        while let id = try ids.next() { allowed.insert(id) }
+        return allowed
+    }
+
+    /// The best `offset + limit` rows among `rows` (no offset applied), ranked by `PageRanker`, which also checks
+    /// the filters, only for rows that could reach the page.
+    private func prunedPage(_ request: SearchRequest, rows: ClosedRange<Int64>, allowedDocuments: DocumentSet?,
+                            phraseRows: [Int?], in db: Database) throws -> [(rowID: Int64, rank: Double)] {
+        let nodes = nodeFilter(request)
+        var nodeCheck: Statement?
+        if !nodes.conditions.isEmpty {
+            let statement = try db.makeStatement(sql: "SELECT 1 FROM nodes n WHERE n.row_id = ? AND "
+                                                 + nodes.conditions.joined(separator: " AND "))
+            try statement.setArguments([0] + nodes.arguments)
+            nodeCheck = statement
+        }
+        let needed = request.offset + request.limit
+        let ranker = PageRanker(pageSize: needed, allowedDocuments: allowedDocuments, nodeCheck: nodeCheck,
+                                knownPhraseRows: phraseRows, ordinalBits: Int(Self.ordinalBits))
+        let number = PageRanker.enrol(ranker)
+        defer { PageRanker.withdraw(number) }
+        let page = try Row.fetchAll(db, sql: """
+            SELECT node_fts.rowid AS row_id, plankb_page_rank(node_fts, ?) AS page_rank
+            FROM node_fts WHERE node_fts MATCH ? AND node_fts.rowid BETWEEN ? AND ?
+            ORDER BY page_rank LIMIT ?
+            """, arguments: [number, request.query.fts5MatchExpression, rows.lowerBound, rows.upperBound, needed])
+        // Rows that fail a filter come last, valued +inf; they fill the page only when too few rows pass.
+        return page.map { (rowID: $0["row_id"], rank: $0["page_rank"]) }.filter { $0.rank.isFinite }
     }
 
     /// FTS5's own score (as `search` with `.fts5` would give it) of each hit for the request's query; nil for a
