@@ -199,6 +199,10 @@ import PlanKit
         try knowledgeBase.refreshTermTopLists()
         let known = try knowledgeBase.pool.read { db in try knowledgeBase.knownPhraseRows(try SearchQuery(parsing: "发展 -股东"), in: db) }
         #expect(known == [try ftsCount(knowledgeBase, token: "发展"), try ftsCount(knowledgeBase, token: "股东")])
+        // The kinds of nodes each document holds (for --kind) leave with their document.
+        #expect(try knowledgeBase.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM document_kinds WHERE doc_id NOT IN (SELECT id FROM documents)")
+        } == 0)
         let stored = try knowledgeBase.storedTermTopLists()
         #expect(stored.count > 1000)
         // Every 50th token, Han, Latin and digits alike.

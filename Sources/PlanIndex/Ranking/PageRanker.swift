@@ -277,11 +277,22 @@ struct DocumentSet: Sendable {
 
     init() {}
 
+    /// The ids a cursor gives.
+    init(_ ids: some Cursor<Int64>) throws {
+        while let id = try ids.next() { insert(id) }
+    }
+
     mutating func insert(_ id: Int64) {
         guard id >= 0 else { return }
         let word = Int(id >> 6)
         if word >= words.count { words.append(contentsOf: repeatElement(0, count: word + 1 - words.count)) }
         words[word] |= 1 << UInt64(id & 63)
+    }
+
+    func intersection(_ other: DocumentSet) -> DocumentSet {
+        var result = DocumentSet()
+        result.words = zip(words, other.words).map { $0 & $1 }
+        return result
     }
 
     func contains(_ id: Int64) -> Bool {

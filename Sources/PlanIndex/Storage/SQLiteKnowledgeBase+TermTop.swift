@@ -156,7 +156,7 @@ extension SQLiteKnowledgeBase {
 
     /// Whether `search` answers this request from the term top lists (instead of ranking with FTS5).
     public func answersFromTermTopLists(_ request: SearchRequest) throws -> Bool {
-        try pool.read { db in try topListPage(request, allowedDocuments: try documents(allowedBy: request, in: db), in: db) != nil }
+        try pool.read { db in try topListPage(request, in: db) != nil }
     }
 
     /// The ranked page of a search from the term top lists, or nil when FTS5 must rank it: the lists are behind
@@ -168,8 +168,7 @@ extension SQLiteKnowledgeBase {
     /// bound below): always for a single token whose list holds the page, often for phrases and boolean
     /// queries. Certainty is with the lists' weighing (a fixed average length, see `BM25`); `bench-index`
     /// measures the agreement with FTS5's own ranking.
-    func topListPage(_ request: SearchRequest, allowedDocuments: DocumentSet?, in db: Database)
-        throws -> [(rowID: Int64, score: Double)]? {
+    func topListPage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, score: Double)]? {
         let needed = request.offset + request.limit
         guard needed > 0, needed <= Self.termTopCapacity,
               try !Self.hasPendingDocuments(in: db),
@@ -200,7 +199,14 @@ extension SQLiteKnowledgeBase {
         guard chosen.values.contains(where: { $0.rows >= termTopMinimumRows }) else { return nil }
 
         var candidates = Set(chosen.values.flatMap { $0.entries.map(TermTopEntry.row) })
-        if let allowedDocuments { candidates = candidates.filter { allowedDocuments.contains($0 >> Self.ordinalBits) } }
+        if let documents = documentFilter(request) {
+            // Only the candidates' documents are looked at, not every document the filter allows.
+            let wanted = "[" + Set(candidates.map { $0 >> Self.ordinalBits }).map(String.init).joined(separator: ",") + "]"
+            let allowed = Set(try Int64.fetchAll(db, sql: """
+                SELECT d.id FROM documents d WHERE d.id IN (SELECT value FROM json_each(?)) AND \(documents.condition)
+                """, arguments: [wanted] + documents.arguments))
+            candidates = candidates.filter { allowed.contains($0 >> Self.ordinalBits) }
+        }
         let filters = nodeFilter(request)
         let sql = """
             SELECT n.row_id, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,

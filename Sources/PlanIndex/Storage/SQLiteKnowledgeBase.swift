@@ -133,6 +133,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
             try db.execute(sql: "DELETE FROM records WHERE doc_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM nodes WHERE row_id BETWEEN ? AND ?", arguments: [first, last])
             try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM document_kinds WHERE doc_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM term_top_pending WHERE doc_id = ?", arguments: [id])
         }
     }
@@ -154,6 +155,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
                 metadataJSON, indexedAt,
             ])
         try db.execute(sql: "INSERT INTO term_top_pending (doc_id) VALUES (?)", arguments: [documentID])
+        let insertKind = try db.cachedStatement(sql: "INSERT INTO document_kinds (kind, doc_id) VALUES (?, ?)")
+        for kind in Set(rows.map(\.kind.rawValue)) { try insertKind.execute(arguments: [kind, documentID]) }
         guard rows.count < 1 << Self.ordinalBits else {
             throw DatabaseError(message: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
         }
@@ -324,12 +327,12 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
         let plan: (fromLists: [(rowID: Int64, score: Double)]?, allowed: DocumentSet?, documents: ClosedRange<Int64>,
                    phraseRows: [Int?])
         plan = try pool.read { db in
-            let allowed = try documents(allowedBy: request, in: db)
-            let page = try topListPage(request, allowedDocuments: allowed, in: db)
+            if let page = try topListPage(request, in: db) { return (page, nil, 0...0, []) }
             // Two subqueries: SQLite answers min() and max() from the primary key only when each stands alone.
             let row = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM documents), (SELECT max(id) FROM documents)")
             let first: Int64 = row?[0] ?? 0, last: Int64 = row?[1] ?? 0
-            return (page, allowed, first...max(first, last), page == nil ? try knownPhraseRows(request.query, in: db) : [])
+            return (nil, try documents(allowedBy: request, in: db), first...max(first, last),
+                    try knownPhraseRows(request.query, in: db))
         }
         if let page = plan.fromLists { return page.map { (rowID: $0.rowID, rank: -$0.score) } }
         let halves: [ClosedRange<Int64>]
@@ -368,15 +371,24 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
 
     private struct ConcurrentWrite: Error {}
 
-    /// The documents the request's document filters allow, as a bit set by id; nil without such filters.
+    /// The documents the request's filters allow, as a bit set by id; nil when they allow every document. Document
+    /// filters decide by themselves; a kind filter allows the documents holding nodes of one of its kinds (a node
+    /// inside an article is in a document with an article), and the node filter decides among their rows.
     func documents(allowedBy request: SearchRequest, in db: Database) throws -> DocumentSet? {
-        guard let documents = documentFilter(request) else { return nil }
-        var allowed = DocumentSet()
-        let ids = try Int64.fetchCursor(db, sql: "SELECT d.id FROM documents d WHERE " + documents.condition,
-                                        arguments: documents.arguments)
-        while let id = try ids.next() { allowed.insert(id) }
+        var allowed: DocumentSet?
+        if let documents = documentFilter(request) {
+            allowed = try DocumentSet(Int64.fetchCursor(db, sql: "SELECT d.id FROM documents d WHERE " + documents.condition,
+                                                        arguments: documents.arguments))
+        }
+        if !request.kinds.isEmpty {
+            let holding = try DocumentSet(Int64.fetchCursor(
+                db, sql: "SELECT doc_id FROM document_kinds WHERE kind IN (SELECT value FROM json_each(?))",
+                arguments: [String(decoding: try JSONEncoder().encode(request.kinds.map(\.rawValue)), as: UTF8.self)]))
+            allowed = allowed.map { $0.intersection(holding) } ?? holding
+        }
         return allowed
     }
+
 
     /// The best `offset + limit` rows among `rows` (no offset applied), ranked by `PageRanker`, which also checks
     /// the filters, only for rows that could reach the page.

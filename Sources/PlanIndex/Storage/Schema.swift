@@ -106,6 +106,19 @@ enum Schema {
                 CREATE INDEX documents_by_title_source ON documents(doc_key, title, source);
                 """)
         }
+        migrator.registerMigration("v4: the kinds of nodes each document holds") { db in
+            // document_kinds: one row per kind of node a document holds, so that a --kind filter can pass over the
+            // documents without such nodes before looking at any node. Filled in here for documents already indexed.
+            try db.execute(sql: """
+                CREATE TABLE document_kinds (
+                    kind TEXT NOT NULL,
+                    doc_id INTEGER NOT NULL,
+                    PRIMARY KEY (kind, doc_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX document_kinds_by_document ON document_kinds(doc_id);
+                INSERT INTO document_kinds (kind, doc_id) SELECT DISTINCT kind, doc_id FROM nodes;
+                """)
+        }
         return migrator
     }
 }
