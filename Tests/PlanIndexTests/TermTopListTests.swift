@@ -231,4 +231,23 @@ import PlanKit
         let scores = try knowledgeBase.fts5Scores(request, of: pruned)
         #expect(zip(scores, pruned).allSatisfy { $0 == $1.score }, "\(query)")
     }
+
+    @Test func documentFiltersSeeEveryWrite() throws {
+        // The documents a filter allows are kept between searches; a write must be seen at once.
+        let (knowledgeBase, lines) = try Fixtures.indexedPlan()
+        var request = try Fixtures.request("沈阳", limit: 100)
+        request.issuer = "辽宁省人民政府"
+        #expect(try knowledgeBase.search(request).isEmpty)
+        let document = Fixtures.paragraphDocument(title: "辽宁自贸试验区沈阳片区", lines: Array(lines.prefix(40)),
+                                                  issuer: "辽宁省人民政府", date: "2021-09-01")
+        try knowledgeBase.replaceDocuments(fromSource: "plans/liaoning.txt", contentHash: "h1",
+                                           with: [IndexedDocument(key: "plans/liaoning", document: document)])
+        let hits = try knowledgeBase.search(request)
+        #expect(!hits.isEmpty && hits.allSatisfy { $0.documentKey == "plans/liaoning" })
+        try knowledgeBase.removeDocuments(fromSource: "plans/liaoning.txt")
+        #expect(try knowledgeBase.search(request).isEmpty)
+        request.issuer = nil
+        request.kinds = [.article]
+        #expect(try knowledgeBase.search(request).isEmpty, "a plan of paragraphs has no articles")
+    }
 }

@@ -104,16 +104,21 @@ final class PageRanker: @unchecked Sendable {
         if bound < threshold {
             prunedRows += 1
             value = -bound
-        } else if !passesNodeFilters(row: row) {
-            rejectedRows += 1
-            value = .infinity
         } else {
             exactRows += 1
             var length: Int32 = 0
             try check(functions.xColumnSize(context, -1, &length))
             let exact = score(length: Int(length))
-            keep(exact)
-            value = -exact
+            if exact < threshold {
+                // Below the page whether or not it passes the node filters: no need to look at the node.
+                value = -exact
+            } else if passesNodeFilters(row: row) {
+                keep(exact)
+                value = -exact
+            } else {
+                rejectedRows += 1
+                value = .infinity
+            }
         }
         lastRow = row
         lastValue = value
@@ -277,9 +282,20 @@ struct DocumentSet: Sendable {
 
     init() {}
 
-    /// The ids a cursor gives.
-    init(_ ids: some Cursor<Int64>) throws {
-        while let id = try ids.next() { insert(id) }
+    /// The ids in the first column of a statement's rows. Stepped through SQLite's C API: a filter can allow
+    /// tens of thousands of documents, and a GRDB cursor costs several times SQLite's own step per row.
+    init(_ statement: Statement, arguments: StatementArguments) throws {
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "reading document ids", sql: statement.sql)
+            }
+            insert(sqlite3_column_int64(handle, 0))
+        }
     }
 
     mutating func insert(_ id: Int64) {
@@ -319,5 +335,37 @@ final class ParallelResults<Value>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try slots.map { try $0!.get() }
+    }
+}
+
+/// The documents each document filter allows, kept across searches while the documents stay the same (like a
+/// search engine's filter cache): researchers filter by the same issuer or kind query after query, and the
+/// filter reads every document. Keyed by the filter's SQL and arguments and by `documents_version`, which every
+/// write of documents changes; a few dozen sets of a few kilobytes each.
+final class DocumentSetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var version = ""
+    private var sets: [String: DocumentSet] = [:]
+    private static let capacity = 64
+
+    func set(for sql: String, _ arguments: StatementArguments, version: String,
+             compute: () throws -> DocumentSet) throws -> DocumentSet {
+        let key = sql + "\u{1F}" + arguments.description
+        lock.lock()
+        if self.version != version {
+            self.version = version
+            sets = [:]
+        }
+        let cached = sets[key]
+        lock.unlock()
+        if let cached { return cached }
+        let computed = try compute()
+        lock.lock()
+        defer { lock.unlock() }
+        if self.version == version {
+            if sets.count >= Self.capacity { sets = [:] }
+            sets[key] = computed
+        }
+        return computed
     }
 }

@@ -208,6 +208,18 @@ extension SQLiteKnowledgeBase {
             candidates = candidates.filter { allowed.contains($0 >> Self.ordinalBits) }
         }
         let filters = nodeFilter(request)
+        let incomplete = chosen.values.contains { !$0.isComplete }
+        if incomplete, !filters.conditions.isEmpty {
+            // Fewer candidates than the page needs pass the node filters: the page cannot be sure (see the bound
+            // below), and reading and matching their text would be in vain.
+            let passing = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM nodes n WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
+                """ + filters.conditions.map { " AND " + $0 }.joined(),
+                arguments: ["[" + candidates.map(String.init).joined(separator: ",") + "]"] + filters.arguments) ?? 0
+            if passing < needed { return nil }
+        } else if incomplete, candidates.count < needed {
+            return nil
+        }
         let sql = """
             SELECT n.row_id, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,
                    CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END

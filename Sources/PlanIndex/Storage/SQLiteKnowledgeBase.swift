@@ -8,6 +8,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     let pool: DatabasePool
     public let path: String
     let termTopStaging = TermTopStaging()
+    let documentSets = DocumentSetCache()
 
     /// Below this many rows for the rarest token of every term, a query is ranked by FTS5: it is as quick then,
     /// and exact.
@@ -120,6 +121,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
 
     private func deleteDocuments(fromSource source: String, in db: Database) throws {
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM documents WHERE source = ?", arguments: [source])
+        // Every write of a source comes here first, whether it removes or replaces it.
+        try Self.markDocumentsChanged(in: db)
         for id in ids {
             try uncount(documentID: id, in: db)
             let first = id << Self.ordinalBits, last = ((id + 1) << Self.ordinalBits) - 1
@@ -376,18 +379,29 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     /// inside an article is in a document with an article), and the node filter decides among their rows.
     func documents(allowedBy request: SearchRequest, in db: Database) throws -> DocumentSet? {
         var allowed: DocumentSet?
+        let version = try Self.info("documents_version", in: db) ?? ""
         if let documents = documentFilter(request) {
-            allowed = try DocumentSet(Int64.fetchCursor(db, sql: "SELECT d.id FROM documents d WHERE " + documents.condition,
-                                                        arguments: documents.arguments))
+            let sql = "SELECT d.id FROM documents d WHERE " + documents.condition
+            allowed = try documentSets.set(for: sql, documents.arguments, version: version) {
+                try DocumentSet(db.cachedStatement(sql: sql), arguments: documents.arguments)
+            }
         }
         if !request.kinds.isEmpty {
-            let holding = try DocumentSet(Int64.fetchCursor(
-                db, sql: "SELECT doc_id FROM document_kinds WHERE kind IN (SELECT value FROM json_each(?))",
-                arguments: [String(decoding: try JSONEncoder().encode(request.kinds.map(\.rawValue)), as: UTF8.self)]))
+            let sql = "SELECT doc_id FROM document_kinds WHERE kind IN (SELECT value FROM json_each(?))"
+            let kinds: StatementArguments = [String(decoding: try JSONEncoder().encode(request.kinds.map(\.rawValue)), as: UTF8.self)]
+            let holding = try documentSets.set(for: sql, kinds, version: version) {
+                try DocumentSet(db.cachedStatement(sql: sql), arguments: kinds)
+            }
             allowed = allowed.map { $0.intersection(holding) } ?? holding
         }
         return allowed
     }
+
+    /// Every write that adds or removes documents changes `documents_version`, which keys `documentSets`.
+    private static func markDocumentsChanged(in db: Database) throws {
+        try setInfo("documents_version", UUID().uuidString, in: db)
+    }
+
 
 
     /// The best `offset + limit` rows among `rows` (no offset applied), ranked by `PageRanker`, which also checks
@@ -533,11 +547,12 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
     }
 
     private static func records(documentID: Int64, nodeID: String, in db: Database) throws -> [IndexedRecord] {
-        try Row.fetchAll(db, sql: """
+        // Cached: a page asks it once per hit.
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT node_id, type, year, json FROM records
             WHERE doc_id = ? AND (node_id = ? OR (node_id > ? AND node_id < ?))
             ORDER BY id
-            """, arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]).map {
+            """), arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]).map {
             IndexedRecord(nodeID: $0["node_id"], type: $0["type"], year: $0["year"], json: $0["json"])
         }
     }
