@@ -9,16 +9,17 @@ import GRDBSQLite
 /// every matching row. Most rows cannot reach the page, and that can be known without their length: the
 /// positions of the matched phrases give a lower bound on it (a column holds at least up to its last match), and
 /// BM25 falls as the length grows, so that bound gives an upper bound on the score. A row whose upper bound is
-/// below the page's current last score is left out with that bound as its value; only the others are checked
-/// against the filters and scored exactly ("safe" dynamic pruning, as in MaxScore and WAND, here per row).
+/// below the page's current last score is left out with that bound as its value; only the others are scored
+/// exactly ("safe" dynamic pruning, as in MaxScore and WAND, here per row).
 ///
 /// The page is exact: every row on it was scored as `bm25()` scores it (same formula, same operation order, so
-/// the same doubles), and a row left out could not have reached it. Filters are checked inside, for the rows that
-/// could reach the page, so that the page's last score only counts rows that pass them.
+/// the same doubles), and a row left out could not have reached it. Filters are checked inside, so that the
+/// page's last score only counts rows that pass them: document filters first (a bit test), node filters (a
+/// lookup) only for a row whose exact score would enter the page.
 ///
 /// Used through the SQL function `plankb_page_rank(node_fts, ranker)`: `ranker` is the number `PageRanker.enrol`
-/// returned for this search. Returns minus the score, like FTS5's `rank` (lower is better), and minus infinity's
-/// opposite (`+inf`) for a row that fails a filter.
+/// returned for this search. Returns minus the score, like FTS5's `rank` (lower is better), and `+inf` for a
+/// row that fails a filter.
 final class PageRanker: @unchecked Sendable {
     /// How many rows the page needs (offset + limit).
     let pageSize: Int
@@ -47,11 +48,6 @@ final class PageRanker: @unchecked Sendable {
     private var lastRow: Int64?
     private var lastValue = 0.0
 
-    /// What the ranker did, for benchmarks and tests.
-    private(set) var exactRows = 0
-    private(set) var prunedRows = 0
-    private(set) var rejectedRows = 0
-
     /// Rows holding each FTS5 phrase, where known without counting (see `SQLiteKnowledgeBase.knownPhraseRows`).
     private let knownPhraseRows: [Int?]
 
@@ -77,7 +73,6 @@ final class PageRanker: @unchecked Sendable {
         // SQLite may evaluate the function twice for one row (result column and sort key): the row must count once.
         if row == lastRow { return lastValue }
         if let allowedDocuments, !allowedDocuments.contains(row >> Int64(ordinalBits)) {
-            rejectedRows += 1
             return .infinity
         }
         if !hasStatistics { try computeStatistics(api: api, context: context) }
@@ -102,10 +97,8 @@ final class PageRanker: @unchecked Sendable {
         let value: Double
         let bound = score(length: shortest)
         if bound < threshold {
-            prunedRows += 1
             value = -bound
         } else {
-            exactRows += 1
             var length: Int32 = 0
             try check(functions.xColumnSize(context, -1, &length))
             let exact = score(length: Int(length))
@@ -116,7 +109,6 @@ final class PageRanker: @unchecked Sendable {
                 keep(exact)
                 value = -exact
             } else {
-                rejectedRows += 1
                 value = .infinity
             }
         }
