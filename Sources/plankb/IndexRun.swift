@@ -128,10 +128,12 @@ struct IndexRun {
         progress.finish()
         if prune {
             let current = Set(files)
-            for source in indexed.keys.sorted() where !current.contains(source)
-                && !FileManager.default.fileExists(atPath: source) {
-                try knowledgeBase.removeDocuments(fromSource: source)
-                outcome.removed += 1
+            let vanished = indexed.keys.sorted().filter { !current.contains($0) && !FileManager.default.fileExists(atPath: $0) }
+            // Removed a batch per transaction, as sources are written.
+            for start in stride(from: 0, to: vanished.count, by: 256) {
+                let batch = Array(vanished[start..<min(start + 256, vanished.count)])
+                try knowledgeBase.removeDocuments(fromSources: batch)
+                outcome.removed += batch.count
             }
         }
         outcome.seconds = Date().timeIntervalSince(start)

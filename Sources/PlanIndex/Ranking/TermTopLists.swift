@@ -10,8 +10,8 @@ import PlanKit
 /// the same tokens FTS5 stores and kept exact: a list always holds the true top-n rows of its token for its
 /// current length n, or every row of the token when `isComplete`.
 struct TermTopList: Equatable, Sendable {
-    /// Rows that hold the token (its document frequency, for the idf): added by each refresh, taken away when
-    /// a counted document is deleted (`SQLiteKnowledgeBase.uncount`).
+    /// Rows that hold the token (its document frequency, for the idf): added by each refresh, and the rows of
+    /// deleted documents taken away by the next one (`SQLiteKnowledgeBase.uncount`).
     var rows: Int
     /// True while the list holds every row that contains the token.
     var isComplete: Bool

@@ -26,8 +26,10 @@ extension SQLiteKnowledgeBase {
     public func refreshTermTopLists() throws {
         try pool.write { db in
             let pending = try Int64.fetchAll(db, sql: "SELECT doc_id FROM term_top_pending ORDER BY doc_id")
-            guard !pending.isEmpty else { return }
-            guard (pending.last! + 1) << Self.ordinalBits < TermTopEntry.rowLimit else { return }
+            var uncounted = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT token, rows FROM term_top_uncounted")
+                .map { (row: Row) -> (String, Int) in (row[0], row[1]) })
+            guard !pending.isEmpty || !uncounted.isEmpty else { return }
+            guard ((pending.last ?? 0) + 1) << Self.ordinalBits < TermTopEntry.rowLimit else { return }
             let parameters = try Self.termTopParameters(in: db)
             try Self.setInfo("term_top_average_length", String(parameters.averageLength), in: db)
             var accumulator = termTopStaging.take()
@@ -49,9 +51,14 @@ extension SQLiteKnowledgeBase {
                 if hasStoredLists, let row = try Row.fetchOne(read, arguments: [token]) {
                     stored = TermTopList(rows: row[0], isComplete: row[1], entries: TermTopList.entries(fromBlob: row[2]))
                 }
-                let list = TermTopAccumulator.merge(stored: stored, new: new, capacity: Self.termTopCapacity, isLive: isLive)
+                var list = TermTopAccumulator.merge(stored: stored, new: new, capacity: Self.termTopCapacity, isLive: isLive)
+                list.rows -= uncounted.removeValue(forKey: token) ?? 0
                 try write.execute(arguments: [token, list.rows, list.isComplete, list.blob])
             }
+            // The rows of deleted documents, for tokens that no new document brought.
+            let subtract = try db.makeStatement(sql: "UPDATE term_top SET rows = rows - ? WHERE token = ?")
+            for (token, rows) in uncounted { try subtract.execute(arguments: [rows, token]) }
+            try db.execute(sql: "DELETE FROM term_top_uncounted")
             let searchableRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes WHERE searchable > 0") ?? 0
             try Self.setInfo("term_top_rows", String(searchableRows), in: db)
             try db.execute(sql: "DELETE FROM term_top_pending")
@@ -74,7 +81,8 @@ extension SQLiteKnowledgeBase {
     }
 
     /// Takes a document that is about to be deleted out of the lists' row counts, so that each token's count
-    /// stays the exact number of rows holding it (the idf that FTS5 computes by counting; see `knownPhraseRows`).
+    /// stays the exact number of rows holding it (the idf that FTS5 computes by counting; see `knownPhraseRows`);
+    /// the counts are exact again at the next refresh.
     /// A document still pending was never counted, unless this instance digested it in this run: its count then
     /// joins at the refresh, and the counts are marked inexact until the lists are rebuilt.
     func uncount(documentID: Int64, in db: Database) throws {
@@ -84,9 +92,16 @@ extension SQLiteKnowledgeBase {
         }
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top)") ?? false else { return }
         let digest = try Self.storedDigest(ofDocument: documentID, parameters: try Self.termTopParameters(in: db), in: db)
-        let update = try db.cachedStatement(sql: "UPDATE term_top SET rows = rows - ? WHERE token = ?")
+        // Gathered in a narrow table and taken from the lists at the next refresh: rewriting each token's list
+        // row (with its entries) for every deleted document doubled the cost of a deletion.
+        var gather = RawStatement(try db.cachedStatement(sql: """
+            INSERT INTO term_top_uncounted (token, rows) VALUES (?, ?)
+            ON CONFLICT (token) DO UPDATE SET rows = rows + excluded.rows
+            """))
         for (index, key) in digest.tokens.enumerated() {
-            try update.execute(arguments: [digest.rows[index], digest.keys.text(key)])
+            gather.bind(digest.keys.text(key))
+            gather.bind(Int(digest.rows[index]))
+            try gather.step()
         }
     }
 
@@ -127,7 +142,9 @@ extension SQLiteKnowledgeBase {
     /// know it exactly: phrases of one token, while the lists are up to date and their counts exact (see
     /// `uncount`). Nil for the others, and empty when no count is known; FTS5 counts those.
     func knownPhraseRows(_ query: SearchQuery, in db: Database) throws -> [Int?] {
-        guard try Self.info("term_top_rows_exact", in: db) == "1", try !Self.hasPendingDocuments(in: db) else { return [] }
+        guard try Self.info("term_top_rows_exact", in: db) == "1", try !Self.hasPendingDocuments(in: db),
+              try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM term_top_uncounted)") ?? false)
+        else { return [] }
         let tokenizer = IndexTokenizer(indexing: try Self.termTopParameters(in: db).indexing)
         let read = try db.cachedStatement(sql: "SELECT rows FROM term_top WHERE token = ?")
         return try query.fts5Phrases.map { text in

@@ -120,6 +120,16 @@ enum Schema {
                 INSERT INTO document_kinds (kind, doc_id) SELECT DISTINCT kind, doc_id FROM nodes;
                 """)
         }
+        migrator.registerMigration("v5: rows of deleted documents, for the term top lists") { db in
+            // term_top_uncounted: per token, the rows of documents deleted since the lists' last refresh, which
+            // the refresh takes from term_top.rows.
+            try db.execute(sql: """
+                CREATE TABLE term_top_uncounted (
+                    token TEXT PRIMARY KEY,
+                    rows INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
