@@ -70,21 +70,22 @@ struct QueryCommand: ParsableCommand {
             printOut(QueryOutput.counts(rows, dimension: countBy, query: query, format: format))
         } else {
             let hits = try knowledgeBase.search(request)
-            printOut(QueryOutput.hits(hits, query: query, format: format))
+            printOut(QueryOutput.hits(hits, query: query, format: format, firstRank: offset + 1))
         }
     }
 }
 
 /// Renders hits and counts as a table, JSON or CSV.
 enum QueryOutput {
-    static func hits(_ hits: [SearchHit], query: String, format: OutputFormat) -> String {
+    /// `firstRank`: the rank of the first hit (1 + --offset), so that a later page goes on counting.
+    static func hits(_ hits: [SearchHit], query: String, format: OutputFormat, firstRank: Int = 1) -> String {
         switch format {
         case .json:
             return HitsJSON.encode(HitsJSON(query: query, hits: hits))
         case .csv:
             return CSV.byteOrderMark + CSV.row(["rank", "score", "document", "doc_key", "node_id", "kind", "path", "snippet", "records"])
                 + hits.enumerated().map { index, hit in
-                    CSV.row([String(index + 1), String(format: "%.3f", hit.score), hit.documentTitle, hit.documentKey,
+                    CSV.row([String(firstRank + index), String(format: "%.3f", hit.score), hit.documentTitle, hit.documentKey,
                              hit.nodeID, hit.kind, hit.path, hit.snippet.rendered(open: "«", close: "»"),
                              hit.records.map { "\($0.type)\($0.year.map { " \($0)" } ?? "")" }.joined(separator: "; ")])
                 }.joined()
@@ -93,7 +94,7 @@ enum QueryOutput {
             let (open, close) = standardOutputIsTerminal ? ("\u{1B}[7m", "\u{1B}[0m") : ("«", "»")
             var output = ""
             for (index, hit) in hits.enumerated() {
-                let header = DisplayWidth.fit(String(index + 1), 3, alignRight: true) + "  "
+                let header = DisplayWidth.fit(String(firstRank + index), 3, alignRight: true) + "  "
                     + String(format: "%6.2f", hit.score) + "  " + DisplayWidth.fit(hit.documentTitle, 36) + "  " + hit.nodeID
                 output += header + "\n"
                 output += "     " + shortenedPath(hit.path) + "\n"
