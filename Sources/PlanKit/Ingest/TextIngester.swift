@@ -45,6 +45,7 @@ public enum TextIngester {
         } else {
             blocks += candidates
         }
+        if let note = LicenseNotice.strip(&blocks) { diagnostics.append(note) }
         return IngestedText(blocks: blocks, metadata: metadata, diagnostics: diagnostics)
     }
 
