@@ -9,7 +9,8 @@ struct BenchIndexCommand: ParsableCommand {
         abstract: "Benchmark the knowledge base on a generated scale corpus, against grep.",
         discussion: """
         Steps, all in one run:
-        1. Generate a scale corpus of --size-mb MB into --out: copies of --corpus in copy-NNNN/ folders, each with about one digit in twenty changed by a seeded generator and a marker paragraph (基准测试副本 K0001F07), so that no two files are byte-identical. An existing corpus with the same parameters is reused.
+        1. Generate a scale corpus of --size-mb MB into --out: copies of --corpus in copy-NNNN/ folders, each with about one digit in twenty changed by a seeded generator
+        and a marker paragraph (基准测试副本 K0001F07), so that no two files are byte-identical. An existing corpus with the same parameters is reused.
         2. Index it into a new knowledge base (--out/.plankb-bench-<tokenizer>.sqlite; records only with --with-records). Reports MB/s of input, the time of the single SQLite writer, the process's CPU time, and the knowledge base's size relative to the input and to the text it indexes.
         3. Run 53 fixed queries (1-, 2-, 4-character terms, phrases, Latin/digits, boolean, filtered, rare, common), each --runs times after a warm-up: p50/p95/max latency of the top-20 page with snippets.
         4. Answer the plain term queries with grep -rlF (and rg -lF when installed) over the same files: time ratio, and whether both find the same files.

@@ -7,9 +7,10 @@ struct PlanKB: ParsableCommand {
         commandName: "plankb",
         abstract: "Turn Chinese policy documents into a searchable knowledge base.",
         discussion: """
-        PlanKB reads five-year plans (规划), programmes (方案), opinions (意见), laws and government work
-        reports — HTML pages in UTF-8, GBK/GB2312/GB18030 or UTF-16, plain text, Markdown, JSON Lines — and
-        segments them into a tree of chapters, sections, articles, paragraphs and clauses with stable ids.
+        PlanKB reads five-year plans (规划), programmes (方案), opinions (意见), laws
+        and government work reports — HTML pages in UTF-8, GBK/GB2312/GB18030 or
+        UTF-16, plain text, Markdown, JSON Lines — and segments them into a tree of
+        chapters, sections, articles, paragraphs and clauses with stable ids.
 
         Start with:
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree

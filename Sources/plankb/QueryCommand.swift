@@ -17,7 +17,8 @@ struct QueryCommand: ParsableCommand {
           A NOT B, A -B     A without B;  ( … ) groups
         AND, OR and NOT are operators only in capitals.
 
-        Each hit shows its document, node id, path (第五章 … › 第四节 … › 段2), a snippet with the match marked, the BM25 score (headings and lead sentences weigh more) and the node's records. --count-by counts hits per document, publication year, issuer or chapter instead. A malformed query is reported with its column (exit status 2).
+        Each hit shows its document, node id, path (第五章 … › 第四节 … › 段2),
+        a snippet with the match marked, the BM25 score (headings and lead sentences weigh more) and the node's records. --count-by counts hits per document, publication year, issuer or chapter instead. A malformed query is reported with its column (exit status 2).
 
         Output: a table (default), --json (schemas/query-hit.schema.json) or --csv (UTF-8 with BOM).
 

@@ -23,7 +23,7 @@ struct SearchFilterOptions: ParsableArguments {
     @Option(help: "Only nodes holding a record of this year or earlier.")
     var to: Int?
 
-    @Option(help: "Only documents whose issuer (发文机关) contains this text.")
+    @Option(help: "Only documents whose issuer (发文机关) has this text.")
     var issuer: String?
 
     @Option(help: "Only documents published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
