@@ -141,11 +141,11 @@ struct BenchIndexCommand: ParsableCommand {
             var own: [Double] = []
             defer { slowest.append((query.label, median(own), answeredFromLists)) }
             for _ in 0..<runs {
-                let milliseconds = time { _ = try? knowledgeBase.search(request) }
+                let milliseconds = try time { _ = try knowledgeBase.search(request) }
                 own.append(milliseconds)
                 latencies.append(milliseconds)
                 byCategory[query.category, default: []].append(milliseconds)
-                let exactMilliseconds = time { _ = try? knowledgeBase.search(request, ranking: .fts5) }
+                let exactMilliseconds = try time { _ = try knowledgeBase.search(request, ranking: .fts5) }
                 exactLatencies.append(exactMilliseconds)
                 exactByCategory[query.category, default: []].append(exactMilliseconds)
             }
@@ -190,9 +190,9 @@ struct BenchIndexCommand: ParsableCommand {
         var explanations: [String: Int] = [:]
         for query in termQueries {
             let request = try query.request()
-            let top = median((0..<3).map { _ in time { _ = try? knowledgeBase.search(request) } })
+            let top = median(try (0..<3).map { _ in try time { _ = try knowledgeBase.search(request) } })
             var sourcesFound = Set<String>()
-            let all = median((0..<3).map { _ in time { sourcesFound = (try? knowledgeBase.matchingSources(request)) ?? [] } })
+            let all = median(try (0..<3).map { _ in try time { sourcesFound = try knowledgeBase.matchingSources(request) } })
             var toolTimes: [Double] = []
             var grepFiles = Set<String>()
             for (name, path) in tools {
@@ -267,9 +267,9 @@ struct BenchIndexCommand: ParsableCommand {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
-    func time(_ body: () -> Void) -> Double {
+    func time(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now()
-        body()
+        try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
     }
 

@@ -19,7 +19,8 @@ struct BM25: Sendable {
     /// The saturated, length-normalised frequency of one phrase in one row (everything but the idf).
     func impact(weightedFrequency f: Double, rowLength: Int) -> Double {
         guard f > 0 else { return 0 }
-        let norm = 1 - Self.b + Self.b * Double(rowLength) / max(averageLength, 1)
+        // The same operations in the same order as FTS5's bm25(), so that `PageRanker` gives the same doubles.
+        let norm = 1 - Self.b + Self.b * Double(rowLength) / averageLength
         return f * (Self.k1 + 1) / (f + Self.k1 * norm)
     }
 

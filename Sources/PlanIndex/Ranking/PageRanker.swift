@@ -36,7 +36,7 @@ final class PageRanker: @unchecked Sendable {
     private var hasStatistics = false
     private var phraseCount = 0
     private var columnCount = 0
-    private var averageLength = 0.0
+    private var bm25 = BM25(averageLength: 1)
     private var idf = UnsafeMutablePointer<Double>.allocate(capacity: 1)
     private var frequencies = UnsafeMutablePointer<Double>.allocate(capacity: 1)
     private var lastPositions = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
@@ -120,11 +120,9 @@ final class PageRanker: @unchecked Sendable {
     /// BM25 of the current frequencies for a row of `length` tokens, summed in phrase order as FTS5 sums it.
     private func score(length: Int) -> Double {
         var total = 0.0
-        let norm = 1 - BM25.b + BM25.b * Double(length) / averageLength
-        let idf = self.idf, frequencies = self.frequencies
+        let idf = self.idf, frequencies = self.frequencies, bm25 = self.bm25
         for index in 0..<phraseCount {
-            let f = frequencies[index]
-            total += idf[index] * ((f * (BM25.k1 + 1)) / (f + BM25.k1 * norm))
+            total += idf[index] * bm25.impact(weightedFrequency: frequencies[index], rowLength: length)
         }
         return total
     }
@@ -172,7 +170,7 @@ final class PageRanker: @unchecked Sendable {
         var rows: Int64 = 0, tokens: Int64 = 0
         try check(functions.xRowCount(context, &rows))
         try check(functions.xColumnTotalSize(context, -1, &tokens))
-        averageLength = Double(tokens) / Double(max(rows, 1))
+        bm25 = BM25(averageLength: Double(tokens) / Double(max(rows, 1)))
         let phrases = Int(functions.xPhraseCount(context))
         let columns = Int(functions.xColumnCount(context))
         idf.deallocate()
@@ -265,99 +263,5 @@ final class PageRanker: @unchecked Sendable {
         } catch {
             sqlite3_result_error(sqlContext, "plankb_page_rank: \(error)", -1)
         }
-    }
-}
-
-/// A set of document ids as bits, for the ranker's per-row check.
-struct DocumentSet: Sendable {
-    private var words: [UInt64] = []
-
-    init() {}
-
-    /// The ids in the first column of a statement's rows. Stepped through SQLite's C API: a filter can allow
-    /// tens of thousands of documents, and a GRDB cursor costs several times SQLite's own step per row.
-    init(_ statement: Statement, arguments: StatementArguments) throws {
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "reading document ids", sql: statement.sql)
-            }
-            insert(sqlite3_column_int64(handle, 0))
-        }
-    }
-
-    mutating func insert(_ id: Int64) {
-        guard id >= 0 else { return }
-        let word = Int(id >> 6)
-        if word >= words.count { words.append(contentsOf: repeatElement(0, count: word + 1 - words.count)) }
-        words[word] |= 1 << UInt64(id & 63)
-    }
-
-    func intersection(_ other: DocumentSet) -> DocumentSet {
-        var result = DocumentSet()
-        result.words = zip(words, other.words).map { $0 & $1 }
-        return result
-    }
-
-    func contains(_ id: Int64) -> Bool {
-        let word = Int(id >> 6)
-        return id >= 0 && word < words.count && words[word] & (1 << UInt64(id & 63)) != 0
-    }
-}
-
-/// Results written by `DispatchQueue.concurrentPerform` workers, one slot each.
-final class ParallelResults<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<Value, Error>) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = result
-    }
-
-    /// The values in slot order; throws the first error.
-    func values() throws -> [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try slots.map { try $0!.get() }
-    }
-}
-
-/// The documents each document filter allows, kept across searches while the documents stay the same (like a
-/// search engine's filter cache): researchers filter by the same issuer or kind query after query, and the
-/// filter reads every document. Keyed by the filter's SQL and arguments and by `documents_version`, which every
-/// write of documents changes; a few dozen sets of a few kilobytes each.
-final class DocumentSetCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var version = ""
-    private var sets: [String: DocumentSet] = [:]
-    private static let capacity = 64
-
-    func set(for sql: String, _ arguments: StatementArguments, version: String,
-             compute: () throws -> DocumentSet) throws -> DocumentSet {
-        let key = sql + "\u{1F}" + arguments.description
-        lock.lock()
-        if self.version != version {
-            self.version = version
-            sets = [:]
-        }
-        let cached = sets[key]
-        lock.unlock()
-        if let cached { return cached }
-        let computed = try compute()
-        lock.lock()
-        defer { lock.unlock() }
-        if self.version == version {
-            if sets.count >= Self.capacity { sets = [:] }
-            sets[key] = computed
-        }
-        return computed
     }
 }

@@ -148,17 +148,10 @@ extension SQLiteKnowledgeBase {
         let tokenizer = IndexTokenizer(indexing: try Self.termTopParameters(in: db).indexing)
         let read = try db.cachedStatement(sql: "SELECT rows FROM term_top WHERE token = ?")
         return try query.fts5Phrases.map { text in
-            var tokens: [String] = []
-            var utf8 = text
-            utf8.withUTF8 { bytes in
-                tokenizer.tokenize(bytes, forQuery: true) { token in
-                    tokens.append(String(decoding: token.bytes, as: UTF8.self))
-                    return true
-                }
-            }
+            let tokens = tokenizer.tokens(of: text, forQuery: true)
             guard tokens.count == 1 else { return nil }
             // A token without a list is in no row.
-            return try Int.fetchOne(read, arguments: [tokens[0]]) ?? 0
+            return try Int.fetchOne(read, arguments: [tokens[0].token]) ?? 0
         }
     }
 
@@ -225,6 +218,7 @@ extension SQLiteKnowledgeBase {
             candidates = candidates.filter { allowed.contains($0 >> Self.ordinalBits) }
         }
         let filters = nodeFilter(request)
+        let candidateJSON = "[" + candidates.map(String.init).joined(separator: ",") + "]"
         let incomplete = chosen.values.contains { !$0.isComplete }
         if incomplete, !filters.conditions.isEmpty {
             // Fewer candidates than the page needs pass the node filters: the page cannot be sure (see the bound
@@ -232,7 +226,7 @@ extension SQLiteKnowledgeBase {
             let passing = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM nodes n WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
                 """ + filters.conditions.map { " AND " + $0 }.joined(),
-                arguments: ["[" + candidates.map(String.init).joined(separator: ",") + "]"] + filters.arguments) ?? 0
+                arguments: [candidateJSON] + filters.arguments) ?? 0
             if passing < needed { return nil }
         } else if incomplete, candidates.count < needed {
             return nil
@@ -243,7 +237,6 @@ extension SQLiteKnowledgeBase {
             FROM nodes n
             WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
             """ + filters.conditions.map { " AND " + $0 }.joined()
-        let candidateJSON = "[" + candidates.map(String.init).joined(separator: ",") + "]"
         // Certainty is judged with the lists' own weighing (the fixed average length); the page is then ordered
         // and scored with FTS5's live average, so that scores read the same whichever way a page was ranked.
         let bm25 = BM25(averageLength: average)

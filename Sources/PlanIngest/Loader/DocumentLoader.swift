@@ -121,22 +121,18 @@ public enum DocumentLoader {
         return documents
     }
 
-    /// The text split at each `Character` "\n", as `split(separator: "\n", omittingEmptySubsequences: false)`
-    /// does, but on UTF-8: an LF is that character unless a CR precedes it (CR LF is one character, which
-    /// this split has always left alone).
+    /// The text split at each LF byte, so that a file with CR LF line ends (one `Character` in Swift) is split
+    /// too; the CR left at a line's end is whitespace to JSON.
     private static func lines(of text: String) -> [Substring] {
         var lines: [Substring] = []
         let utf8 = text.utf8
         var start = utf8.startIndex
-        var previous: UInt8 = 0
         var index = utf8.startIndex
         while index < utf8.endIndex {
-            let byte = utf8[index]
-            if byte == 0x0A, previous != 0x0D {
+            if utf8[index] == 0x0A {
                 lines.append(text[start..<index])
                 start = utf8.index(after: index)
             }
-            previous = byte
             index = utf8.index(after: index)
         }
         lines.append(text[start...])
