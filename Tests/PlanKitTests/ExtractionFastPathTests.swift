@@ -44,3 +44,29 @@ struct ExtractionFastPathTests {
         #expect("\u{F9B2}零".trimmingCharacters(in: "\u{F9B2}") == "")
     }
 }
+
+/// The scalar switches that decide numeral characters quickly must list exactly the keys of the numeral tables,
+/// or plain and non-plain text would be read differently once a table grows.
+@Suite struct NumeralScalarTableTests {
+    static let scalars = (0x20...0x9FFF).compactMap(Unicode.Scalar.init) + (0xFF00...0xFFEF).compactMap(Unicode.Scalar.init)
+
+    @Test func quantityNumeralsSwitchListsTheTablesKeys() {
+        let disagreeing = Self.scalars.filter { scalar in
+            let character = Character(scalar)
+            let inTables = QuantityNumerals.digitValues[character] != nil || QuantityNumerals.smallUnits[character] != nil
+                || QuantityNumerals.largeUnits[character] != nil
+            return QuantityNumerals.isNumeralScalar(scalar) != inTables
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing)")
+    }
+
+    @Test func chineseNumeralsSwitchListsTheTablesKeys() {
+        let disagreeing = Self.scalars.filter { scalar in
+            let character = Character(scalar)
+            let inTables = ChineseNumerals.digits[character] != nil || ChineseNumerals.units[character] != nil
+                || character == "万" || character == "萬" || character.isASCIIDigit || character.isFullWidthDigit
+            return ChineseNumerals.isNumeralCharacter(character) != inTables
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing)")
+    }
+}

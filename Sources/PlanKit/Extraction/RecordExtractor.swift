@@ -107,11 +107,9 @@ enum Cues {
     /// "指导思想和基本原则"); a word inside a heading ("对表战略定位，深化…") does not count.
     static func heading(in headings: [String], startsOrEndsWithAny words: [String]) -> Bool {
         headings.contains { heading in
+            // Trimmed of colons, so the piece before the first colon is not empty.
             let bare = heading.trimmingCharacters(in: "。.：:")
-            // The first piece between colons that is not empty, else the whole.
-            var rest = Substring(bare)
-            while let first = rest.first, first.isOne(of: ":：") { rest = rest.dropFirst() }
-            let title = rest.isEmpty ? bare : String(rest[..<(rest.firstIndex { $0.isOne(of: ":：") } ?? rest.endIndex)])
+            let title = bare.firstIndex { $0.isOne(of: ":：") }.map { String(bare[..<$0]) } ?? bare
             return words.contains { title.hasPrefix($0) || title.hasSuffix($0) || bare.hasSuffix($0) }
         }
     }

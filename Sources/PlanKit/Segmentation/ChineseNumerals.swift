@@ -1,10 +1,10 @@
 /// Chinese and Arabic numerals as printed in labels: 第一百二十三条 → 123, 二〇二五 → 2025, （十一） → 11.
 public enum ChineseNumerals {
-    private static let digits: [Character: Int] = [
+    static let digits: [Character: Int] = [
         "零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
         "九": 9, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9,
     ]
-    private static let units: [Character: Int] = [
+    static let units: [Character: Int] = [
         "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000,
     ]
 

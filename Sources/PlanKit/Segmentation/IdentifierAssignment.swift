@@ -41,7 +41,7 @@ public enum IdentifierAssignment {
                     id = "\(base)_\(duplicate)"
                 }
                 used[base] = duplicate
-                used[id] = used[id] ?? 1
+                used[id] = 1  // free: the loop above stopped on it
             } else {
                 used[base] = 1  // the id is the base
             }
