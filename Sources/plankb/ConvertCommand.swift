@@ -45,8 +45,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Outputs, comma-separated: json, jsonl, csv, markdown, akn (default: all).")
     var to: String = ConvertFormat.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(help: ArgumentHelp("Leave out files and folders matching this shell pattern (a name like gold, or a path); repeatable.", valueName: "pattern"))
-    var exclude: [String] = []
+    @OptionGroup var excluding: ExcludeOptions
 
     @Option(name: .shortAndLong, help: "Parallel workers (default: the number of active processors).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -80,7 +79,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (found, missing) = ConvertInputs.expand(inputs, excluding: ExcludedPaths(patterns: exclude)) {
+        let (found, missing) = ConvertInputs.expand(inputs, excluding: excluding.excludedPaths) {
             String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
         for argument in missing {

@@ -24,8 +24,7 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "The knowledge base file (created when absent).")
     var db: String
 
-    @Option(help: ArgumentHelp("Leave out files and folders matching this shell pattern (a name like gold, or a path); repeatable.", valueName: "pattern"))
-    var exclude: [String] = []
+    @OptionGroup var excluding: ExcludeOptions
 
     @Flag(help: "Do not extract records (faster; query --type and --year then find nothing).")
     var noRecords = false
@@ -51,7 +50,7 @@ struct IndexCommand: ParsableCommand {
         let knowledgeBase = try SQLiteKnowledgeBase(path: target, creatingWith: indexing)
         let outcome: IndexRun.Outcome
         do {
-            outcome = try IndexRun(paths: paths, excluded: exclude, prune: prune, extractRecords: !noRecords, showProgress: !quiet).run(into: knowledgeBase)
+            outcome = try IndexRun(paths: paths, excluded: excluding.exclude, prune: prune, extractRecords: !noRecords, showProgress: !quiet).run(into: knowledgeBase)
         } catch let error as ValidationErrorText {
             throw ValidationError(error.description)
         }
