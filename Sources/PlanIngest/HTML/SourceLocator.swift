@@ -118,40 +118,9 @@ struct SourceLocator {
         return (number, offset, column)
     }
 
-    /// How many characters `bytes` decode to, as `String(decoding: bytes, as: UTF8.self).count`: counted on
-    /// the bytes while they are well-formed UTF-8 of plain scalars (see `PlainText`), one character each.
+    /// How many characters `bytes` decode to (ill-formed bytes repaired as the decoder repairs them).
     private static func characterCount(_ bytes: ArraySlice<UInt8>) -> Int {
-        var count = 0
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let lead = bytes[index]
-            if lead < 0x80, lead != 0x0D {
-                count += 1
-                index += 1
-                continue
-            }
-            let length: Int
-            var value: UInt32
-            switch lead {
-            case 0xC2...0xDF: (length, value) = (2, UInt32(lead & 0x1F))
-            case 0xE0...0xEF: (length, value) = (3, UInt32(lead & 0x0F))
-            case 0xF0...0xF4: (length, value) = (4, UInt32(lead & 0x07))
-            default: return String(decoding: bytes, as: UTF8.self).count
-            }
-            guard bytes.endIndex - index >= length else { return String(decoding: bytes, as: UTF8.self).count }
-            for byte in bytes[(index + 1)..<(index + length)] {
-                guard byte & 0xC0 == 0x80 else { return String(decoding: bytes, as: UTF8.self).count }
-                value = value << 6 | UInt32(byte & 0x3F)
-            }
-            // Overlong forms, surrogates and values past U+10FFFF are repaired by decoding, so they go that way.
-            let shortest: UInt32 = length == 3 ? 0x800 : length == 4 ? 0x10000 : 0x80
-            guard value >= shortest, let scalar = Unicode.Scalar(value), PlainText.isPlain(scalar) else {
-                return String(decoding: bytes, as: UTF8.self).count
-            }
-            count += 1
-            index += length
-        }
-        return count
+        PlainText.characterCount(String(decoding: bytes, as: UTF8.self))
     }
 
     /// The UTF-8 bytes of line `number`, without its line break.
