@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Tree, ids, normalisation, text ingest, segmentation, extraction, diff. No I/O-heavy dependency.
@@ -27,8 +28,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // HTML → blocks + metadata through libxml2, and `DocumentLoader`, the one entry point for every format.
-        .target(name: "PlanIngest", dependencies: ["PlanKit", "CLibXML2"]),
+        // The readers (HTML and XML through libxml2; DOCX and OFD through ZIPFoundation; PDF through poppler's
+        // pdftohtml and DOC/WPS through LibreOffice, both as separate processes) and `DocumentLoader`, the one
+        // entry point for every format.
+        .target(name: "PlanIngest", dependencies: [
+            "PlanKit", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         // The knowledge base: SQLite schema, FTS5 with a Chinese tokenizer, queries.
         .target(name: "PlanIndex", dependencies: [
             "PlanKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),

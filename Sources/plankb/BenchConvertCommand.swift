@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanIngest
 
 struct BenchConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,7 +91,8 @@ struct BenchConvertCommand: ParsableCommand {
     /// Copies the corpus into `folder` as `copy-0001/…`, `copy-0002/…` until `sizeMB` is reached. A marker
     /// file records what was built, so a second benchmark reuses it.
     private func buildRepeatedCorpus(in folder: URL) throws -> (files: [String], bytes: Int) {
-        let sources = DocumentFiles.find(under: [corpus]).filter { !$0.path.contains("/gold/") }
+        let sources = DocumentFiles.find(under: [corpus], excluding: ExcludedPaths(patterns: ["gold"])).files
+            .map { URL(fileURLWithPath: $0.path) }
         guard !sources.isEmpty else { throw ValidationError("no documents under \(corpus)") }
         let corpusBytes = sources.reduce(0) { $0 + fileSize($1.path) }
         let copies = (sizeMB * 1_000_000 + corpusBytes - 1) / corpusBytes
@@ -111,7 +113,7 @@ struct BenchConvertCommand: ParsableCommand {
             }
             try description.write(to: marker, atomically: true, encoding: .utf8)
         }
-        let files = DocumentFiles.find(under: [folder.path]).map(\.path)
+        let files = DocumentFiles.find(under: [folder.path]).files.map(\.path)
         return (files, files.reduce(0) { $0 + fileSize($1) })
     }
 

@@ -29,7 +29,8 @@ struct BenchParseCommand: ParsableCommand {
 
     func run() throws {
         // corpus/gold holds answer keys (JSON Lines of annotations), not documents.
-        let files = DocumentFiles.find(under: [folder]).filter { !$0.path.contains("/gold/") }
+        let files = DocumentFiles.find(under: [folder], excluding: ExcludedPaths(patterns: ["gold"])).files
+            .map { URL(fileURLWithPath: $0.path) }
         guard !files.isEmpty else { throw ValidationError("no documents under \(folder)") }
         let contents = try files.map { ($0, try Data(contentsOf: $0)) }
         let html = contents.filter { ["html", "htm"].contains($0.0.pathExtension.lowercased()) }
@@ -100,30 +101,5 @@ struct BenchParseCommand: ParsableCommand {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
-    }
-}
-
-/// Finds the documents PlanKB reads under files and folders: HTML, text, Markdown and JSON Lines, skipping
-/// golden files (`*.expected/`) and answer keys, in a stable order.
-enum DocumentFiles {
-    static let extensions: Set<String> = ["html", "htm", "shtml", "txt", "md", "markdown", "jsonl", "ndjson"]
-
-    static func find(under paths: [String]) -> [URL] {
-        var result: [URL] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if !isDirectory.boolValue {
-                result.append(URL(fileURLWithPath: path))
-                continue
-            }
-            let root = URL(fileURLWithPath: path)
-            guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
-            for case let url as URL in enumerator {
-                if url.path.contains(".expected/") || url.lastPathComponent.hasPrefix(".") { continue }
-                if extensions.contains(url.pathExtension.lowercased()) { result.append(url) }
-            }
-        }
-        return result.sorted { $0.path < $1.path }
     }
 }

@@ -6,10 +6,6 @@ import PlanKit
 /// One run of `plankb index`: finds the input files, skips those whose content hash the knowledge base already
 /// has, loads the others on all cores while one writer stores each source in its own transaction.
 struct IndexRun {
-    /// File name endings that are read as documents; everything else in a folder is ignored.
-    static let documentExtensions: Set<String> = ["html", "htm", "shtml", "xhtml", "txt", "text", "md", "markdown",
-                                                  "jsonl", "ndjson"]
-
     var paths: [String]
     /// Shell patterns (fnmatch) for files and folders to leave out, matched against each path step and the
     /// whole path: `gold`, `*.draft.txt`, `corpus/laws/*`.
@@ -36,39 +32,12 @@ struct IndexRun {
         var writeSeconds = 0.0
     }
 
-    /// The document files under `paths`, sorted: folders are walked (hidden files, `*.expected` folders and
-    /// `*.meta.json` sidecars skipped); a file named directly is always taken.
+    /// The document files under `paths`, sorted (`DocumentFiles`, the walk `convert` shares); a file named
+    /// directly is always taken.
     static func inputFiles(_ paths: [String], excluding excluded: [String] = []) throws -> [String] {
-        let isExcluded = ExcludedPaths(patterns: excluded).contains
-        var files: [String] = []
-        let manager = FileManager.default
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationErrorText("no such file or folder: \(path)")
-            }
-            guard isDirectory.boolValue else {
-                if !isExcluded(path) { files.append(path) }
-                continue
-            }
-            let root = URL(fileURLWithPath: path)
-            let rootPath = root.standardizedFileURL.path
-            guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey],
-                                                  options: [.skipsHiddenFiles]) else { continue }
-            for case let url as URL in walker {
-                let name = url.lastPathComponent
-                if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
-                    if name.hasSuffix(".expected") || isExcluded(name) { walker.skipDescendants() }
-                    continue
-                }
-                guard documentExtensions.contains(url.pathExtension.lowercased()), !name.hasSuffix(".meta.json") else { continue }
-                let full = url.standardizedFileURL.path
-                let relative = full.hasPrefix(rootPath + "/") ? String(full.dropFirst(rootPath.count + 1)) : name
-                let joined = (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/" + relative
-                if !isExcluded(joined) { files.append(joined) }
-            }
-        }
-        return Array(Set(files)).sorted()
+        let (found, missing) = DocumentFiles.find(under: paths, excluding: ExcludedPaths(patterns: excluded))
+        if let first = missing.first { throw ValidationErrorText("no such file or folder: \(first)") }
+        return Array(Set(found.map(\.path))).sorted()
     }
 
     func run(into knowledgeBase: some KnowledgeBase) throws -> Outcome {

@@ -1,5 +1,6 @@
 import Foundation
 import PlanIndex
+import PlanIngest
 import PlanKit
 
 /// A deterministic scale corpus for the benchmark: copies of the real corpus until a size is reached, each copy
@@ -12,7 +13,7 @@ struct ScaleCorpus {
     var output: String
     var targetBytes: Int
     /// File name endings of the corpus files to copy (all document formats by default).
-    var extensions: Set<String> = IndexRun.documentExtensions
+    var extensions: Set<String> = DocumentReaders.fileExtensions
 
     /// The marker of copy `copy`, file `file`, as it appears in the text.
     static func marker(copy: Int, file: Int) -> String { String(format: "K%04dF%02d", copy, file) }

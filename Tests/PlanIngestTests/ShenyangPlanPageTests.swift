@@ -94,8 +94,8 @@ import Testing
         }
         var pageMetadata = try #require(page.first).metadata
         var textMetadata = try #require(text.first).metadata
-        (pageMetadata.source, pageMetadata.encoding) = (nil, nil)
-        (textMetadata.source, textMetadata.encoding) = (nil, nil)
+        (pageMetadata.source, pageMetadata.encoding, pageMetadata.format) = (nil, nil, nil)
+        (textMetadata.source, textMetadata.encoding, textMetadata.format) = (nil, nil, nil)
         #expect(pageMetadata == textMetadata, "\(name)")
         let chapters = try #require(page.first).root.children.filter { $0.kind == .chapter }
         #expect(chapters.count == 9)

@@ -24,6 +24,8 @@ public struct Diagnostic: Codable, Hashable, Sendable {
     /// Where, in the source; nil for findings about the whole input.
     public var line: Int?
     public var column: Int?
+    /// The page, where the source has pages (PDF, OFD); `line` then counts from the top of the page.
+    public var page: Int?
 
     public init(_ severity: Severity, _ id: String, _ message: String, at position: SourcePosition? = nil) {
         self.severity = severity
@@ -31,11 +33,14 @@ public struct Diagnostic: Codable, Hashable, Sendable {
         self.message = message
         self.line = position?.line
         self.column = position?.column
+        self.page = position?.page
     }
 
-    /// `path:line:column: severity: message (id)`; without a position, `path: severity: …`.
+    /// `path:line:column: severity: message (id)`; with a page `path:p12:line:column: …`; without a position,
+    /// `path: severity: …`.
     public func formatted(path: String) -> String {
         var location = path
+        if let page { location += ":p\(page)" }
         if let line {
             location += ":\(line)"
             if let column { location += ":\(column)" }

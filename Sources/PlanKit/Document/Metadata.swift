@@ -20,8 +20,14 @@ public struct Metadata: Codable, Hashable, Sendable {
     public var source: String?
     /// The page's address, when the input says it.
     public var url: String?
-    /// The encoding as detected ("UTF-8", "GB18030", "UTF-16LE").
+    /// The encoding as detected ("UTF-8", "GB18030", "UTF-16LE"); absent for binary formats (PDF, DOCX, OFD).
     public var encoding: String?
+    /// The format the document was read from: html, text, markdown, jsonl, pdf, docx, doc, wps, ofd.
+    public var format: String?
+    /// The author the file's own properties name (DOCX core properties, PDF Info, OFD DocInfo).
+    public var author: String?
+    /// How many pages the source has, where it has pages (PDF, OFD).
+    public var pages: Int?
 
     public init(title: String? = nil, date: String? = nil, writtenDate: String? = nil, issuer: String? = nil,
                 documentNumber: String? = nil, indexNumber: String? = nil, subject: String? = nil,
@@ -52,5 +58,8 @@ public struct Metadata: Codable, Hashable, Sendable {
         source = source ?? other.source
         url = url ?? other.url
         encoding = encoding ?? other.encoding
+        format = format ?? other.format
+        author = author ?? other.author
+        pages = pages ?? other.pages
     }
 }

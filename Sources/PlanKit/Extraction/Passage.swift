@@ -25,7 +25,8 @@ public struct Passage: Sendable {
         public func span(of offsets: Range<Int>) -> SourceSpan {
             guard span.startLine == span.endLine, span.endColumn - span.startColumn + 1 == PlainText.characterCount(text) else { return span }
             return SourceSpan(startLine: span.startLine, startColumn: span.startColumn + offsets.lowerBound,
-                              endLine: span.startLine, endColumn: span.startColumn + max(offsets.upperBound - 1, offsets.lowerBound))
+                              endLine: span.startLine, endColumn: span.startColumn + max(offsets.upperBound - 1, offsets.lowerBound),
+                              startPage: span.startPage, endPage: span.startPage)
         }
     }
 

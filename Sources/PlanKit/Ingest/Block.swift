@@ -25,20 +25,20 @@ public struct Block: Hashable, Sendable {
         self.hints = hints
         self.markedHeadingLevel = markedHeadingLevel
         self.boldPrefixLength = boldPrefixLength
-        self.anchors = [TextAnchor(offset: 0, line: span.startLine, column: span.startColumn)]
+        self.anchors = [TextAnchor(offset: 0, line: span.startLine, column: span.startColumn, page: span.startPage)]
     }
 
     /// The source position of the character at `offset` in `text`.
     public func position(ofCharacterAt offset: Int) -> SourcePosition {
         let anchor = anchors.last(where: { $0.offset <= offset }) ?? anchors[0]
-        return SourcePosition(line: anchor.line, column: anchor.column + offset - anchor.offset)
+        return SourcePosition(line: anchor.line, column: anchor.column + offset - anchor.offset, page: anchor.page)
     }
 
     /// The span of `text[start..<end]` (character offsets, `end` exclusive and greater than `start`).
     public func span(ofCharactersFrom start: Int, to end: Int) -> SourceSpan {
         let first = position(ofCharacterAt: start)
         let last = position(ofCharacterAt: max(start, end - 1))
-        return SourceSpan(startLine: first.line, startColumn: first.column, endLine: last.line, endColumn: last.column)
+        return SourceSpan(from: first, to: last)
     }
 
     /// Typographic hints from the source.
@@ -69,10 +69,18 @@ public struct TextAnchor: Hashable, Sendable {
     public var offset: Int
     public var line: Int
     public var column: Int
-    public init(offset: Int, line: Int, column: Int) {
+    /// The page, where the source has pages.
+    public var page: Int?
+    public init(offset: Int, line: Int, column: Int, page: Int? = nil) {
         self.offset = offset
         self.line = line
         self.column = column
+        self.page = page
+    }
+
+    /// The anchor of a character at `offset` placed at `position`.
+    public init(offset: Int, at position: SourcePosition) {
+        self.init(offset: offset, line: position.line, column: position.column, page: position.page)
     }
 }
 

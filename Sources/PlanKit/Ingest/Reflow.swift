@@ -91,10 +91,11 @@ enum Reflow {
     private static func append(_ block: Block, to previous: inout Block) {
         let glue = needsSpace(previous.text.last, block.text.first) ? " " : ""
         previous.anchors.append(TextAnchor(offset: PlainText.characterCount(previous.text) + glue.count,
-                                           line: block.span.startLine, column: block.span.startColumn))
+                                           at: block.span.start))
         previous.text += glue + block.text
         previous.span.endLine = block.span.endLine
         previous.span.endColumn = block.span.endColumn
+        previous.span.endPage = block.span.endPage
     }
 
     private static func endsParagraph(_ block: Block) -> Bool {

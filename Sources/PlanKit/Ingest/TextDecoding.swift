@@ -7,6 +7,12 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     case undecodable(String)
     case unreadable(String)
     case noDocuments(String)
+    /// A file of a binary format (PDF, DOCX, OFD, DOC) that its reader cannot use: `id` is the stable
+    /// identifier (`ingest.pdf-no-text`, `ingest.zip-bomb`), `detail` says what is wrong and where (the part
+    /// of the archive, the page).
+    case malformed(id: String, detail: String)
+    /// A reader needs a program that is not installed (`soffice` for DOC, `pdftohtml` for PDF).
+    case missingTool(tool: String, package: String, purpose: String)
 
     public var description: String {
         switch self {
@@ -15,6 +21,22 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
         case .undecodable(let detail): "the input is not valid UTF-8, UTF-16 or GB18030 text: \(detail)"
         case .unreadable(let detail): "the input cannot be read: \(detail)"
         case .noDocuments(let detail): "the input holds no document: \(detail)"
+        case .malformed(_, let detail): detail
+        case .missingTool(let tool, let package, let purpose):
+            "\(purpose) needs `\(tool)`, which is not installed (Debian: apt-get install \(package))"
+        }
+    }
+
+    /// The stable identifier a batch reports the failure under (`errors.jsonl`).
+    public var id: String {
+        switch self {
+        case .empty: "ingest.empty"
+        case .binary: "ingest.binary"
+        case .undecodable: "ingest.undecodable"
+        case .unreadable: "ingest.unreadable"
+        case .noDocuments: "ingest.no-documents"
+        case .malformed(let id, _): id
+        case .missingTool: "ingest.missing-tool"
         }
     }
 }

@@ -141,8 +141,7 @@ struct TreeBuilder {
         metadata = ingested.metadata
         let whole: SourceSpan
         if let first = blocks.first, let last = blocks.last {
-            whole = SourceSpan(startLine: first.span.startLine, startColumn: first.span.startColumn,
-                               endLine: last.span.endLine, endColumn: last.span.endColumn)
+            whole = SourceSpan(from: first.span.start, to: last.span.end)
         } else {
             whole = SourceSpan(startLine: 1, startColumn: 1, endLine: 1, endColumn: 1)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PlanIngest
 
 /// One file to convert: where it is, and the stem its outputs are named after (`govcn-2019__01`).
 struct ConvertInput: Hashable, Sendable {
@@ -32,18 +33,7 @@ enum ConvertInputs {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) {
                 if isDirectory.boolValue {
-                    let root = argument.count > 1 && argument.hasSuffix("/") ? String(argument.dropLast()) : argument
-                    // The enumerator gives absolute paths; keep the user's own root in front of the relative part.
-                    let absoluteRoot = URL(fileURLWithPath: root).standardizedFileURL.path
-                    for url in DocumentFiles.find(under: [root]) {
-                        let absolute = url.standardizedFileURL.path
-                        guard absolute.hasPrefix(absoluteRoot + "/") else {
-                            found.append((absolute, url.lastPathComponent))
-                            continue
-                        }
-                        let relative = String(absolute.dropFirst(absoluteRoot.count + 1))
-                        found.append((root + "/" + relative, relative))
-                    }
+                    found += DocumentFiles.find(under: [argument], excluding: excluded).files.map { ($0.path, $0.relativePath) }
                 } else {
                     found.append((argument, (argument as NSString).lastPathComponent))
                 }

@@ -133,7 +133,8 @@ final class ConvertRun: @unchecked Sendable {
         do {
             let stages = DocumentLoader.Stages(extractRecords: settings.extractRecords)
             documents = try DocumentLoader.load(data: data, source: input.path,
-                                                pathExtension: (input.path as NSString).pathExtension, stages: stages)
+                                                pathExtension: (input.path as NSString).pathExtension,
+                                                fileURL: URL(fileURLWithPath: input.path), stages: stages)
         } catch let error as IngestError {
             removeOutputs(of: earlier)
             return .failed(reason: error.description, id: Self.diagnosticID(for: error))
@@ -157,15 +158,7 @@ final class ConvertRun: @unchecked Sendable {
         }
     }
 
-    static func diagnosticID(for error: IngestError) -> String {
-        switch error {
-        case .empty: "ingest.empty"
-        case .binary: "ingest.binary"
-        case .undecodable: "ingest.undecodable"
-        case .unreadable: "ingest.unreadable"
-        case .noDocuments: "ingest.no-documents"
-        }
-    }
+    static func diagnosticID(for error: IngestError) -> String { error.id }
 
     private func removeOutputs(of entry: ManifestEntry?) {
         guard let entry else { return }
