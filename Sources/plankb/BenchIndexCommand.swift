@@ -70,7 +70,7 @@ struct BenchIndexCommand: ParsableCommand {
         // 2. Indexing
         let dbPath = outRoot + "/.plankb-bench-\(indexing.rawValue).sqlite"
         if !reuseIndex {
-            try KnowledgeBaseFile.remove(dbPath)
+            try SQLiteFile.remove(dbPath)
             let knowledgeBase = try SQLiteKnowledgeBase(path: dbPath, creatingWith: indexing)
             log("indexing \(outRoot) into \(dbPath)")
             let outcome = try IndexRun(paths: [outRoot], extractRecords: withRecords, showProgress: true).run(into: knowledgeBase)

@@ -20,6 +20,8 @@ struct IndexRun {
     struct Outcome {
         var written = 0
         var unchanged = 0
+        /// Sources another index run, writing into the same knowledge base at the same time, took.
+        var claimedElsewhere = 0
         var removed = 0
         var documents = 0
         var failures: [(path: String, reason: String)] = []
@@ -46,11 +48,12 @@ struct IndexRun {
         let indexed = try knowledgeBase.indexedSources()
         var outcome = Outcome()
         let loader = ParallelLoader(files: files, indexed: indexed, extractRecords: extractRecords,
-                                    termTopParameters: try knowledgeBase.termTopParameters())
+                                    preparer: try knowledgeBase.documentPreparer(),
+                                    claim: { try knowledgeBase.claim(source: $0, contentHash: $1) })
         loader.start()
         let progress = ProgressLine(enabled: showProgress, total: files.count)
-        // Sources are written in batches of about `batchBytes`, each batch one transaction: FTS5 writes a new
-        // index segment at every commit, so one commit per small file would spend the run merging segments.
+        // Sources are written in batches of about `batchBytes`, each batch one transaction: every backend pays
+        // per commit (SQLite's FTS5 writes a new index segment at each), so one per small file would be slow.
         // A batch is stored on its own thread while this one goes on taking loaded files, so that the loaders
         // keep working during a write; at most one batch waits behind the one being written.
         let batchBytes = 8 << 20
@@ -69,6 +72,8 @@ struct IndexRun {
             switch item.result {
             case .unchanged:
                 outcome.unchanged += 1
+            case .claimedElsewhere:
+                outcome.claimedElsewhere += 1
             case .failed(let reason):
                 outcome.failures.append((item.path, reason))
                 progress.interrupt("\(item.path): error: \(reason)")
@@ -162,6 +167,7 @@ struct ValidationErrorText: Error, CustomStringConvertible {
 final class ParallelLoader: @unchecked Sendable {
     enum Result {
         case unchanged
+        case claimedElsewhere
         case loaded(hash: String, documents: [(document: PlanDocument, records: [IndexedRecord], prepared: PreparedDocument)])
         case failed(String)
     }
@@ -180,13 +186,16 @@ final class ParallelLoader: @unchecked Sendable {
     private let window: Int
     private let workers: Int
     private let extractRecords: Bool
-    private let termTopParameters: TermTopParameters?
+    private let preparer: DocumentPreparer
+    private let claim: (String, String) throws -> Bool
 
-    init(files: [String], indexed: [String: String], extractRecords: Bool, termTopParameters: TermTopParameters?) {
+    init(files: [String], indexed: [String: String], extractRecords: Bool, preparer: DocumentPreparer,
+         claim: @escaping (String, String) throws -> Bool = { _, _ in true }) {
+        self.claim = claim
         self.files = files
         self.indexed = indexed
         self.extractRecords = extractRecords
-        self.termTopParameters = termTopParameters
+        self.preparer = preparer
         workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         window = workers * 4
     }
@@ -223,16 +232,21 @@ final class ParallelLoader: @unchecked Sendable {
         let hash = data.withUnsafeBytes { ContentHash.of($0) }
         if indexed[path] == hash { return Item(path: path, bytes: data.count, result: .unchanged) }
         do {
+            if try !claim(path, hash) { return Item(path: path, bytes: data.count, result: .claimedElsewhere) }
+        } catch {
+            return Item(path: path, bytes: data.count, result: .failed("could not be claimed: \(error)"))
+        }
+        do {
             // Records are extracted here, by the loader on the loading threads, so that the writer only stores.
             let documents = try DocumentLoader.load(data: data, source: path,
                                                     pathExtension: URL(fileURLWithPath: path).pathExtension,
                                                     stages: extractRecords ? .all : .treeOnly)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            // So are each document's rows and term digest; the tree is then dropped here, off the writer's
-            // thread, which stores the prepared rows.
+            // So are each document's rows and what the backend derives from them; the tree is then dropped
+            // here, off the writer's thread, which stores the prepared rows.
             let loaded = documents.map { document in
-                let prepared = PreparedDocument(document: document, termTopParameters: termTopParameters)
+                let prepared = preparer.prepare(document)
                 var stripped = document
                 stripped.root.children = []
                 return (document: stripped, records: !extractRecords ? [] : document.records.map { record in

@@ -39,7 +39,7 @@ struct KwicCommand: ParsableCommand {
 
     func run() throws {
         let query = try SearchFilterOptions.parse(term)
-        let knowledgeBase = try KnowledgeBaseFile.open(filters.db)
+        let knowledgeBase = try filters.database.open()
         // More nodes than lines are fetched: a node can hold the term several times, and lines are cut at `limit`.
         let request = filters.request(for: query, limit: limit, offset: 0)
         let hits = try knowledgeBase.search(request)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanIndex
 
 @main
 struct PlanKB: ParsableCommand {
@@ -27,6 +28,10 @@ struct PlanKB: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as KnowledgeBaseOpenError {
+            // Absent, unreachable or refused: one line (naming host and database, never a password), status 1.
+            FileHandle.standardError.write(Data("plankb: error: \(error)\n".utf8))
+            Foundation.exit(1)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

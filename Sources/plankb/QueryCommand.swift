@@ -63,7 +63,7 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try SearchFilterOptions.parse(query)
-        let knowledgeBase = try KnowledgeBaseFile.open(filters.db)
+        let knowledgeBase = try filters.database.open()
         let request = filters.request(for: parsed, limit: limit, offset: offset)
         let format: OutputFormat = json ? .json : csv ? .csv : self.format
         if let countBy = countBy.flatMap(CountDimension.init(rawValue:)) {

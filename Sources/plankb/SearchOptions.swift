@@ -5,8 +5,7 @@ import PlanKit
 
 /// The filters shared by `query` and `kwic`.
 struct SearchFilterOptions: ParsableArguments {
-    @Option(help: "The knowledge base file (made by plankb index).")
-    var db: String
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "Only this document: its key (source path), or part of its title or path.")
     var doc: String?

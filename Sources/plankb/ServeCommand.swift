@@ -12,18 +12,19 @@ struct ServeCommand: ParsableCommand {
         JSON:  /api/search?q=…  (hits as plankb query --json writes them), /api/documents,
                /api/documents/{key}, /api/documents/{key}/records[?format=csv], /api/diff?old=KEY&new=KEY.
         A document key is its source path, percent-encoded as one path segment (/ as %2F).
-        The server binds to loopback (127.0.0.1) unless --host says otherwise; it only reads the file.
+        The server binds to loopback (127.0.0.1) unless --host says otherwise; it only reads the knowledge base
+        (a file, or a PostgreSQL database through a pool of connections).
         Stop it with Ctrl-C.
 
         Examples:
           plankb serve --db kb.sqlite
           plankb serve --db kb.sqlite --port 9000
+          PLANKB_DB=postgres://plankb@db.example.org/plankb plankb serve --host 0.0.0.0
           curl 'http://127.0.0.1:8080/api/search?q=跨境电商&limit=5'
         """
     )
 
-    @Option(help: "The knowledge base file (made by plankb index).")
-    var db: String
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "The address to listen on; 0.0.0.0 opens the server to the network.")
     var host = "127.0.0.1"
@@ -36,7 +37,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let knowledgeBase = try KnowledgeBaseFile.open(db)
+        let knowledgeBase = try database.open()
         let host = self.host
         let application = PlanWebApplication.application(knowledgeBase: knowledgeBase, host: host, port: port) { port in
             FileHandle.standardError.write(Data("plankb serve: http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))

@@ -3,17 +3,18 @@ import PlanKit
 /// The knowledge base (知识库) as the commands see it, whatever stores it: documents added, replaced and
 /// removed by source and content hash, full-text search with filters, counts, records.
 ///
-/// Nothing here speaks SQL: `SQLiteKnowledgeBase` implements it over SQLite FTS5, and a PostgreSQL backend can
-/// implement it later with the same query language (`SearchQuery`) and the same results.
+/// Nothing here speaks SQL or names a backend: `SQLiteKnowledgeBase` (SQLite/) and `PostgresKnowledgeBase`
+/// (PostgreSQL/) implement it with the same query language (`SearchQuery`) and the same results, and commands
+/// open one through `KnowledgeBaseLocation` (a `--db` value) without knowing which. A new requirement needs a
+/// default implementation in an extension, so that every backend keeps compiling.
 public protocol KnowledgeBase: Sendable {
     /// Each indexed source (a file path) with the content hash it had when indexed.
     func indexedSources() throws -> [String: String]
     /// Replaces everything that came from each source by its new documents, all in one transaction: a reader
     /// sees either the old documents or the new ones, and an interrupted run leaves the old ones. (Indexing
-    /// writes several sources per transaction because FTS5 flushes its index segment at every commit.)
+    /// writes several sources per transaction: most backends pay per commit.)
     func replaceDocuments(_ sources: [SourceDocuments]) throws
-    /// Removes everything that came from these sources (for sources that vanished), in one transaction: like
-    /// writes, removals are far cheaper together, because FTS5 flushes its index segment at every commit.
+    /// Removes everything that came from these sources (for sources that vanished), in one transaction.
     func removeDocuments(fromSources sources: [String]) throws
     /// Hits for `request`, best first.
     func search(_ request: SearchRequest) throws -> [SearchHit]
@@ -21,7 +22,17 @@ public protocol KnowledgeBase: Sendable {
     func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow]
     /// The sources of the documents that have at least one hit (for comparing with grep).
     func matchingSources(_ request: SearchRequest) throws -> Set<String>
-    func termTopParameters() throws -> TermTopParameters?
+    /// What the loading threads compute for this backend from each document before it reaches the writer.
+    func documentPreparer() throws -> DocumentPreparer
+    /// Called once after an index run has written (or not): brings derived structures up to date, compacts,
+    /// and completes a rebuild. `changedDocuments` says whether the run wrote or removed anything.
+    func finishIndexRun(changedDocuments: Bool) throws
+    /// Releases the connections; the instance must not be used afterwards.
+    func close() throws
+    /// Claims a source for this run before it is loaded, so that index runs writing into one knowledge base at
+    /// the same time split the work: false when another run holds it, or when the knowledge base already holds
+    /// this content. A claim lasts until `close` (or the process's end).
+    func claim(source: String, contentHash: String) throws -> Bool
     /// Records of one node and the nodes below it (its clauses).
     func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord]
     /// The full text of one node (hits carry only a snippet).
@@ -48,9 +59,29 @@ public struct SourceDocuments: Sendable {
 }
 
 extension KnowledgeBase {
-    /// How the backend weighs rows for its term top lists, so that loaders can digest documents for it; nil
-    /// when it keeps no such lists.
-    public func termTopParameters() throws -> TermTopParameters? { nil }
+    /// Rows only: the backend derives everything else itself.
+    public func documentPreparer() throws -> DocumentPreparer { .rowsOnly }
+
+    public func finishIndexRun(changedDocuments: Bool) throws {}
+
+    public func close() throws {}
+
+    /// One writer at a time: every source is this run's.
+    public func claim(source: String, contentHash: String) throws -> Bool { true }
+
+    /// Pages through `search`; a backend overrides it when it can answer more cheaply.
+    public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
+        var request = request
+        request.offset = 0
+        request.limit = 1_000
+        var sources = Set<String>()
+        while true {
+            let hits = try search(request)
+            sources.formUnion(hits.map(\.source))
+            guard hits.count == request.limit else { return sources }
+            request.offset += request.limit
+        }
+    }
 
     /// Replaces everything that came from `source` by `documents`, in one transaction.
     public func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument]) throws {
@@ -64,8 +95,9 @@ public struct IndexedDocument: Sendable {
     public var key: String
     public var document: PlanDocument
     public var records: [IndexedRecord]
-    /// The document's rows and term digest, when the loader prepared them on its own thread. The store then
-    /// takes the rows from here and never reads `document.root`, so a loader may drop the tree.
+    /// The document's rows (and what the backend derives from them), when the loader prepared them on its own
+    /// thread with the store's `documentPreparer()`. The store then takes the rows from here and never reads
+    /// `document.root`, so a loader may drop the tree.
     public var prepared: PreparedDocument?
 
     public init(key: String, document: PlanDocument, records: [IndexedRecord] = [], prepared: PreparedDocument? = nil) {
@@ -139,7 +171,7 @@ public struct SearchHit: Codable, Hashable, Sendable {
     /// Headings above the node and the node itself: `第五章 … › 第四节 跨境电商 › 段2`.
     public var path: String
     public var snippet: Highlighter.Snippet
-    /// BM25 relevance, larger is better (FTS5's own bm25() is negated so that it reads naturally).
+    /// BM25 relevance, larger is better (the same double on every backend; see `BM25`).
     public var score: Double
     public var records: [IndexedRecord]
 }

@@ -4,9 +4,12 @@ import PlanKit
 
 /// The knowledge base in one SQLite file (WAL mode): readers query while a writer indexes, and every write of a
 /// source is one transaction, so a run killed halfway leaves the previous state intact and queryable.
-public final class SQLiteKnowledgeBase: KnowledgeBase {
+public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     let pool: DatabasePool
     public let path: String
+    /// For a rebuild (`KnowledgeBaseAccess.rebuilding`): the file this one replaces when the run is finished.
+    /// Set once, right after opening.
+    var replacesOnFinish: String?
     let termTopStaging = TermTopStaging()
     let documentSets = DocumentSetCache()
 
@@ -66,6 +69,26 @@ public final class SQLiteKnowledgeBase: KnowledgeBase {
 
     /// Closes the file; the instance must not be used afterwards.
     public func close() throws { try pool.close() }
+
+    public func documentPreparer() throws -> DocumentPreparer {
+        let parameters = try termTopParameters()
+        return DocumentPreparer { rows in parameters.map { TermDigest(rows: rows, parameters: $0) } }
+    }
+
+    /// Brings the term top lists up to date and merges FTS5's segments after a run that wrote (also after one
+    /// that wrote nothing while documents of an earlier, interrupted run still wait for their lists); otherwise
+    /// only checkpoints the WAL. A rebuild is then closed and moved over the file it replaces.
+    public func finishIndexRun(changedDocuments: Bool) throws {
+        if try changedDocuments || hasPendingTermTopLists() {
+            try optimize()
+        } else {
+            try checkpoint()
+        }
+        if let replaced = replacesOnFinish {
+            try close()
+            try SQLiteFile.replace(replaced, with: path)
+        }
+    }
 
     // MARK: Writing
 

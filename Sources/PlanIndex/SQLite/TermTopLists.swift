@@ -112,7 +112,7 @@ public struct TermDigest: Sendable {
     private(set) var offsets: [Int32] = []
     private(set) var entries: [UInt64] = []
 
-    /// The digest of a document's searchable rows, tokenized as FTS5 is given them.
+    /// The digest of a document's searchable rows, tokenized as the index is given them (`NodeRow.searchText`).
     init(rows: [NodeRow], parameters: TermTopParameters) {
         let searchable = rows.lazy.filter { $0.searchable != .none }.map { row in
             (ordinal: row.ordinal, columns: [row.heading, row.searchLead, row.searchText])
@@ -328,15 +328,13 @@ extension TermTopList {
     }
 }
 
-/// A document made ready for storage where it was loaded, on every core: its node rows and, for a backend that
-/// keeps term top lists, its term digest. The single writer then only stores.
-public struct PreparedDocument: Sendable {
-    let rows: [NodeRow]
-    let digest: TermDigest?
-
+extension PreparedDocument {
+    /// Rows and, with `termTopParameters`, their term digest (the SQLite backend's preparation).
     public init(document: PlanDocument, termTopParameters: TermTopParameters?) {
         let rows = NodeRow.rows(of: document)
-        self.rows = rows
-        digest = termTopParameters.map { TermDigest(rows: rows, parameters: $0) }
+        self.init(rows: rows, payload: termTopParameters.map { TermDigest(rows: rows, parameters: $0) })
     }
+
+    /// The term digest the SQLite backend's preparer made, if any.
+    var digest: TermDigest? { payload as? TermDigest }
 }
