@@ -13,12 +13,14 @@ struct CorpusGoldenTests {
 
     /// Every source document in the corpus, as a path relative to the repository.
     static let sources: [String] = {
-        let extensions: Set<String> = ["txt", "md", "html", "jsonl"]
+        let extensions = DocumentReaders.fileExtensions
         let enumerator = FileManager.default.enumerator(at: corpusURL, includingPropertiesForKeys: nil)!
         var paths: [String] = []
         for case let url as URL in enumerator {
             let relative = String(url.path.dropFirst(repositoryURL.path.count + 1))
             if relative.contains(".expected/") || relative.hasPrefix("corpus/gold/") { continue }
+            // `<name>.reference.txt` beside a document is its dataset's answer key, not a document.
+            if relative.hasSuffix(".reference.txt") { continue }
             if extensions.contains(url.pathExtension) { paths.append(relative) }
         }
         return paths.sorted()

@@ -112,6 +112,7 @@ public protocol DocumentReader: Sendable {
 public enum DocumentReaders {
     public static let all: [any DocumentReader.Type] = [
         HTMLReader.self,
+        PDFReader.self,
         JSONLinesReader.self,
         MarkdownReader.self,
         PlainTextReader.self,

@@ -15,7 +15,7 @@ public enum Segmenter {
         diagnostics += TruncationCheck.check(root)
         var metadata = builder.metadata
         if metadata.title == nil, let heading = root.heading { metadata.title = heading }
-        diagnostics.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        diagnostics.sort { ($0.page ?? 0, $0.line ?? 0, $0.column ?? 0) < ($1.page ?? 0, $1.line ?? 0, $1.column ?? 0) }
         diagnostics = DiagnosticLimit.apply(to: diagnostics)
         return PlanDocument(metadata: metadata, root: root, diagnostics: diagnostics)
     }

@@ -76,7 +76,7 @@ enum TruncationCheck {
             let tail = String(node.text.suffix(12))
             diagnostics.append(Diagnostic(.warning, "segment.truncated-paragraph",
                                           "paragraph ends mid-sentence: “…\(tail)”",
-                                          at: SourcePosition(line: node.span.endLine, column: node.span.endColumn)))
+                                          at: node.span.end))
         }
         return diagnostics
     }
