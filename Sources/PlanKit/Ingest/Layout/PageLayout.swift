@@ -39,12 +39,12 @@ public enum PageLayout {
         }
         var diagnostics: [Diagnostic] = []
         let furniture = Furniture.find(in: lines, pages: pages)
-        if let first = furniture.pageNumbers.first {
+        if let first = furniture.pageNumbers.min() {
             diagnostics.append(Diagnostic(.note, "ingest.page-number-dropped",
                                           "dropped \(furniture.pageNumbers.count) page number(s) such as “\(lines[first].text)”",
                                           at: lines[first].start))
         }
-        if let first = furniture.runningLines.first {
+        if let first = furniture.runningLines.min() {
             diagnostics.append(Diagnostic(.note, "ingest.running-header-dropped",
                                           "dropped \(furniture.runningLines.count) running header or footer line(s) such as “\(lines[first].text)”",
                                           at: lines[first].start))

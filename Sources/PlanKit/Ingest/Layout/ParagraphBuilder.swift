@@ -144,6 +144,11 @@ struct ParagraphBuilder {
         return counts.values.max { $0.0 < $1.0 }!.1
     }
 
+    /// Every run in a heading face: a heading, not a paragraph opening with a bold lead.
+    private func isSetInHeadingFaces(_ paragraph: [Int]) -> Bool {
+        paragraph.allSatisfy { lines[$0].runs.allSatisfy { isHeadingFont($0.font) } }
+    }
+
     private func characterCount(of paragraph: [Int]) -> Int {
         paragraph.reduce(0) { $0 + lines[$1].characterCount }
     }
@@ -152,9 +157,9 @@ struct ParagraphBuilder {
     /// the title; returns the title's text.
     mutating func markHeadingsAndTitle() -> String? {
         var candidates: [Int: LayoutFont] = [:]
-        for (index, paragraph) in paragraphs.enumerated() {
+        for (index, paragraph) in paragraphs.enumerated() where isSetInHeadingFaces(paragraph) {
             let font = font(of: paragraph)
-            if isHeadingFont(font), !font.isRed, characterCount(of: paragraph) <= 60 { candidates[index] = font }
+            if !font.isRed, characterCount(of: paragraph) <= 60 { candidates[index] = font }
         }
         let ranked = Array(Set(candidates.values.map(\.styleKey))).sorted { a, b in
             let fa = candidates.values.first { $0.styleKey == a }!, fb = candidates.values.first { $0.styleKey == b }!
@@ -222,7 +227,7 @@ struct ParagraphBuilder {
                 hints.insert(.indented)
             }
             let font = font(of: paragraph)
-            if isHeadingFont(font), font.emphasis > body.emphasis { hints.insert(.bold) }
+            if isSetInHeadingFaces(paragraph), font.emphasis > body.emphasis { hints.insert(.bold) }
             var block = Block(text: text, span: span, hints: hints, markedHeadingLevel: headingLevels[index])
             block.anchors = anchors
             // A paragraph opening with a run in a heading face: "（一）加强组织领导。" in 楷体, then 仿宋.
