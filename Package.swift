@@ -2,8 +2,8 @@
 import PackageDescription
 
 // PlanKB: a core library (PlanKit, Foundation only) with thin targets around it:
-// PlanIngest (HTML through libxml2, the one document loader), PlanIndex (SQLite through GRDB)
-// and the `plankb` command-line tool.
+// PlanIngest (HTML through libxml2, the one document loader), PlanIndex (SQLite through GRDB),
+// PlanMCP (the MCP server) and the `plankb` command-line tool.
 let package = Package(
     name: "PlanKB",
     platforms: [.macOS(.v14)],
@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Tree, ids, normalisation, text ingest, segmentation, extraction, diff. No I/O-heavy dependency.
@@ -46,10 +47,15 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // `plankb mcp`: the Model Context Protocol server (tools and resources over stdio) on the MCP Swift SDK.
+        .target(
+            name: "PlanMCP",
+            dependencies: ["PlanKit", "PlanIndex", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .executableTarget(
             name: "plankb",
             dependencies: [
-                "PlanKit", "PlanIngest", "PlanIndex", "PlanWeb",
+                "PlanKit", "PlanIngest", "PlanIndex", "PlanWeb", "PlanMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -19,6 +19,7 @@ struct ConvertCommand: ParsableCommand {
         Per run, in input order:
           jsonl     documents.jsonl (one document a line) and records.jsonl (one record a line)
           csv       records.csv (UTF-8 with BOM, as `plankb records --format csv`)
+          chunks    chunks.jsonl (retrieval chunks, as `plankb chunks --json`; schemas/chunk.schema.json)
         Always: errors.jsonl, one line per input that failed: {"id", "path", "reason"}
         (schemas/convert-error.schema.json).
 
@@ -42,7 +43,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The folder to write to (created when missing).")
     var out: String
 
-    @Option(name: .long, help: "Outputs, comma-separated: json, jsonl, csv, markdown, akn (default: all).")
+    @Option(name: .long, help: "Outputs, comma-separated: json, jsonl, csv, markdown, akn, chunks (default: all).")
     var to: String = ConvertFormat.allCases.map(\.rawValue).joined(separator: ",")
 
     @OptionGroup var excluding: ExcludeOptions
@@ -70,7 +71,7 @@ struct ConvertCommand: ParsableCommand {
         for name in to.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
             let aliases = ["md": ConvertFormat.markdown, "xml": .akn, "akomantoso": .akn]
             guard let format = ConvertFormat(rawValue: name) ?? aliases[name] else {
-                throw ValidationError("unknown output “\(name)”; choose from json, jsonl, csv, markdown, akn")
+                throw ValidationError("unknown output “\(name)”; choose from " + ConvertFormat.allCases.map(\.rawValue).joined(separator: ", "))
             }
             formats.insert(format)
         }

@@ -83,7 +83,7 @@ struct IndexRun {
                     if document.metadata.title == nil {
                         document.metadata.title = URL(fileURLWithPath: item.path).deletingPathExtension().lastPathComponent
                     }
-                    return IndexedDocument(key: documents.count == 1 ? item.path : "\(item.path)#\(ordinal + 1)",
+                    return IndexedDocument(key: DocumentKey.of(path: item.path, ordinal: ordinal, of: documents.count),
                                            document: document, records: loaded.records, prepared: loaded.prepared)
                 }
                 batch.append(SourceDocuments(source: item.path, contentHash: hash, documents: entries))

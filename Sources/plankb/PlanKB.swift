@@ -19,7 +19,7 @@ struct PlanKB: ParsableCommand {
         subcommands: [
             ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
             IndexCommand.self, QueryCommand.self, KwicCommand.self, ConvertCommand.self, ServeCommand.self,
-            BenchIndexCommand.self, BenchConvertCommand.self,
+            BenchIndexCommand.self, BenchConvertCommand.self, ChunksCommand.self, MCPCommand.self,
         ]
     )
 

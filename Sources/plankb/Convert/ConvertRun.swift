@@ -4,9 +4,9 @@ import PlanIngest
 import PlanKit
 
 /// What `convert` writes: per document `json`, `markdown`, `akn`; per run `jsonl` (documents.jsonl and
-/// records.jsonl) and `csv` (records.csv).
+/// records.jsonl), `csv` (records.csv) and `chunks` (chunks.jsonl, retrieval chunks with `Chunker`'s defaults).
 enum ConvertFormat: String, CaseIterable, Sendable {
-    case json, jsonl, csv, markdown, akn
+    case json, jsonl, csv, markdown, akn, chunks
 }
 
 /// The settings an output depends on; an input converted with other settings is converted again.
@@ -171,7 +171,7 @@ final class ConvertRun: @unchecked Sendable {
         let formats = settings.formats
         var outputs: [String] = []
         var parts: [String] = []
-        var documentLines = "", recordLines = "", csvRows = ""
+        var documentLines = "", recordLines = "", csvRows = "", chunkLines = ""
         var withWarnings = 0, records = 0
         for (index, document) in documents.enumerated() {
             let stem = ConvertInputs.documentStem(inputStem: input.stem, source: document.metadata.source,
@@ -198,6 +198,10 @@ final class ConvertRun: @unchecked Sendable {
             if formats.contains(.csv), settings.extractRecords {
                 for record in document.records { csvRows += RecordCSV.row(source: source, record: record) }
             }
+            if formats.contains(.chunks) {
+                let key = DocumentKey.of(path: input.path, ordinal: index, of: documents.count)
+                chunkLines += try ChunkJSONLines.render(Chunker().chunks(of: document, key: key))
+            }
             if document.diagnostics.contains(where: { $0.severity >= .warning }) { withWarnings += 1 }
             records += document.records.count
         }
@@ -216,6 +220,10 @@ final class ConvertRun: @unchecked Sendable {
             try writer.write(Data(csvRows.utf8), to: partStem + ".records.csv")
             parts.append(partStem + ".records.csv")
         }
+        if formats.contains(.chunks) {
+            try writer.write(Data(chunkLines.utf8), to: partStem + ".chunks.jsonl")
+            parts.append(partStem + ".chunks.jsonl")
+        }
         return ManifestEntry(path: input.path, stem: input.stem, hash: hash, bytes: bytes, settings: settings.fingerprint,
                              outputs: outputs, parts: parts, documents: documents.count,
                              documentsWithWarnings: withWarnings, records: records)
@@ -233,6 +241,7 @@ final class ConvertRun: @unchecked Sendable {
         if settings.formats.contains(.csv), settings.extractRecords {
             runFiles.append(("records.csv", ".records.csv", Data(RecordCSV.header.utf8)))
         }
+        if settings.formats.contains(.chunks) { runFiles.append(("chunks.jsonl", ".chunks.jsonl", Data())) }
         for file in runFiles {
             let temporary = writer.temporaryURL(for: file.name)
             _ = FileManager.default.createFile(atPath: temporary.path, contents: file.header)
