@@ -60,7 +60,7 @@ struct ChunksCommand: ParsableCommand {
         var chunks: [Chunk] = []
         var comparison = ChunkComparison()
         if let db, let doc {
-            let knowledgeBase = try KnowledgeBaseFile.open(db)
+            let knowledgeBase = try openKnowledgeBase(db)
             guard let stored = try knowledgeBase.document(withKey: doc) else {
                 throw ValidationErrorText(LookupError.unknownDocument(key: doc).description)
             }

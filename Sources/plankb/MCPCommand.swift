@@ -22,11 +22,10 @@ struct MCPCommand: ParsableCommand {
     /// What the server announces to clients at initialization (the package has no release numbers yet).
     static let serverVersion = "0.1.0"
 
-    @Option(help: "The knowledge base file (made by plankb index).")
-    var db: String
+    @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let knowledgeBase = try KnowledgeBaseFile.open(db)
+        let knowledgeBase = try database.open()
         final class Outcome: @unchecked Sendable { var error: (any Error)? }
         let outcome = Outcome()
         let finished = DispatchSemaphore(value: 0)
