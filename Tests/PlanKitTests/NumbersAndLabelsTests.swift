@@ -12,6 +12,28 @@ struct NumbersAndLabelsTests {
         #expect(ChineseNumerals.value(of: text) == expected)
     }
 
+    /// The spelling DOCX numbering renders (第%1章 in chineseCounting) and its inverse.
+    @Test(arguments: [
+        (1, "一"), (10, "十"), (15, "十五"), (20, "二十"), (101, "一百零一"), (110, "一百一十"), (218, "二百一十八"),
+        (1001, "一千零一"), (1010, "一千零一十"), (10_000, "一万"), (20_300, "二万零三百"), (100_010, "十万零一十"),
+        (0, "零"),
+    ])
+    func spelledNumeral(_ value: Int, _ expected: String) {
+        #expect(ChineseNumerals.spelled(value) == expected)
+    }
+
+    @Test func spellingsReadBack() {
+        for value in 0...30_000 {
+            #expect(ChineseNumerals.value(of: ChineseNumerals.spelled(value)) == value, "\(value)")
+            #expect(ChineseNumerals.value(of: ChineseNumerals.spelled(value, as: .financial)) == value, "\(value)")
+            if value >= 10 {
+                #expect(ChineseNumerals.value(of: ChineseNumerals.spelled(value, as: .digits)) == value, "\(value)")
+            }
+        }
+        #expect(ChineseNumerals.spelled(2025, as: .digits) == "二〇二五")
+        #expect(ChineseNumerals.spelled(12, as: .financial) == "壹拾贰")
+    }
+
     @Test(arguments: ["", "章", "百百", "abc", "十十"])
     func notANumeral(_ text: String) {
         #expect(ChineseNumerals.value(of: text) == nil)

@@ -72,6 +72,50 @@ public enum ChineseNumerals {
         section += pending ?? 0
         return total + section
     }
+
+    /// How `spelled(_:as:)` writes a number.
+    public enum Spelling: Sendable {
+        /// 一百零五, 十二, 二万零三百 — as labels print numbers (第一百零五条).
+        case positional
+        /// 一〇五 — digit by digit, 〇 for zero.
+        case digits
+        /// 壹佰零伍 — the financial (大写) forms, 壹拾 for 10.
+        case financial
+    }
+
+    /// The Chinese numeral of `value` (0 or more), the inverse of `value(of:)`: 105 → 一百零五, 10 → 十,
+    /// 110 → 一百一十, 20_300 → 二万零三百. Numbers of 亿 and more are written digit by digit.
+    public static func spelled(_ value: Int, as spelling: Spelling = .positional) -> String {
+        let names: [Character] = spelling == .financial ? Array("零壹贰叁肆伍陆柒捌玖") : Array("零一二三四五六七八九")
+        if spelling == .digits || value >= 100_000_000 || value < 0 {
+            return String(String(abs(value)).map { $0 == "0" ? "〇" : names[$0.wholeNumberValue!] })
+        }
+        let unitNames: [Character] = spelling == .financial ? ["仟", "佰", "拾"] : ["千", "百", "十"]
+        // One group below 万: 2015 → 二千零一十五; `leadingTen` keeps 一十 where a bare 十 would misread.
+        func group(_ number: Int, leadingTen: Bool) -> String {
+            var result = ""
+            var pendingZero = false
+            for (index, divisor) in [1000, 100, 10, 1].enumerated() {
+                let digit = number / divisor % 10
+                if digit == 0 {
+                    if !result.isEmpty { pendingZero = true }
+                    continue
+                }
+                if pendingZero { result.append("零"); pendingZero = false }
+                let omitOne = divisor == 10 && digit == 1 && result.isEmpty && !leadingTen && spelling != .financial
+                if !omitOne { result.append(names[digit]) }
+                if index < 3 { result.append(unitNames[index]) }
+            }
+            return result
+        }
+        if value == 0 { return String(names[0]) }
+        let high = value / 10_000
+        let low = value % 10_000
+        guard high > 0 else { return group(low, leadingTen: false) }
+        var result = group(high, leadingTen: false) + "万"
+        if low > 0 { result += (low < 1000 ? "零" : "") + group(low, leadingTen: true) }
+        return result
+    }
 }
 
 extension Character {

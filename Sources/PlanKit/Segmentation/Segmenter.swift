@@ -199,7 +199,9 @@ struct TreeBuilder {
             }
         }
 
-        if let label, accepts(label, block: block) {
+        // A table row is data, even when its first cell reads like a label ("第三十一条第一款" in a table of
+        // the provisions a decision suspends).
+        if let label, !block.hints.contains(.tableRow), accepts(label, block: block) {
             addLabelled(block, label: label, next: next)
         } else if block.hints.contains(.figureCaption) || looksLikeFigureCaption(block) {
             while let top = stack.last, top.kind == .listEntry { stack.removeLast() }
