@@ -60,7 +60,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PlanKitTests", dependencies: ["PlanKit"]),
-        .testTarget(name: "PlanIngestTests", dependencies: ["PlanIngest", "PlanKit"]),
+        // ZIPFoundation: the DOCX tests build damaged packages from the corpus fixtures in memory.
+        .testTarget(name: "PlanIngestTests", dependencies: [
+            "PlanIngest", "PlanKit", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "PlanIndexTests", dependencies: ["PlanIndex", "PlanIngest", "PlanKit"]),
         .testTarget(
             name: "PlanWebTests",

@@ -11,7 +11,8 @@ struct CorpusGoldenTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let corpusURL = repositoryURL.appendingPathComponent("corpus")
 
-    /// Every source document in the corpus, as a path relative to the repository.
+    /// Every source document in the corpus, as a path relative to the repository: every file whose extension
+    /// some registered reader takes, so a new format's corpus files join by themselves.
     static let sources: [String] = {
         let extensions = DocumentReaders.fileExtensions
         let enumerator = FileManager.default.enumerator(at: corpusURL, includingPropertiesForKeys: nil)!
@@ -21,7 +22,7 @@ struct CorpusGoldenTests {
             if relative.contains(".expected/") || relative.hasPrefix("corpus/gold/") { continue }
             // `<name>.reference.txt` beside a document is its dataset's answer key, not a document.
             if relative.hasSuffix(".reference.txt") { continue }
-            if extensions.contains(url.pathExtension) { paths.append(relative) }
+            if extensions.contains(url.pathExtension.lowercased()) { paths.append(relative) }
         }
         return paths.sorted()
     }()
@@ -32,13 +33,23 @@ struct CorpusGoldenTests {
         #expect(Self.sources.filter { $0.hasPrefix("corpus/html-sites/") }.count == 3)
         #expect(Self.sources.filter { $0.hasSuffix(".md") }.count >= 3)
         #expect(Self.sources.filter { $0.contains("animal-epidemic") }.count == 7)
+        #expect(Self.sources.filter { $0.hasPrefix("corpus/office/npc-docx/") && $0.hasSuffix(".docx") }.count == 7)
+        #expect(Self.sources.contains("corpus/office/wps-docx/narcotics-control-law.docx"))
+        #expect(Self.sources.contains("corpus/office/doc/narcotic-drug-catalogue-2013.doc"))
     }
 
     @Test(arguments: sources)
     func golden(_ source: String) throws {
         let url = Self.repositoryURL.appendingPathComponent(source)
-        let documents = try DocumentLoader.load(data: try Data(contentsOf: url), source: source,
-                                                 pathExtension: url.pathExtension, stages: .treeOnly)
+        let documents: [PlanDocument]
+        do {
+            documents = try DocumentLoader.load(data: try Data(contentsOf: url), source: source,
+                                                pathExtension: url.pathExtension, stages: .treeOnly)
+        } catch IngestError.missingTool(let tool, _, _) where ProcessInfo.processInfo.environment["CI"] == nil {
+            // A converter (soffice for DOC) that is not installed here; CI installs every one, so it never skips.
+            print("skipped \(source): \(tool) is not installed")
+            return
+        }
         let expectedFolder = url.deletingPathExtension().appendingPathExtension("expected")
         let actual: [String: String] = [
             "tree.txt": documents.map { TreeDump.render($0) }.joined(separator: "\n"),

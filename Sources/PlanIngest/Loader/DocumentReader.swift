@@ -113,6 +113,8 @@ public enum DocumentReaders {
     public static let all: [any DocumentReader.Type] = [
         HTMLReader.self,
         PDFReader.self,
+        DOCXReader.self,
+        DOCReader.self,
         JSONLinesReader.self,
         MarkdownReader.self,
         PlainTextReader.self,

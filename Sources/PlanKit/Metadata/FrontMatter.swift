@@ -5,11 +5,11 @@ import Foundation
 ///
 /// Lines consumed as metadata or dropped as site chrome leave the body with a note, so that nothing is lost
 /// silently; the title line stays as a block (the segmenter makes it the document's heading).
-enum FrontMatter {
+public enum FrontMatter {
     /// How many opening blocks may be front matter.
     static let window = 10
 
-    static func extract(from ingested: inout IngestedText) {
+    public static func extract(from ingested: inout IngestedText) {
         var index = 0
         var metadata = ingested.metadata
         while index < ingested.blocks.count, index < window {
