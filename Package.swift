@@ -60,7 +60,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PlanKitTests", dependencies: ["PlanKit"]),
-        // ZIPFoundation: the DOCX tests build damaged packages from the corpus fixtures in memory.
+        // ZIPFoundation: the DOCX and hostile-archive tests build damaged packages in memory.
         .testTarget(name: "PlanIngestTests", dependencies: [
             "PlanIngest", "PlanKit", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
@@ -72,7 +72,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "PlankbCLITests", dependencies: ["PlanKit", "plankb"]),
+        .testTarget(name: "PlankbCLITests", dependencies: [
+            "PlanKit", "plankb", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

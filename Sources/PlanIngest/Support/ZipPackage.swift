@@ -30,12 +30,27 @@ public final class ZipPackage {
             throw IngestError.malformed(id: "ingest.zip-damaged",
                                         detail: "\(source): not a readable ZIP archive (truncated or damaged: \(error))")
         }
+        // ZIPFoundation stops listing at an encrypted or unreadable entry without saying so; the central
+        // directory, read here directly, tells such an archive from a short one.
+        let directory = CentralDirectory(data)
+        if let directory, !directory.encrypted.isEmpty {
+            let names = directory.encrypted.prefix(3).joined(separator: ", ")
+            throw IngestError.malformed(id: "ingest.zip-encrypted",
+                                        detail: "\(source): the archive is encrypted (\(names)\(directory.encrypted.count > 3 ? ", …" : "")); it cannot be read without its password")
+        }
         var entries: [String: Entry] = [:]
         var names: [String] = []
-        for entry in archive where entry.type == .file {
+        var listed = 0
+        for entry in archive {
+            listed += 1
+            guard entry.type == .file else { continue }
             let name = Self.normalise(entry.path)
             if entries[name] == nil { names.append(name) }
             entries[name] = entry
+        }
+        if let directory, let count = directory.count, listed < count {
+            throw IngestError.malformed(id: "ingest.zip-damaged",
+                                        detail: "\(source): the archive lists \(count) entries but only \(listed) can be read (truncated or damaged)")
         }
         self.entries = entries
         partNames = names
@@ -93,7 +108,50 @@ public final class ZipPackage {
     }
 
     private func bomb(_ name: String) -> IngestError {
-        .malformed(id: "ingest.zip-bomb",
-                   detail: "\(source): part \(name) expands past \(maxExpandedBytes >> 20) MB; refused as a ZIP bomb")
+        let limit = maxExpandedBytes >= 1 << 20 ? "\(maxExpandedBytes >> 20) MB" : "\(maxExpandedBytes) bytes"
+        return .malformed(id: "ingest.zip-bomb",
+                          detail: "\(source): part \(name) expands past \(limit) (alone or with the parts read before it); refused as a ZIP bomb")
+    }
+}
+
+/// The central directory of a ZIP archive, read from its end record: how many entries it lists and which are
+/// encrypted. Nil when there is no end record to read (ZIPFoundation then reports the archive as damaged).
+struct CentralDirectory {
+    /// The number of entries, when the end record gives it (not for ZIP64 archives).
+    var count: Int?
+    var encrypted: [String] = []
+
+    init?(_ data: Data) {
+        let size = data.count
+        let start = data.startIndex
+        func byte(_ at: Int) -> UInt8 { data[start + at] }
+        func u16(_ at: Int) -> Int { Int(byte(at)) | Int(byte(at + 1)) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        func signature(_ at: Int, _ third: UInt8, _ fourth: UInt8) -> Bool {
+            byte(at) == 0x50 && byte(at + 1) == 0x4B && byte(at + 2) == third && byte(at + 3) == fourth
+        }
+        // The end record: its signature, searched backwards (a comment of up to 64 KiB may follow it).
+        guard size >= 22,
+              let end = stride(from: size - 22, through: max(0, size - 65_557), by: -1).first(where: { signature($0, 5, 6) })
+        else { return nil }
+        let total = u16(end + 10)
+        let offset = u32(end + 16)
+        count = total == 0xFFFF || offset == 0xFFFF_FFFF ? nil : total
+        // Walk the directory while its records are where the end record says; a damaged one is left to
+        // ZIPFoundation.
+        var position = offset
+        var seen = 0
+        while seen < total, position >= 0, position + 46 <= size, signature(position, 1, 2) {
+            let flags = u16(position + 8)
+            let nameLength = u16(position + 28)
+            let extraLength = u16(position + 30)
+            let commentLength = u16(position + 32)
+            guard position + 46 + nameLength <= size else { break }
+            if flags & 1 != 0 {
+                encrypted.append(String(decoding: data[(start + position + 46)..<(start + position + 46 + nameLength)], as: UTF8.self))
+            }
+            position += 46 + nameLength + extraLength + commentLength
+            seen += 1
+        }
     }
 }
