@@ -36,6 +36,7 @@ struct CorpusGoldenTests {
         #expect(Self.sources.filter { $0.hasPrefix("corpus/office/npc-docx/") && $0.hasSuffix(".docx") }.count == 7)
         #expect(Self.sources.contains("corpus/office/wps-docx/narcotics-control-law.docx"))
         #expect(Self.sources.contains("corpus/office/doc/narcotic-drug-catalogue-2013.doc"))
+        #expect(Self.sources.filter { $0.hasSuffix(".ofd") }.count == 4)
     }
 
     @Test(arguments: sources)

@@ -118,6 +118,9 @@ public enum DocumentReaders {
         JSONLinesReader.self,
         MarkdownReader.self,
         PlainTextReader.self,
+        OFDReader.self,
+        // Last: a ZIP archive that no reader above recognised.
+        UnknownZipReader.self,
     ]
 
     /// The reader of last resort: plain text.
