@@ -38,7 +38,7 @@ struct BenchConvertCommand: ParsableCommand {
     var records = false
 
     @Option(name: .long, help: "Outputs to write, as convert --to.")
-    var to: String = ConvertFormat.allCases.map(\.rawValue).joined(separator: ",")
+    var to = CommaList(ConvertFormat.allCases)
 
     @Flag(name: .long, help: "Keep each run's output folder (by default removed after it is measured, to save disk).")
     var keepOutputs = false
@@ -58,11 +58,11 @@ struct BenchConvertCommand: ParsableCommand {
         let htmlBytes = html.reduce(0) { $0 + fileSize($1) }
         print(String(format: "input: %d files, %.1f MB (%d HTML files, %.1f MB) in ", files.count, Double(bytes) / 1e6,
                      html.count, Double(htmlBytes) / 1e6) + input.path)
-        print("convert --to \(to)\(records ? "" : " --no-records")")
+        print("convert --to \(to.defaultValueDescription)\(records ? "" : " --no-records")")
         guard let executable = Bundle.main.executablePath else { throw ValidationError("cannot find the plankb binary") }
         for jobCount in jobValues {
             let out = work.appendingPathComponent("out-j\(jobCount)")
-            var arguments = ["convert", input.path, "--out", out.path, "--force", "--quiet", "--jobs", String(jobCount), "--to", to]
+            var arguments = ["convert", input.path, "--out", out.path, "--force", "--quiet", "--jobs", String(jobCount), "--to", to.defaultValueDescription]
             if !records { arguments.append("--no-records") }
             let log = work.appendingPathComponent("convert-j\(jobCount).log")
             let measured = try Self.measure(executable, arguments, stdout: log.path)

@@ -37,8 +37,8 @@ struct BenchIndexCommand: ParsableCommand {
     @Option(help: "How many term queries to compare with grep.")
     var grepQueries = 20
 
-    @Option(help: "Han indexing of the benchmark knowledge base: bigram or unigram.")
-    var tokenizer = IdeographIndexing.bigram.rawValue
+    @Option(help: "Han indexing of the benchmark knowledge base.")
+    var tokenizer = IdeographIndexing.bigram
 
     @Option(help: "Which corpus files to copy, by extension (comma-separated).")
     var formats = "html,txt,md,jsonl"
@@ -50,9 +50,7 @@ struct BenchIndexCommand: ParsableCommand {
     var reuseIndex = false
 
     func run() throws {
-        guard let indexing = IdeographIndexing(rawValue: tokenizer) else {
-            throw ValidationError("--tokenizer must be bigram or unigram")
-        }
+        let indexing = tokenizer
         let outRoot = out.hasSuffix("/") ? String(out.dropLast()) : out
         var report = "## Benchmark: \(sizeMb) MB scale corpus\n\n"
         report += "Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average before the run: \(loadAverage())\n\n"

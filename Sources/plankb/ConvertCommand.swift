@@ -43,8 +43,8 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The folder to write to (created when missing).")
     var out: String
 
-    @Option(name: .long, help: "Outputs, comma-separated: json, jsonl, csv, markdown, akn, chunks (default: all).")
-    var to: String = ConvertFormat.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(name: .long, help: ArgumentHelp("Outputs, comma-separated (md and xml are aliases of markdown and akn).", valueName: "outputs"))
+    var to = CommaList(ConvertFormat.allCases)
 
     @OptionGroup var excluding: ExcludeOptions
 
@@ -63,21 +63,9 @@ struct ConvertCommand: ParsableCommand {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("Name at least one file, folder or pattern, or - for a list on standard input.") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        _ = try formats()
     }
 
-    func formats() throws -> Set<ConvertFormat> {
-        var formats: Set<ConvertFormat> = []
-        for name in to.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
-            let aliases = ["md": ConvertFormat.markdown, "xml": .akn, "akomantoso": .akn]
-            guard let format = ConvertFormat(rawValue: name) ?? aliases[name] else {
-                throw ValidationError("unknown output “\(name)”; choose from " + ConvertFormat.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            formats.insert(format)
-        }
-        if formats.isEmpty { throw ValidationError("--to names no output") }
-        return formats
-    }
+    func formats() -> Set<ConvertFormat> { Set(to.elements) }
 
     func run() throws {
         let (found, missing) = ConvertInputs.expand(inputs, excluding: excluding.excludedPaths) {
@@ -93,7 +81,7 @@ struct ConvertCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out)
         let totalBytes = found.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
         let progress = ConvertProgress(style: ConvertProgress.style(quiet: quiet), totalFiles: found.count, totalBytes: totalBytes)
-        let settings = ConvertSettings(formats: try formats(), extractRecords: !noRecords)
+        let settings = ConvertSettings(formats: formats(), extractRecords: !noRecords)
         let run = ConvertRun(inputs: found, directory: directory, settings: settings, force: force, jobs: jobs, progress: progress)
         let outcomes = try run.run()
         progress.close()

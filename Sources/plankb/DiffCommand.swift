@@ -41,7 +41,7 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "Two or more versions of a document, oldest first.")
     var files: [String]
 
-    @Option(name: .shortAndLong, help: "Output format: text, json or html.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: Format = .text
 
     @Flag(name: .long, help: "Leave out changes of punctuation width and white space.")

@@ -35,16 +35,14 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Build a new knowledge base from these paths only, replacing the file when done.")
     var rebuild = false
 
-    @Option(help: ArgumentHelp("How a new knowledge base indexes Han characters: bigram or unigram.", visibility: .hidden))
-    var tokenizer: String = IdeographIndexing.bigram.rawValue
+    @Option(help: ArgumentHelp("How a new knowledge base indexes Han characters: ", visibility: .hidden))
+    var tokenizer = IdeographIndexing.bigram
 
     @Flag(name: .shortAndLong, help: "No progress line and no summary.")
     var quiet = false
 
     func run() throws {
-        guard let indexing = IdeographIndexing(rawValue: tokenizer) else {
-            throw ValidationError("--tokenizer must be bigram or unigram")
-        }
+        let indexing = tokenizer
         let knowledgeBase = try database.open(for: rebuild ? .rebuilding : .writing, indexing: indexing)
         let outcome: IndexRun.Outcome
         do {

@@ -26,7 +26,7 @@ struct KwicCommand: ParsableCommand {
     @Option(help: "How many lines to print at most.")
     var limit = 100
 
-    @Option(help: "Output format: table, json or csv.")
+    @Option(help: "Output format.")
     var format: OutputFormat = .table
 
     struct Line: Encodable {

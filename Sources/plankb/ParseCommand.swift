@@ -35,7 +35,7 @@ struct ParseCommand: ParsableCommand {
     @Argument(help: "The document to parse, or - for standard input.")
     var file: String
 
-    @Option(name: .shortAndLong, help: "Output format: json, tree, markdown or text.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: Format = .json
 
     @Flag(name: .long, help: "In the tree, leave out lead sentences and clauses (paragraphs show their clause count).")

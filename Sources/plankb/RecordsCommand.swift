@@ -30,10 +30,10 @@ struct RecordsCommand: ParsableCommand {
     @Argument(help: "The documents to read (HTML, text, Markdown, JSON Lines).")
     var files: [String]
 
-    @Option(name: .shortAndLong, help: "Only records of this type: target, achievement, milestone, measure, reference, quantity.")
+    @Option(name: .shortAndLong, help: "Only records of this type (repeatable).")
     var type: [Record.RecordType] = []
 
-    @Option(name: .shortAndLong, help: "Output format: jsonl, csv or table.")
+    @Option(name: .shortAndLong, help: "Output format.")
     var format: Format = .jsonl
 
     func validate() throws {
@@ -67,8 +67,6 @@ struct RecordsCommand: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 }
-
-extension Record.RecordType: ExpressibleByArgument {}
 
 /// One record as a JSON line, with the document's source added.
 enum RecordJSON {

@@ -10,8 +10,8 @@ struct SearchFilterOptions: ParsableArguments {
     @Option(help: "Only this document: its key (source path), or part of its title or path.")
     var doc: String?
 
-    @Option(help: "Only nodes holding a record of this type (target, measure, achievement …).")
-    var type: String?
+    @Option(help: "Only nodes holding a record of this type.")
+    var type: Record.RecordType?
 
     @Option(help: "Only nodes holding a record of this year.")
     var year: Int?
@@ -31,20 +31,17 @@ struct SearchFilterOptions: ParsableArguments {
     @Option(help: "Only documents published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
     var publishedBefore: String?
 
-    @Option(help: ArgumentHelp("Only nodes of these kinds or inside one (chapter, section, article, paragraph, item …); repeat or separate with commas."))
-    var kind: [String] = []
+    @Option(help: ArgumentHelp("Only nodes of these kinds or inside one; repeat or separate with commas.", valueName: "kind"))
+    var kind: [CommaList<NodeKind>] = []
 
     func validate() throws {
-        for name in kinds where NodeKind(rawValue: name) == nil {
-            throw ValidationError("unknown --kind '\(name)'; one of: " + NodeKind.allCases.map(\.rawValue).joined(separator: ", "))
-        }
         if year != nil && (from != nil || to != nil) {
             throw ValidationError("give either --year or --from/--to, not both")
         }
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
     }
 
-    private var kinds: [String] { kind.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
+    private var kinds: [NodeKind] { kind.flatMap(\.elements) }
 
     /// A request for `query` with these filters.
     func request(for query: SearchQuery, limit: Int, offset: Int) -> SearchRequest {
@@ -52,9 +49,9 @@ struct SearchFilterOptions: ParsableArguments {
         if let year { years = year...year }
         if from != nil || to != nil { years = (from ?? Int.min)...(to ?? Int.max) }
         return SearchRequest(
-            query: query, document: doc, recordType: type, recordYears: years, issuer: issuer,
+            query: query, document: doc, recordType: type?.rawValue, recordYears: years, issuer: issuer,
             publishedAfter: publishedAfter, publishedBefore: publishedBefore.map(Self.endOfPeriod),
-            kinds: kinds.compactMap(NodeKind.init(rawValue:)), limit: limit, offset: offset)
+            kinds: kinds, limit: limit, offset: offset)
     }
 
     /// "2021" as an upper bound means the end of 2021: dates compare as text, and 2021-08-23 > 2021.

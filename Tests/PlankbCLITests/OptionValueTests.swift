@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// Enumerated options reject a value they do not know — exit status 2 and the list of valid values on standard
+/// error — instead of running with it (`--type targt` used to return zero hits as if nothing matched).
+struct OptionValueTests {
+    /// Runs `arguments`; the run must fail as a usage error naming the bad value and listing every valid one.
+    func expectRejected(_ arguments: [String], bad: String, listing valid: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("'\(bad)'"), "\(result.stderr)")
+        for value in valid { #expect(result.stderr.contains(value), "\(value) missing from: \(result.stderr)") }
+    }
+
+    @Test func queryFiltersRejectUnknownValues() throws {
+        let database = try QueryCommandTests.indexedKnowledgeBase()
+        try expectRejected(["query", "就业", "--db", database, "--type", "targt"], bad: "targt",
+                           listing: ["target", "achievement", "milestone", "measure", "reference", "quantity"])
+        try expectRejected(["query", "就业", "--db", database, "--kind", "article,chaptr"], bad: "article,chaptr",
+                           listing: ["chapter", "section", "article", "paragraph", "item"])
+        try expectRejected(["query", "就业", "--db", database, "--count-by", "docs"], bad: "docs",
+                           listing: ["doc", "year", "issuer", "chapter"])
+        try expectRejected(["kwic", "就业", "--db", database, "--format", "xml"], bad: "xml", listing: ["table", "json", "csv"])
+        // The valid spellings still run: a list of kinds, a record type.
+        let good = try CLI.run(["query", "金融", "--db", database, "--kind", "article,chapter", "--type", "measure"])
+        #expect(good.status == 0, "\(good.stderr)")
+    }
+
+    @Test func convertAndRecordsRejectUnknownValues() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-options-\(UUID().uuidString)").path
+        try expectRejected(["convert", "corpus/govcn-2019/01.html", "--out", out, "--to", "json,jsonlines"],
+                           bad: "json,jsonlines", listing: ["json", "jsonl", "csv", "markdown", "akn"])
+        #expect(!FileManager.default.fileExists(atPath: out), "a rejected run writes nothing")
+        try expectRejected(["records", "corpus/plans/shenyang-ftz-plan-2021.txt", "--type", "goal"], bad: "goal",
+                           listing: ["target", "measure"])
+        try expectRejected(["parse", "corpus/govcn-2019/01.html", "--format", "yaml"], bad: "yaml",
+                           listing: ["json", "tree", "markdown", "text"])
+        try expectRejected(["index", "corpus/govcn-2019/01.html", "--db", out + ".sqlite", "--tokenizer", "trigram"],
+                           bad: "trigram", listing: ["unigram", "bigram"])
+        #expect(!FileManager.default.fileExists(atPath: out + ".sqlite"))
+    }
+
+    @Test func helpListsTheValues() throws {
+        let help = try CLI.run(["query", "--help"])
+        #expect(help.stdout.contains("--count-by <count-by>"))
+        for value in ["doc", "year", "issuer", "chapter", "target", "achievement"] {
+            #expect(help.stdout.contains(value), "\(value) missing from query --help")
+        }
+    }
+}
