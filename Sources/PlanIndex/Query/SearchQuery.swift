@@ -235,7 +235,7 @@ private struct SearchQueryParser {
     /// A term of punctuation only (，、——) would become an FTS5 phrase of no tokens.
     static func requireSearchable(_ text: String, column: Int) throws(SearchQuerySyntaxError) {
         let searchable = text.unicodeScalars.contains { scalar in
-            SearchCharacter.classify(scalar.value) != .separator
+            SearchCharacter.classify(scalar.value).isSearchable
         }
         guard searchable else {
             throw SearchQuerySyntaxError(column: column, message:

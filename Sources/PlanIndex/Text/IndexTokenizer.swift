@@ -4,6 +4,10 @@
 /// - Ideographs: every Han character is a token at its own position, so 1-character queries (港) match and
 ///   any infix (电商 inside 跨境电商) matches. With `.bigram`, each pair of neighbours inside a run is also
 ///   stored, colocated with the first character of the pair.
+/// - Spacing inside a run of ideographs (附　　则, 总 则: U+3000, spaces, NBSP) does not end it: the characters
+///   are neighbours as if the spaces were not there, so 附则 finds the letter-spaced heading.
+/// - Traditional characters are folded to simplified (`SimplifiedFolding`: 經濟 → 经济) on both sides, so a
+///   query in either script finds both. Only the tokens are folded: byte offsets point at the text as printed.
 /// - Queries: an ideograph run of a quoted query string becomes a phrase (consecutive positions), so a
 ///   multi-character query matches only where its characters stand together; with `.bigram` the phrase is
 ///   made of overlapping pairs, and pairs never span punctuation, so 电商 does not match 电，商.
@@ -12,16 +16,20 @@
 struct IndexTokenizer {
     var indexing: IdeographIndexing
 
+    /// The version of the cut, kept in every knowledge base (`kb_info.tokenizer_version`): a file indexed with
+    /// another version holds other tokens and must be rebuilt. 2: spacing inside Han runs, traditional folding.
+    static let version = 2
+
     /// One token as the scanner reports it.
     struct Token {
-        /// The token's bytes: points into the input for ideographs, into a scratch buffer for folded words.
+        /// The token's bytes, in a scratch buffer valid during the `emit` call only.
         var bytes: UnsafeBufferPointer<UInt8>
         /// Byte range in the input.
         var start: Int
         var end: Int
         /// Stored at the same position as the token before it (a bigram beside its first character).
         var colocated: Bool
-        /// An ideograph that directly follows another ideograph, with nothing between them.
+        /// An ideograph that follows another ideograph with nothing but spacing between them.
         var joinsPrevious: Bool
     }
 
@@ -31,21 +39,31 @@ struct IndexTokenizer {
         guard let base = text.baseAddress else { return }
         let count = text.count
         var scratch = [UInt8](repeating: 0, count: 64)
+        var ideographScratch = [UInt8](repeating: 0, count: 8)
         var wordLength = 0
         var wordStart = -1
         var wordEnd = 0
-        // The ideograph waiting for its right neighbour (bigram mode): byte range, and whether it closes a pair.
+        // The ideograph waiting for its right neighbour (bigram mode): byte range, folded value, and whether it
+        // closes a pair.
         var pendingStart = -1
         var pendingEnd = 0
+        var pendingValue: UInt32 = 0
         var pendingClosesPair = false
         var pendingJoins = false
         var stopped = false
 
-        func ideograph(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(start: base + start, count: end - start)
-        }
         func send(_ token: Token) {
             if !stopped && !emit(token) { stopped = true }
+        }
+        /// Sends one or two folded ideographs as one token.
+        func sendIdeographs(_ first: UInt32, _ second: UInt32?, start: Int, end: Int, colocated: Bool, joins: Bool) {
+            var length = 0
+            appendUTF8(first, to: &ideographScratch, at: &length)
+            if let second { appendUTF8(second, to: &ideographScratch, at: &length) }
+            ideographScratch.withUnsafeBufferPointer { buffer in
+                send(Token(bytes: UnsafeBufferPointer(rebasing: buffer[0..<length]), start: start, end: end,
+                           colocated: colocated, joinsPrevious: joins))
+            }
         }
         func flushWord() {
             guard wordStart >= 0 else { return }
@@ -56,32 +74,33 @@ struct IndexTokenizer {
             wordStart = -1
             wordLength = 0
         }
-        /// Settles the pending ideograph once its right neighbour is known (`nextStart`/`nextEnd`, or -1 for none).
-        func settlePending(nextStart: Int, nextEnd: Int, moreFollows: Bool) {
+        /// Settles the pending ideograph once its right neighbour is known: `pairs` when the next ideograph
+        /// (`nextValue`, ending at `nextEnd`) continues its run.
+        func settlePending(pairs: Bool, nextValue: UInt32, nextEnd: Int, moreFollows: Bool) {
             guard pendingStart >= 0 else { return }
-            let pairs = nextStart == pendingEnd
             if forQuery {
                 if pairs {
-                    send(Token(bytes: ideograph(pendingStart, nextEnd), start: pendingStart, end: nextEnd,
-                               colocated: false, joinsPrevious: pendingJoins))
+                    sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: false,
+                                   joins: pendingJoins)
                 } else if moreFollows || !pendingClosesPair {
                     // Keeps positions aligned with the document when a word or another run follows.
-                    send(Token(bytes: ideograph(pendingStart, pendingEnd), start: pendingStart, end: pendingEnd,
-                               colocated: false, joinsPrevious: pendingJoins))
+                    sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
+                                   joins: pendingJoins)
                 }
             } else {
-                send(Token(bytes: ideograph(pendingStart, pendingEnd), start: pendingStart, end: pendingEnd,
-                           colocated: false, joinsPrevious: pendingJoins))
+                sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
+                               joins: pendingJoins)
                 if pairs {
-                    send(Token(bytes: ideograph(pendingStart, nextEnd), start: pendingStart, end: nextEnd,
-                               colocated: true, joinsPrevious: pendingJoins))
+                    sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: true,
+                                   joins: pendingJoins)
                 }
             }
             pendingStart = -1
         }
 
         var index = 0
-        var previousIdeographEnd = -1
+        // Whether the last ideograph is still the end of a run: nothing but spacing has followed it.
+        var inIdeographRun = false
         while index < count && !stopped {
             let start = index
             let lead = base[index]
@@ -113,34 +132,37 @@ struct IndexTokenizer {
 
             switch SearchCharacter.classify(value) {
             case .word(let folded):
-                if pendingStart >= 0 { settlePending(nextStart: -1, nextEnd: -1, moreFollows: true) }
+                if pendingStart >= 0 { settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: true) }
                 if wordStart < 0 { wordStart = start }
                 wordEnd = index
                 appendUTF8(folded, to: &scratch, at: &wordLength)
-                previousIdeographEnd = -1
+                inIdeographRun = false
             case .ideograph:
                 flushWord()
-                let joins = previousIdeographEnd == start
+                let joins = inIdeographRun
+                let folded = SimplifiedFolding.simplified(value)
                 switch indexing {
                 case .unigram:
-                    send(Token(bytes: ideograph(start, index), start: start, end: index, colocated: false,
-                               joinsPrevious: joins))
+                    sendIdeographs(folded, nil, start: start, end: index, colocated: false, joins: joins)
                 case .bigram:
-                    let closesPair = pendingStart >= 0 && pendingEnd == start
-                    settlePending(nextStart: start, nextEnd: index, moreFollows: true)
+                    let closesPair = pendingStart >= 0 && joins
+                    settlePending(pairs: joins, nextValue: folded, nextEnd: index, moreFollows: true)
                     pendingStart = start
                     pendingEnd = index
+                    pendingValue = folded
                     pendingClosesPair = closesPair
                     pendingJoins = joins
                 }
-                previousIdeographEnd = index
+                inIdeographRun = true
+            case .spacing:
+                flushWord()
             case .separator:
                 flushWord()
-                previousIdeographEnd = -1
+                inIdeographRun = false
             }
         }
         flushWord()
-        settlePending(nextStart: -1, nextEnd: -1, moreFollows: false)
+        settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: false)
     }
 
     /// The tokens of a Swift string, as (token, UTF-8 byte range, joins previous), for the highlighter and tests.

@@ -1,13 +1,24 @@
 /// How the search index sees one Unicode scalar: part of a word (Latin letters, digits), an ideograph that is a
-/// token of its own (汉字, kana, hangul), or a separator. The index, the query parser and the highlighter all
+/// token of its own (汉字, kana, hangul), spacing, or a separator. The index, the query parser and the highlighter all
 /// classify through here, so that what is indexed and what is searched for are cut the same way.
 enum SearchCharacter: Equatable {
     /// A letter or digit of a word, already folded (full-width to half-width, upper to lower case).
     case word(UInt32)
     /// A Han character (or kana, hangul): each is one token, and runs of them also give bigrams.
     case ideograph
-    /// Punctuation, space, symbols: ends a word or an ideograph run.
+    /// A space (U+0020, NBSP, U+3000 and the typographic spaces): ends a word, but not an ideograph run, so that
+    /// letter-spaced headings (附　　则, 总 则) read as the word they spell.
+    case spacing
+    /// Punctuation, line breaks, symbols: ends a word or an ideograph run.
     case separator
+
+    /// Whether the scalar gives a token or part of one.
+    var isSearchable: Bool {
+        switch self {
+        case .word, .ideograph: true
+        case .spacing, .separator: false
+        }
+    }
 
     /// Classifies a scalar value. Full-width ASCII (Ｒ, ５) folds to ASCII so that ＲＣＥＰ finds RCEP.
     @inline(__always)
@@ -16,6 +27,7 @@ enum SearchCharacter: Equatable {
             switch value {
             case 0x30...0x39, 0x61...0x7A: return .word(value)
             case 0x41...0x5A: return .word(value + 0x20)
+            case 0x20: return .spacing
             default: return .separator
             }
         }
@@ -24,6 +36,8 @@ enum SearchCharacter: Equatable {
             return .ideograph
         case 0x3007: // 〇, the ideographic zero of 二〇二五年
             return .ideograph
+        case 0xA0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+            return .spacing
         case 0x3041...0x3096, 0x30A1...0x30FA, 0xAC00...0xD7A3:
             return .ideograph
         case 0xFF10...0xFF19, 0xFF41...0xFF5A: // full-width digits and small letters

@@ -1,0 +1,40 @@
+/// Traditional → simplified folding of Han characters (繁简归一), so that 經濟 and 经济 are one index token.
+///
+/// Applied by `IndexTokenizer` to the index and to queries alike; the stored text and the snippets keep the
+/// characters as printed. The table (`pairs`) is generated from OpenCC's TSCharacters by
+/// `scripts/make_fold_table.py`, which also holds the per-character decisions for one-to-many mappings: both
+/// 發 and 髮 fold to 发 and 後 to 后, but 乾 stays 乾, since simplified text writes 乾隆 and 乾坤 with it.
+enum SimplifiedFolding {
+    /// Folded values for U+3400…U+9FFF (0 = unchanged), one array read per character on the hot path.
+    private static let base: UInt32 = 0x3400
+    private static let basic: [UInt16] = table.basic
+    private static let supplementary: [UInt32: UInt32] = table.supplementary
+
+    private static let table: (basic: [UInt16], supplementary: [UInt32: UInt32]) = {
+        var basic = [UInt16](repeating: 0, count: Int(0xA000 - base))
+        var supplementary: [UInt32: UInt32] = [:]
+        var pending: UInt32?
+        for scalar in pairs.unicodeScalars where !scalar.properties.isWhitespace {
+            guard let traditional = pending else { pending = scalar.value; continue }
+            pending = nil
+            let simplified = scalar.value
+            if traditional >= base && traditional < 0xA000 && simplified <= 0xFFFF {
+                basic[Int(traditional - base)] = UInt16(simplified)
+            } else {
+                supplementary[traditional] = simplified
+            }
+        }
+        return (basic, supplementary)
+    }()
+
+    /// The simplified form of a Han character's scalar value; any other value unchanged.
+    @inline(__always)
+    static func simplified(_ value: UInt32) -> UInt32 {
+        if value >= base && value < 0xA000 {
+            let folded = basic[Int(value - base)]
+            return folded == 0 ? value : UInt32(folded)
+        }
+        if value < 0x20000 { return value }
+        return supplementary[value] ?? value
+    }
+}
