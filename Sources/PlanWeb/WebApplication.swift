@@ -71,7 +71,7 @@ struct Site: Sendable {
             return .html(page.render(.problem(Self.describe(error, in: form.query))), status: .badRequest)
         }
         do {
-            let hits = try knowledgeBase.search(searchRequest)
+            let hits = try knowledgeBase.searchExpandingAbbreviations(searchRequest)
             let byDocument = try knowledgeBase.count(searchRequest, by: .doc)
             let byYear = try knowledgeBase.count(searchRequest, by: .year).sorted { $0.key < $1.key }
             let total = byDocument.reduce(0) { $0 + $1.hits }
@@ -155,7 +155,7 @@ struct Site: Sendable {
         }
         searchRequest.offset = offset
         do {
-            return .json(HitsJSON.encode(HitsJSON(query: form.query, hits: try knowledgeBase.search(searchRequest))))
+            return .json(HitsJSON.encode(HitsJSON(query: form.query, hits: try knowledgeBase.searchExpandingAbbreviations(searchRequest))))
         } catch {
             Self.log("api search \(form.query): \(error)")
             return .jsonError("the search could not be completed", status: .internalServerError)

@@ -35,10 +35,10 @@ struct QueryCommand: ParsableCommand {
 
     @OptionGroup var filters: SearchFilterOptions
 
-    @Option(help: "Count hits per doc, year, issuer or chapter instead of listing them.")
-    var countBy: String?
+    @Option(help: "Count hits per document, publication year, issuer or chapter instead of listing them.")
+    var countBy: CountDimension?
 
-    @Option(help: "Output format: table, json or csv.")
+    @Option(help: "Output format.")
     var format: OutputFormat = .table
 
     @Flag(help: "Same as --format json.")
@@ -56,9 +56,6 @@ struct QueryCommand: ParsableCommand {
     func validate() throws {
         if json && csv { throw ValidationError("give either --json or --csv") }
         if limit < 0 || offset < 0 { throw ValidationError("--limit and --offset cannot be negative") }
-        if let countBy, CountDimension(rawValue: countBy) == nil {
-            throw ValidationError("--count-by must be one of: " + CountDimension.allCases.map(\.rawValue).joined(separator: ", "))
-        }
     }
 
     func run() throws {
@@ -66,11 +63,11 @@ struct QueryCommand: ParsableCommand {
         let knowledgeBase = try filters.database.open()
         let request = filters.request(for: parsed, limit: limit, offset: offset)
         let format: OutputFormat = json ? .json : csv ? .csv : self.format
-        if let countBy = countBy.flatMap(CountDimension.init(rawValue:)) {
+        if let countBy {
             let rows = try knowledgeBase.count(request, by: countBy)
             printOut(QueryOutput.counts(rows, dimension: countBy, query: query, format: format))
         } else {
-            let hits = try knowledgeBase.search(request)
+            let hits = try knowledgeBase.searchExpandingAbbreviations(request)
             printOut(QueryOutput.hits(hits, query: query, format: format, firstRank: offset + 1))
         }
     }
@@ -100,6 +97,9 @@ enum QueryOutput {
                 output += header + "\n"
                 output += "     " + shortenedPath(hit.path) + "\n"
                 output += "     " + hit.snippet.rendered(open: open, close: close).replacingOccurrences(of: "\n", with: " ") + "\n"
+                if let match = hit.matchedThroughAbbreviation {
+                    output += "     via abbreviation: \(match.short) = \(match.full)\n"
+                }
                 if !hit.records.isEmpty {
                     output += "     records: " + hit.records.map { "\($0.type)\($0.year.map { " \($0)" } ?? "")" }
                         .joined(separator: ", ") + "\n"

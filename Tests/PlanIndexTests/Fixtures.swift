@@ -45,7 +45,7 @@ enum Fixtures {
         return (knowledgeBase, lines)
     }
 
-    static func request(_ text: String, limit: Int = 10_000) throws -> SearchRequest {
-        SearchRequest(query: try SearchQuery(parsing: text), limit: limit)
+    static func request(_ text: String, limit: Int = 10_000, offset: Int = 0) throws -> SearchRequest {
+        SearchRequest(query: try SearchQuery(parsing: text), limit: limit, offset: offset)
     }
 }

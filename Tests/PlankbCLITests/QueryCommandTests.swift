@@ -66,4 +66,24 @@ import Testing
         let issuer = try rows(["金融", "--db", database, "--issuer", "全国人民代表大会", "--limit", "50"])
         #expect(!issuer.isEmpty && issuer.allSatisfy { $0[3].contains("hainan") })
     }
+
+    @Test func aFullNameAlsoFindsItsShortNameAndSaysSo() throws {
+        let database = try Self.indexedKnowledgeBase()
+        let full = "中国（辽宁）自由贸易试验区沈阳片区"
+        let json = try CLI.run(["query", full, "--db", database, "--limit", "100", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8))
+        let validator = try JSONSchemaValidator(schemaAt: CLI.repositoryURL.appendingPathComponent("schemas/query-hit.schema.json"))
+        #expect(validator.validate(object).isEmpty, "\(validator.validate(object).prefix(3))")
+        let hits = try #require((object as? [String: Any])?["hits"] as? [[String: Any]])
+        let through = hits.filter { $0["matchedThroughAbbreviation"] != nil }
+        #expect(through.count > 20 && through.count == hits.count - 1, "all but the definition use only 沈阳片区")
+        for hit in through {
+            let match = try #require(hit["matchedThroughAbbreviation"] as? [String: String])
+            #expect(match == ["short": "沈阳片区", "full": "中国(辽宁)自由贸易试验区沈阳片区"])
+            #expect((hit["snippet"] as? String)?.contains("«沈阳片区»") == true)
+        }
+        let table = try CLI.run(["query", full, "--db", database, "--limit", "3"])
+        #expect(table.stdout.components(separatedBy: "via abbreviation: 沈阳片区 = 中国(辽宁)自由贸易试验区沈阳片区").count == 4)
+    }
 }

@@ -33,6 +33,8 @@ public struct HitJSON: Encodable, Sendable {
     public var snippet: String
     public var marks: [[Int]]
     public var records: [RecordJSON]
+    /// Present when the node matched only through an abbreviation its document defines.
+    public var matchedThroughAbbreviation: AbbreviationMatch?
 
     public init(_ hit: SearchHit) {
         documentKey = hit.documentKey
@@ -47,6 +49,7 @@ public struct HitJSON: Encodable, Sendable {
         snippet = hit.snippet.rendered(open: "«", close: "»")
         marks = hit.snippet.marks.map { [$0.lowerBound, $0.upperBound - $0.lowerBound] }
         records = hit.records.map(RecordJSON.init)
+        matchedThroughAbbreviation = hit.matchedThroughAbbreviation
     }
 }
 

@@ -36,7 +36,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        try refuseStaleTokenizer()
         try Schema.migrator(indexing: indexing).migrate(pool)
+        try recordTokenizerVersion()
     }
 
     /// How ideographs are indexed in this file (`plankb_cjk bigram`).
@@ -168,6 +170,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM document_kinds WHERE doc_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM term_top_pending WHERE doc_id = ?", arguments: [id])
+            try Self.deleteAbbreviations(documentID: id, in: db)
         }
     }
 
@@ -188,6 +191,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                 metadataJSON, indexedAt,
             ])
         try db.execute(sql: "INSERT INTO term_top_pending (doc_id) VALUES (?)", arguments: [documentID])
+        try Self.insertAbbreviations(of: metadata, documentID: documentID, in: db)
         let insertKind = try db.cachedStatement(sql: "INSERT INTO document_kinds (kind, doc_id) VALUES (?, ?)")
         for kind in Set(rows.map(\.kind.rawValue)) { try insertKind.execute(arguments: [kind, documentID]) }
         guard rows.count < 1 << Self.ordinalBits else {

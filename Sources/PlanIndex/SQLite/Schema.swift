@@ -5,7 +5,7 @@ import GRDB
 ///
 /// Tables are meant to be read by people with `sqlite3` too: `documents`, `nodes` (one row per tree node, with
 /// its id, kind, text, span and, for searchable nodes, its path), `records`, `kb_info`, `document_kinds` (the
-/// kinds of node each document holds), `term_top` (see `TermTopList`); `node_fts` is the
+/// kinds of node each document holds), `term_top` (see `TermTopList`), `abbreviations`; `node_fts` is the
 /// full-text index over `nodes` (it needs the `plankb_cjk` tokenizer, so only plankb can query it).
 /// BM25 weights (heading 8, lead 3, text 1) are stored as the table's rank function.
 enum Schema {
@@ -128,6 +128,21 @@ enum Schema {
                     token TEXT PRIMARY KEY,
                     rows INTEGER NOT NULL
                 ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v6: abbreviations the documents define") { db in
+            // abbreviations: per document, each short name it defines (以下简称“沈阳片区”), the full name as printed
+            // and as looked up (its index tokens joined: folded, no punctuation or spacing), and the defining node.
+            try db.execute(sql: """
+                CREATE TABLE abbreviations (
+                    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    short TEXT NOT NULL,
+                    full TEXT NOT NULL,
+                    full_key TEXT NOT NULL,
+                    node_id TEXT NOT NULL,
+                    PRIMARY KEY (doc_id, short)
+                ) WITHOUT ROWID;
+                CREATE INDEX abbreviations_by_full_name ON abbreviations(full_key);
                 """)
         }
         return migrator

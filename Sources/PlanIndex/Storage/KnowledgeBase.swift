@@ -43,6 +43,9 @@ public protocol KnowledgeBase: Sendable {
     func documents() throws -> [DocumentSummary]
     /// One document whole (metadata, tree, records), or nil when no document has this key.
     func document(withKey key: String) throws -> StoredDocument?
+    /// The abbreviations documents define whose full name has one of these lookup keys
+    /// (`DefinedAbbreviation.lookupKey`).
+    func definedAbbreviations(withFullNameKeys keys: Set<String>) throws -> [DefinedAbbreviation]
 }
 
 /// The documents of one source (a file) with the content hash they were loaded from.
@@ -82,6 +85,9 @@ extension KnowledgeBase {
             request.offset += request.limit
         }
     }
+
+    /// None, for a backend that does not store abbreviations.
+    public func definedAbbreviations(withFullNameKeys keys: Set<String>) throws -> [DefinedAbbreviation] { [] }
 
     /// Replaces everything that came from `source` by `documents`, in one transaction.
     public func replaceDocuments(fromSource source: String, contentHash: String, with documents: [IndexedDocument]) throws {
@@ -174,6 +180,9 @@ public struct SearchHit: Codable, Hashable, Sendable {
     /// BM25 relevance, larger is better (the same double on every backend; see `BM25`).
     public var score: Double
     public var records: [IndexedRecord]
+    /// Set when the node matched only through an abbreviation its document defines: the query named the full
+    /// name, the node uses the short one (`searchExpandingAbbreviations`).
+    public var matchedThroughAbbreviation: AbbreviationMatch?
 }
 
 /// What `--count-by` groups hits by.

@@ -28,6 +28,8 @@ public struct Metadata: Codable, Hashable, Sendable {
     public var author: String?
     /// How many pages the source has, where it has pages (PDF, OFD).
     public var pages: Int?
+    /// The short names the document defines (以下简称“沈阳片区”), found by `AbbreviationFinder`.
+    public var abbreviations: [Abbreviation]?
 
     public init(title: String? = nil, date: String? = nil, writtenDate: String? = nil, issuer: String? = nil,
                 documentNumber: String? = nil, indexNumber: String? = nil, subject: String? = nil,
@@ -61,5 +63,6 @@ public struct Metadata: Codable, Hashable, Sendable {
         format = format ?? other.format
         author = author ?? other.author
         pages = pages ?? other.pages
+        abbreviations = abbreviations ?? other.abbreviations
     }
 }

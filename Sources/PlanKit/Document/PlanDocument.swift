@@ -33,6 +33,8 @@ public struct PlanDocument: Codable, Hashable, Sendable {
 public enum Pipeline {
     public static func process(_ ingested: IngestedText, extractRecords: Bool = true) -> PlanDocument {
         var document = Segmenter.segment(ingested)
+        let abbreviations = AbbreviationFinder.abbreviations(in: document.root)
+        if !abbreviations.isEmpty { document.metadata.abbreviations = abbreviations }
         guard extractRecords else { return document }
         let (records, diagnostics) = RecordExtractor.extractWithDiagnostics(from: document)
         document.records = records
