@@ -69,6 +69,9 @@ struct SearchPage {
             if let issuer = hit.issuer { html += " <span class=\"tag\">\(HTML.escape(issuer))</span>" }
             html += "</div>\n<div class=\"path\"><a href=\"\(link)\">\(HTML.escape(hit.path))</a> · <code>\(HTML.escape(hit.nodeID))</code></div>\n"
             html += "<div class=\"snippet\">\(HTML.highlighted(hit.snippet))</div>\n"
+            if let match = hit.matchedThroughAbbreviation {
+                html += "<div class=\"via\">via abbreviation: \(HTML.escape(match.short)) = \(HTML.escape(match.full))</div>\n"
+            }
             if !hit.records.isEmpty {
                 html += "<div class=\"records\">"
                 html += hit.records.map { "<span>\(HTML.escape($0.type))\($0.year.map { " \($0)" } ?? "")</span>" }.joined()

@@ -11,24 +11,14 @@ struct CorpusGoldenTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let corpusURL = repositoryURL.appendingPathComponent("corpus")
 
-    /// Every source document in the corpus, as a path relative to the repository: every file whose extension
-    /// some registered reader takes, so a new format's corpus files join by themselves.
-    static let sources: [String] = {
-        let extensions = DocumentReaders.fileExtensions
-        let enumerator = FileManager.default.enumerator(at: corpusURL, includingPropertiesForKeys: nil)!
-        var paths: [String] = []
-        for case let url as URL in enumerator {
-            let relative = String(url.path.dropFirst(repositoryURL.path.count + 1))
-            if relative.contains(".expected/") || relative.hasPrefix("corpus/gold/") { continue }
-            // `<name>.reference.txt` beside a document is its dataset's answer key, not a document.
-            if relative.hasSuffix(".reference.txt") { continue }
-            if extensions.contains(url.pathExtension.lowercased()) { paths.append(relative) }
-        }
-        return paths.sorted()
-    }()
+    /// Every source document in the corpus, as a path relative to the repository: the folder walk `index` and
+    /// `convert` use (no golden folders, no README or SOURCES notes), without the gold set's answer keys.
+    static let sources: [String] = DocumentFiles.find(under: [corpusURL.path], excluding: ExcludedPaths(patterns: ["gold"]))
+        .files.map { "corpus/" + $0.relativePath }.sorted()
 
     @Test func corpusHasTheDocumentsTheIssueNames() {
         #expect(Self.sources.contains("corpus/plans/shenyang-ftz-plan-2021.txt"))
+        #expect(!Self.sources.contains("corpus/SOURCES.md"), "the corpus's notes are not a document")
         #expect(Self.sources.filter { $0.hasPrefix("corpus/govcn-2019/") }.count >= 10)
         #expect(Self.sources.filter { $0.hasPrefix("corpus/html-sites/") }.count == 3)
         #expect(Self.sources.filter { $0.hasSuffix(".md") }.count >= 3)

@@ -14,6 +14,22 @@ import Testing
         #expect(throws: IngestError.empty) { try HTMLIngester.ingest(Data(" \n\t\r\n".utf8), source: nil) }
     }
 
+    /// A file of white space alone is no document in any format: spaces and line breaks, U+3000 and NBSP (the
+    /// blanks Chinese text is padded with), a byte order mark — through the loader, as every command reads.
+    @Test(arguments: ["txt", "md", "jsonl", "html", ""])
+    func whiteSpaceAloneIsEmptyInEveryFormat(pathExtension: String) {
+        for blank in ["", " \n\t\r\n", "\u{3000}\u{3000}\n\u{00A0}\n", "\u{FEFF}\n\n  \n"] {
+            #expect(throws: IngestError.empty, "\(pathExtension): \(Array(blank.unicodeScalars))") {
+                try DocumentLoader.load(data: Data(blank.utf8), source: "blank." + pathExtension, pathExtension: pathExtension)
+            }
+        }
+        #expect(IngestError.empty.id == "ingest.empty")
+        // One character is enough to make a document.
+        #expect(throws: Never.self) {
+            try DocumentLoader.load(data: Data("\u{3000}\n附则\n".utf8), source: "x.txt", pathExtension: "txt")
+        }
+    }
+
     @Test func binaryInputThrowsBinary() throws {
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52]
         png += (0..<2_000).map { UInt8(truncatingIfNeeded: $0 &* 37) }

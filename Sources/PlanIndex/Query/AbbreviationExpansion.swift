@@ -66,7 +66,8 @@ extension KnowledgeBase {
                 hits.append(hit)
             }
         }
-        hits.sort { $0.score > $1.score }
+        // Ties in a fixed order, so that a page is the same slice of the merged list whatever the page size.
+        hits.sort { ($0.score, $1.documentKey, $1.nodeID) > ($1.score, $0.documentKey, $0.nodeID) }
         return Array(hits.dropFirst(request.offset).prefix(request.limit))
     }
 }

@@ -32,7 +32,8 @@ public enum DocumentLoader {
     public static func load(data: Data, source: String, pathExtension: String = "", fileURL: URL? = nil,
                             format: InputFormat? = nil, stages: Stages = .all,
                             options: ReaderOptions = ReaderOptions()) throws -> [PlanDocument] {
-        guard !data.isEmpty else { throw IngestError.empty }
+        // White space alone (spaces, line breaks, U+3000, a byte order mark) is no document, in any format.
+        guard !holdsOnlyWhiteSpace(data) else { throw IngestError.empty }
         let reader = format.flatMap(DocumentReaders.reader(for:))
             ?? DocumentReaders.reader(for: InputSample(data, pathExtension: pathExtension))
         let input = ReaderInput(data: data, source: source, fileURL: fileURL, pathExtension: pathExtension,
@@ -43,5 +44,26 @@ public enum DocumentLoader {
             if ingested.metadata.format == nil { ingested.metadata.format = reader.format.rawValue }
             return Pipeline.process(ingested, extractRecords: stages.extractRecords)
         }
+    }
+
+    /// Whether `data` is empty or UTF-8 white space only. Stops at the first character that is not white space.
+    static func holdsOnlyWhiteSpace(_ data: Data) -> Bool {
+        var index = data.startIndex
+        while index < data.endIndex {
+            let byte = data[index]
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                index += 1
+            case 0xC2...0xF4: // one multi-byte character: U+3000, NBSP, a byte order mark are white space here
+                let length = byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                guard index + length <= data.endIndex,
+                      let scalar = String(decoding: data[index..<(index + length)], as: UTF8.self).unicodeScalars.first,
+                      scalar.properties.isWhitespace || scalar == "\u{FEFF}" else { return false }
+                index += length
+            default:
+                return false
+            }
+        }
+        return true
     }
 }

@@ -15,6 +15,11 @@ public enum Segmenter {
         diagnostics += TruncationCheck.check(root)
         var metadata = builder.metadata
         if metadata.title == nil, let heading = root.heading { metadata.title = heading }
+        if metadata.title == nil, let (title, article) = LawTitle.inferred(from: root) {
+            metadata.title = title
+            diagnostics.append(Diagnostic(.note, "segment.title-inferred",
+                                          "the text prints no title; “\(title)” is read from the scope it states", at: article.span.start))
+        }
         diagnostics.sort { ($0.page ?? 0, $0.line ?? 0, $0.column ?? 0) < ($1.page ?? 0, $1.line ?? 0, $1.column ?? 0) }
         diagnostics = DiagnosticLimit.apply(to: diagnostics)
         return PlanDocument(metadata: metadata, root: root, diagnostics: diagnostics)
@@ -317,6 +322,10 @@ struct TreeBuilder {
                 if let bold = block.boldPrefixLength, bold > label.length, block.hints.contains(.boldLead) {
                     let title = String(block.text.dropFirst(label.length).prefix(bold - label.length))
                     node.heading = stripTrailingPunctuation(title.trimmingBlanks())
+                } else if kind == .division, let lead = node.children.first(where: { $0.kind == .lead }) {
+                    // 一、研究制定指导性文件。此后… (State Council replies and notices): the lead sentence titles the
+                    // division, as a measure's lead sentence is its title, so its path reads 一、研究制定指导性文件.
+                    node.heading = stripTrailingPunctuation(lead.text)
                 }
             }
             append(node, to: parent)
