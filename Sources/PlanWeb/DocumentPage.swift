@@ -164,15 +164,13 @@ struct RecordTable {
         return html + "</tbody></table>\n"
     }
 
-    /// RFC 4180 CSV with a byte order mark (spreadsheet programs then read the Chinese correctly).
-    func csv() -> String {
-        func row(_ fields: [String]) -> String {
-            fields.map { field in
-                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-            }.joined(separator: ",") + "\r\n"
+    /// The records CSV every command writes (`RecordCSVExporter`), in the order shown, `source` being the
+    /// document's key. A record stored by another version of the extractor, which no longer decodes, is left out.
+    func csv(documentKey: String) -> String {
+        let decoder = JSONDecoder()
+        let rows = sorted.compactMap { stored in
+            (try? decoder.decode(Record.self, from: Data(stored.json.utf8))).map { (source: documentKey, record: $0) }
         }
-        return "\u{FEFF}" + row(["node_id", "type", "year", "text", "record"])
-            + sorted.map { row([$0.nodeID, $0.type, $0.year.map(String.init) ?? "", Self.text(of: $0), $0.json]) }.joined()
+        return RecordCSVExporter.render(rows)
     }
 }

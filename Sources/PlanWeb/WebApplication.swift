@@ -16,6 +16,8 @@ public enum PlanWebApplication {
         router.get("/documents") { request, _ in try site.documentList(request) }
         router.get("/documents/:id") { request, context in try site.document(request, key: context.parameters.get("id")) }
         router.get("/compare") { request, _ in try site.compare(request) }
+        router.get("/statistics") { request, _ in try site.statistics(request) }
+        router.get("/statistics/:chart") { request, context in try site.statisticsCSV(request, chart: context.parameters.get("chart")) }
         router.post("/compare") { request, _ in try await site.compareUpload(request) }
         router.get("/api/search") { request, _ in try site.apiSearch(request) }
         router.get("/api/documents") { _, _ in try site.apiDocuments() }
@@ -162,6 +164,24 @@ struct Site: Sendable {
         }
     }
 
+    func statistics(_ request: Request) throws -> Response {
+        let fields = FormFields(urlEncoded: request.uri.query ?? "")
+        return .html(try StatisticsPage(knowledgeBase: knowledgeBase, terms: StatisticsPage.terms(from: fields["terms"])).render())
+    }
+
+    /// `/statistics/{chart}.csv`: a chart's numbers.
+    func statisticsCSV(_ request: Request, chart name: String?) throws -> Response {
+        guard let name, name.hasSuffix(".csv"), let chart = StatisticsPage.Chart(rawValue: String(name.dropLast(4))) else {
+            return .html(HTML.page(title: "未找到", body: HTML.message("没有这个图表。")), status: .notFound)
+        }
+        let fields = FormFields(urlEncoded: request.uri.query ?? "")
+        let page = try StatisticsPage(knowledgeBase: knowledgeBase, terms: StatisticsPage.terms(from: fields["terms"]))
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"\(chart.rawValue).csv\"",
+        ], body: .init(byteBuffer: ByteBuffer(string: page.csv(chart))))
+    }
+
     func apiDocuments() throws -> Response {
         .json(HitsJSON.encode(DocumentsJSON(documents: try knowledgeBase.documents())))
     }
@@ -186,7 +206,7 @@ struct Site: Sendable {
             return Response(status: .ok, headers: [
                 .contentType: "text/csv; charset=utf-8",
                 .contentDisposition: "attachment; filename=\"records.csv\"; filename*=UTF-8''" + HTML.pathSegment(filename),
-            ], body: .init(byteBuffer: ByteBuffer(string: table.csv())))
+            ], body: .init(byteBuffer: ByteBuffer(string: table.csv(documentKey: key))))
         }
         return .json(HitsJSON.encode(RecordsJSON(documentKey: key, records: table.sorted.map(RecordJSON.init))))
     }

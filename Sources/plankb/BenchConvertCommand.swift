@@ -38,7 +38,7 @@ struct BenchConvertCommand: ParsableCommand {
     var records = false
 
     @Option(name: .long, help: "Outputs to write, as convert --to.")
-    var to = CommaList(ConvertFormat.allCases)
+    var to = CommaList(ConvertFormat.defaults)
 
     @Flag(name: .long, help: "Keep each run's output folder (by default removed after it is measured, to save disk).")
     var keepOutputs = false

@@ -20,6 +20,9 @@ struct ConvertCommand: ParsableCommand {
           jsonl     documents.jsonl (one document a line) and records.jsonl (one record a line)
           csv       records.csv (UTF-8 with BOM, as `plankb records --format csv`)
           chunks    chunks.jsonl (retrieval chunks, as `plankb chunks --json`; schemas/chunk.schema.json)
+          qdpx      project.qdpx, a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder): each document
+                    a text source, each record a coded selection of its clause; and codes.csv, the same
+                    codes for a spreadsheet
         Always: errors.jsonl, one line per input that failed: {"id", "path", "reason"}
         (schemas/convert-error.schema.json).
 
@@ -43,8 +46,8 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The folder to write to (created when missing).")
     var out: String
 
-    @Option(name: .long, help: ArgumentHelp("Outputs, comma-separated (md and xml are aliases of markdown and akn).", valueName: "outputs"))
-    var to = CommaList(ConvertFormat.allCases)
+    @Option(name: .long, help: ArgumentHelp("Outputs, comma-separated (md and xml are aliases of markdown and akn; default: all but qdpx).", valueName: "outputs"))
+    var to = CommaList(ConvertFormat.defaults)
 
     @OptionGroup var excluding: ExcludeOptions
 
@@ -56,6 +59,8 @@ struct ConvertCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Skip record extraction (the slowest stage): no records in the JSON, no records.jsonl / records.csv.")
     var noRecords = false
+
+    @OptionGroup var coding: CodingOptions
 
     @Flag(name: .shortAndLong, help: "Print no progress (the summary still goes to standard output).")
     var quiet = false
@@ -81,7 +86,7 @@ struct ConvertCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out)
         let totalBytes = found.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
         let progress = ConvertProgress(style: ConvertProgress.style(quiet: quiet), totalFiles: found.count, totalBytes: totalBytes)
-        let settings = ConvertSettings(formats: formats(), extractRecords: !noRecords)
+        let settings = ConvertSettings(formats: formats(), extractRecords: !noRecords, extraction: try coding.settings())
         let run = ConvertRun(inputs: found, directory: directory, settings: settings, force: force, jobs: jobs, progress: progress)
         let outcomes = try run.run()
         progress.close()

@@ -29,6 +29,8 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Do not extract records (faster; query --type and --year then find nothing).")
     var noRecords = false
 
+    @OptionGroup var coding: CodingOptions
+
     @Flag(help: "Remove documents whose source file no longer exists.")
     var prune = false
 
@@ -46,7 +48,7 @@ struct IndexCommand: ParsableCommand {
         let knowledgeBase = try database.open(for: rebuild ? .rebuilding : .writing, indexing: indexing)
         let outcome: IndexRun.Outcome
         do {
-            outcome = try IndexRun(paths: paths, excluded: excluding.exclude, prune: prune, extractRecords: !noRecords, showProgress: !quiet).run(into: knowledgeBase)
+            outcome = try IndexRun(paths: paths, excluded: excluding.exclude, prune: prune, extractRecords: !noRecords, extraction: try coding.settings(), showProgress: !quiet).run(into: knowledgeBase)
         } catch let error as ValidationErrorText {
             throw ValidationError(error.description)
         }

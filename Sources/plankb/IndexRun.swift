@@ -13,6 +13,9 @@ struct IndexRun {
     var prune = false
     /// Extract records (targets, measures …) while loading; off, documents are indexed without records.
     var extractRecords = true
+    /// The codebook and what to code. Files indexed with other settings count as changed: their stored hash
+    /// carries the settings' fingerprint.
+    var extraction: ExtractionSettings = .standard
     /// Print a progress line on standard error (only on a terminal).
     var showProgress = false
 
@@ -47,7 +50,7 @@ struct IndexRun {
         let files = try Self.inputFiles(paths, excluding: excluded)
         let indexed = try knowledgeBase.indexedSources()
         var outcome = Outcome()
-        let loader = ParallelLoader(files: files, indexed: indexed, extractRecords: extractRecords,
+        let loader = ParallelLoader(files: files, indexed: indexed, extractRecords: extractRecords, extraction: extraction,
                                     preparer: try knowledgeBase.documentPreparer(),
                                     claim: { try knowledgeBase.claim(source: $0, contentHash: $1) })
         loader.start()
@@ -186,15 +189,17 @@ final class ParallelLoader: @unchecked Sendable {
     private let window: Int
     private let workers: Int
     private let extractRecords: Bool
+    private let extraction: ExtractionSettings
     private let preparer: DocumentPreparer
     private let claim: (String, String) throws -> Bool
 
-    init(files: [String], indexed: [String: String], extractRecords: Bool, preparer: DocumentPreparer,
-         claim: @escaping (String, String) throws -> Bool = { _, _ in true }) {
+    init(files: [String], indexed: [String: String], extractRecords: Bool, extraction: ExtractionSettings = .standard,
+         preparer: DocumentPreparer, claim: @escaping (String, String) throws -> Bool = { _, _ in true }) {
         self.claim = claim
         self.files = files
         self.indexed = indexed
         self.extractRecords = extractRecords
+        self.extraction = extraction
         self.preparer = preparer
         workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         window = workers * 4
@@ -229,7 +234,7 @@ final class ParallelLoader: @unchecked Sendable {
         } catch {
             return Item(path: path, bytes: 0, result: .failed("cannot be read: \((error as NSError).localizedDescription)"))
         }
-        let hash = data.withUnsafeBytes { ContentHash.of($0) }
+        let hash = data.withUnsafeBytes { ContentHash.of($0) } + (extractRecords ? extraction.fingerprint : "")
         if indexed[path] == hash { return Item(path: path, bytes: data.count, result: .unchanged) }
         do {
             if try !claim(path, hash) { return Item(path: path, bytes: data.count, result: .claimedElsewhere) }
@@ -240,7 +245,7 @@ final class ParallelLoader: @unchecked Sendable {
             // Records are extracted here, by the loader on the loading threads, so that the writer only stores.
             let documents = try DocumentLoader.load(data: data, source: path,
                                                     pathExtension: URL(fileURLWithPath: path).pathExtension,
-                                                    stages: extractRecords ? .all : .treeOnly)
+                                                    stages: DocumentLoader.Stages(extractRecords: extractRecords, extraction: extraction))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             // So are each document's rows and what the backend derives from them; the tree is then dropped

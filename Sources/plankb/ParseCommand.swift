@@ -63,7 +63,7 @@ struct ParseCommand: ParsableCommand {
         var output = ""
         for document in documents {
             switch format {
-            case .json: output += try DocumentJSON.encode(document, pretty: documents.count == 1) + "\n"
+            case .json: output += try DocumentJSONExporter.encode(document, pretty: documents.count == 1) + "\n"
             case .tree: output += TreeDump.render(document, includeClauses: !noClauses)
             case .markdown: output += MarkdownRenderer.render(document)
             case .text: output += PlainTextRenderer.render(document)
@@ -79,15 +79,5 @@ struct ParseCommand: ParsableCommand {
             }
         }
         if documents.contains(where: { $0.worstSeverity == .error }) { throw ExitCode(1) }
-    }
-}
-
-/// The JSON form of a document, with keys in a stable order.
-enum DocumentJSON {
-    static func encode(_ document: PlanDocument, pretty: Bool) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
 }

@@ -20,6 +20,7 @@ struct PlanKB: ParsableCommand {
             ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
             IndexCommand.self, QueryCommand.self, KwicCommand.self, ConvertCommand.self, ServeCommand.self,
             BenchIndexCommand.self, BenchConvertCommand.self, ChunksCommand.self, MCPCommand.self,
+            CodebookCommand.self, AgreementCommand.self, TermsCommand.self, CooccurCommand.self,
         ]
     )
 

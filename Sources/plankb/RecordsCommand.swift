@@ -36,6 +36,8 @@ struct RecordsCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format.")
     var format: Format = .jsonl
 
+    @OptionGroup var coding: CodingOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one document.") }
     }
@@ -43,9 +45,10 @@ struct RecordsCommand: ParsableCommand {
     func run() throws {
         var rows: [(source: String, record: Record)] = []
         var failed = false
+        let stages = DocumentLoader.Stages(extraction: try coding.settings())
         for file in files {
             do {
-                for document in try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file)) {
+                for document in try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file), stages: stages) {
                     let source = document.metadata.source ?? file
                     for record in document.records where type.isEmpty || type.contains(record.type) {
                         rows.append((source, record))
@@ -58,9 +61,9 @@ struct RecordsCommand: ParsableCommand {
         }
         let output: String
         switch format {
-        case .jsonl: output = try rows.map { try RecordJSON.line($0.record, source: $0.source) }.joined(separator: "\n")
+        case .jsonl: output = try rows.map { try RecordLinesExporter.line($0.record, source: $0.source) }.joined(separator: "\n")
             + (rows.isEmpty ? "" : "\n")
-        case .csv: output = RecordCSV.render(rows)
+        case .csv: output = RecordCSVExporter.render(rows)
         case .table: output = RecordTable.render(rows)
         }
         FileHandle.standardOutput.write(Data(output.utf8))
@@ -68,60 +71,6 @@ struct RecordsCommand: ParsableCommand {
     }
 }
 
-/// One record as a JSON line, with the document's source added.
-enum RecordJSON {
-    static func line(_ record: Record, source: String) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = String(decoding: try encoder.encode(record), as: UTF8.self)
-        let sourceJSON = String(decoding: try encoder.encode(source), as: UTF8.self)
-        return "{\"source\":\(sourceJSON)," + body.dropFirst()
-    }
-}
-
-/// Records as a spreadsheet: a BOM so that Excel reads UTF-8, CRLF line ends and RFC 4180 quoting.
-enum RecordCSV {
-    static let columns = [
-        "source", "id", "type", "node", "path", "value", "unit", "raw", "comparator", "approx", "low", "high", "metric",
-        "year", "startYear", "deadline", "direction", "strength", "baselineRatio", "baselineAgainst", "step", "title",
-        "verbs", "name", "referenceKind", "line", "column", "text",
-    ]
-
-    /// The byte-order mark and the header line.
-    static let header = "\u{FEFF}" + columns.joined(separator: ",") + "\r\n"
-
-    static func render(_ rows: [(source: String, record: Record)]) -> String {
-        var output = header
-        for (source, record) in rows { output += row(source: source, record: record) }
-        return output
-    }
-
-    /// One record as a CSV line, CRLF included.
-    static func row(source: String, record: Record) -> String {
-        let quantity = record.quantity
-        let fields: [String?] = [
-            source, record.id, record.type.rawValue, record.node, record.path.joined(separator: " > "),
-            quantity.map { number($0.value) }, quantity?.unit, quantity?.raw, quantity?.comparator.rawValue,
-            quantity?.approx, quantity?.low.map(number), quantity?.high.map(number), quantity?.metric,
-            record.year.map(String.init), record.startYear.map(String.init), record.deadline, record.direction,
-            record.strength?.rawValue, record.baseline.map { number($0.ratio) }, record.baseline?.against,
-            record.step.map(String.init), record.title, record.verbs?.joined(separator: " "), record.name,
-            record.referenceKind?.rawValue, String(record.span.startLine), String(record.span.startColumn), record.text,
-        ]
-        return fields.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
-    }
-
-    /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-    static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// Integers without ".0", other values as Swift prints them (shortest exact form).
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-}
 
 /// Records as aligned text for a terminal.
 enum RecordTable {
@@ -131,7 +80,7 @@ enum RecordTable {
             let quantity = record.quantity
             let label = quantity?.metric ?? record.title ?? record.name ?? quantity?.raw ?? ""
             lines.append([
-                record.type.rawValue, record.year.map(String.init) ?? "", quantity.map { RecordCSV.number($0.value) } ?? "",
+                record.type.rawValue, record.year.map(String.init) ?? "", quantity.map { RecordCSVExporter.number($0.value) } ?? "",
                 quantity?.unit ?? "", quantity?.comparator.rawValue ?? "", String(label.prefix(40)), record.node,
             ])
         }

@@ -40,6 +40,14 @@ import Testing
         #expect(compareDOM.contains("修订对照表"))
         #expect(compareDOM.contains("<del>") && compareDOM.contains("<ins>"))
 
+        // The statistics page: its charts are drawn (bars, the term trend's line) in the browser's DOM.
+        let statisticsURL = base + WebFixtures.uri("/statistics", [("terms", "跨境电商 营商环境")])
+        let statisticsDOM = try browser.dumpDOM(statisticsURL)
+        for chart in ["instruments-year", "instruments-doc", "terms-year", "terms-doc"] {
+            #expect(statisticsDOM.contains("<svg id=\"chart-\(chart)\""), "\(chart)")
+        }
+        #expect(statisticsDOM.contains("<rect class=\"bar\"") && statisticsDOM.contains("<polyline class=\"line\""))
+
         // Screenshots: each must be a 1200×900 PNG carrying far more than an empty page does.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-web-screenshots")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -48,7 +56,7 @@ import Testing
         // The document without its fragment: headless Chromium's --screenshot paints a page scrolled to a
         // fragment as blank (checked with a plain static page too), so the anchor is checked in the DOM above.
         let documentURL = base + String(hitLink.split(separator: "#")[0])
-        for (name, url) in [("search", searchURL), ("document", documentURL), ("compare", compareURL)] {
+        for (name, url) in [("search", searchURL), ("document", documentURL), ("compare", compareURL), ("statistics", statisticsURL)] {
             let file = folder.appendingPathComponent("\(name).png")
             let png = try PNGSummary(data: try browser.screenshot(url, to: file))
             print("screenshot \(name): \(file.path), \(png.fileSize) bytes, \(png.distinctIDATBytes) distinct IDAT bytes (blank page: \(blank.fileSize) bytes)")

@@ -143,6 +143,45 @@ import Testing
         }
     }
 
+    @Test func statisticsPageChartsInstrumentsAndTermsWithTheirNumbersAsCSV() async throws {
+        let knowledgeBase = try WebFixtures.knowledgeBase()
+        // What the charts must show, counted here from the stored records and the term statistics.
+        var measuresByDimension: [String: Int] = [:]
+        for summary in try knowledgeBase.documents() {
+            for record in try #require(try knowledgeBase.document(withKey: summary.key)).planDocument.records where record.type == .measure {
+                if let dimension = record.instrument?.dimension { measuresByDimension[dimension.chineseName, default: 0] += 1 }
+            }
+        }
+        #expect(!measuresByDimension.isEmpty)
+        let terms = try TermStatistics(knowledgeBase: knowledgeBase).count(["跨境电商"], by: .doc)
+        let app = try WebFixtures.application()
+        try await app.test(.router) { client in
+            let page = try await client.execute(uri: WebFixtures.uri("/statistics", [("terms", "跨境电商 营商环境")]), method: .get)
+            #expect(page.status == .ok)
+            for chart in StatisticsPage.Chart.allCases {
+                #expect(page.text.contains("<svg id=\"chart-\(chart.rawValue)\""), "\(chart)")
+                #expect(page.text.contains("href=\"/statistics/\(chart.rawValue).csv?terms="), "\(chart)")
+            }
+            // The instruments CSV: one row per year, one column per dimension, summing to the coded measures.
+            let csv = try await client.execute(uri: "/statistics/instruments-year.csv", method: .get)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let rows = csv.text.dropFirst().split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            #expect(rows.first == ["year", "供给型", "环境型", "需求型"])
+            for (column, name) in ["供给型", "环境型", "需求型"].enumerated() {
+                #expect(rows.dropFirst().reduce(0) { $0 + Int($1[column + 1])! } == measuresByDimension[name] ?? 0, "\(name)")
+            }
+            // The terms-by-document CSV: the rate per 10,000 characters of each document's count.
+            let termsCSV = try await client.execute(uri: WebFixtures.uri("/statistics/terms-doc.csv", [("terms", "跨境电商")]), method: .get).text
+            let planRow = try #require(terms.first { $0.group == WebFixtures.plan })
+            let planTitle = try #require(try knowledgeBase.document(withKey: WebFixtures.plan)?.summary.title)
+            let expected = (Double(planRow.count) * 10_000 / Double(planRow.chars) * 100).rounded() / 100
+            let shown = expected == expected.rounded() ? String(Int(expected)) : String(format: "%.2f", expected)
+            #expect(termsCSV.contains("\(planTitle),\(shown)\r\n"), "\(termsCSV.prefix(300))")
+            let missing = try await client.execute(uri: "/statistics/nothing.csv", method: .get)
+            #expect(missing.status == .notFound)
+        }
+    }
+
     @Test func recordsDownloadAsCSVAndJSON() async throws {
         let knowledgeBase = try WebFixtures.knowledgeBase()
         let records = try #require(try knowledgeBase.document(withKey: WebFixtures.plan)).records
@@ -153,8 +192,10 @@ import Testing
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.headers[.contentDisposition]?.contains("attachment") == true)
-            #expect(csv.text.hasPrefix("\u{FEFF}node_id,type,year,text,record\r\n"))
-            // Rows end in CRLF; a field may hold a line break only inside quotes, which records' JSON never has.
+            // The one records CSV, as `plankb records --format csv` writes it for the same document (its key as
+            // source), rows in document order.
+            let loaded = try WebFixtures.load(WebFixtures.plan)
+            #expect(csv.text == RecordCSVExporter.render(loaded.records.map { (source: WebFixtures.plan, record: $0) }))
             #expect(csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == records.count + 1)
             let json = try await client.execute(uri: base, method: .get)
             let decoded = try JSONDecoder().decode(RecordsOutput.self, from: Data(buffer: json.body))

@@ -58,27 +58,35 @@ public struct Highlighter: Sendable {
     public func matches(of needles: [String], in text: String) -> [Range<Int>] {
         let textTokens = TokenList(text)
         guard !textTokens.tokens.isEmpty else { return [] }
+        let byteRanges = needles.flatMap { Self.occurrences(of: TokenList($0), in: textTokens) }
+        return merge(characterRanges(of: byteRanges, in: text))
+    }
+
+    /// Every place `needle` matches in `text`, as byte ranges of its UTF-8, overlapping ones included: what
+    /// `plankb terms` counts, so that a count is the number of places a search would mark.
+    public func occurrences(of needle: String, in text: String) -> [Range<Int>] {
+        Self.occurrences(of: TokenList(needle), in: TokenList(text))
+    }
+
+    private static func occurrences(of needleTokens: TokenList, in textTokens: TokenList) -> [Range<Int>] {
+        let count = needleTokens.tokens.count
+        guard count > 0, count <= textTokens.tokens.count else { return [] }
         var byteRanges: [Range<Int>] = []
-        for needle in needles {
-            let needleTokens = TokenList(needle)
-            let count = needleTokens.tokens.count
-            guard count > 0, count <= textTokens.tokens.count else { continue }
-            for start in 0...(textTokens.tokens.count - count) {
-                var matched = true
-                for offset in 0..<count {
-                    if !textTokens.same(start + offset, as: needleTokens, offset)
-                        || (offset > 0 && needleTokens.tokens[offset].joinsPrevious
-                            && !textTokens.tokens[start + offset].joinsPrevious) {
-                        matched = false
-                        break
-                    }
-                }
-                if matched {
-                    byteRanges.append(textTokens.tokens[start].start..<textTokens.tokens[start + count - 1].end)
+        for start in 0...(textTokens.tokens.count - count) {
+            var matched = true
+            for offset in 0..<count {
+                if !textTokens.same(start + offset, as: needleTokens, offset)
+                    || (offset > 0 && needleTokens.tokens[offset].joinsPrevious
+                        && !textTokens.tokens[start + offset].joinsPrevious) {
+                    matched = false
+                    break
                 }
             }
+            if matched {
+                byteRanges.append(textTokens.tokens[start].start..<textTokens.tokens[start + count - 1].end)
+            }
         }
-        return merge(characterRanges(of: byteRanges, in: text))
+        return byteRanges
     }
 
     /// A snippet of about `width` characters around the first match (the whole text when it is short).

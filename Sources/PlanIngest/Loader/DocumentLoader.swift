@@ -10,7 +10,12 @@ public enum DocumentLoader {
     /// Which stages to run. Extraction is the costliest; a tree or text view does not need it.
     public struct Stages: Sendable {
         public var extractRecords: Bool
-        public init(extractRecords: Bool = true) { self.extractRecords = extractRecords }
+        /// The codebook for instruments, and whether clauses are coded too.
+        public var extraction: ExtractionSettings
+        public init(extractRecords: Bool = true, extraction: ExtractionSettings = .standard) {
+            self.extractRecords = extractRecords
+            self.extraction = extraction
+        }
         public static let all = Stages()
         public static let treeOnly = Stages(extractRecords: false)
     }
@@ -42,7 +47,7 @@ public enum DocumentLoader {
             var ingested = ingested
             if ingested.metadata.source == nil { ingested.metadata.source = source }
             if ingested.metadata.format == nil { ingested.metadata.format = reader.format.rawValue }
-            return Pipeline.process(ingested, extractRecords: stages.extractRecords)
+            return Pipeline.process(ingested, extractRecords: stages.extractRecords, settings: stages.extraction)
         }
     }
 

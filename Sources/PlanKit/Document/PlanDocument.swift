@@ -31,12 +31,13 @@ public struct PlanDocument: Codable, Hashable, Sendable {
 /// The stages after ingest, in order: segmentation, then the extraction passes. Ingesters hand their
 /// blocks here; nothing else runs a stage.
 public enum Pipeline {
-    public static func process(_ ingested: IngestedText, extractRecords: Bool = true) -> PlanDocument {
+    public static func process(_ ingested: IngestedText, extractRecords: Bool = true,
+                               settings: ExtractionSettings = .standard) -> PlanDocument {
         var document = Segmenter.segment(ingested)
         let abbreviations = AbbreviationFinder.abbreviations(in: document.root)
         if !abbreviations.isEmpty { document.metadata.abbreviations = abbreviations }
         guard extractRecords else { return document }
-        let (records, diagnostics) = RecordExtractor.extractWithDiagnostics(from: document)
+        let (records, diagnostics) = RecordExtractor.extractWithDiagnostics(from: document, settings: settings)
         document.records = records
         document.diagnostics += diagnostics
         return document

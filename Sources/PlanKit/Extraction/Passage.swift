@@ -84,29 +84,18 @@ public struct Passage: Sendable {
         return title
     }
 
-    /// Splits a paragraph's text at sentence ends outside quotes and brackets; a short first sentence that
-    /// ends with 。 before more text is taken as the lead.
+    /// Splits a paragraph's text into clauses with `SentenceSplitter` (the segmenter's own cut, so quotes and
+    /// brackets are respected alike); a short first sentence that ends with 。 before more text is the lead.
     static func split(_ node: Node) -> [Sentence] {
         let characters = QuantityScanner.characters(of: node.text)
-        var pieces: [Range<Int>] = []
-        var start = 0
-        var depth = 0
-        for (index, character) in characters.enumerated() {
-            if character.isOne(of: "“《（(「【〔") { depth += 1 }
-            if character.isOne(of: "”》）)」】〕") { depth = max(0, depth - 1) }
-            if depth == 0, character.isOne(of: "。；！？;!?") {
-                pieces.append(start..<(index + 1))
-                start = index + 1
-            }
-        }
-        if start < characters.count { pieces.append(start..<characters.count) }
+        let pieces = SentenceSplitter.split(node.text)
         let whole = Sentence(nodeID: node.id, text: node.text, span: node.span, isLead: false)
-        return pieces.enumerated().compactMap { number, range in
-            let text = String(characters[range]).trimmingCharacters(in: "")
-            guard !text.isEmpty else { return nil }
-            let isLead = number == 0 && pieces.count > 1 && characters[range.upperBound - 1] == "。"
-                && range.count <= leadLengthLimit
-            return Sentence(nodeID: node.id, text: String(characters[range]), span: whole.span(of: range), isLead: isLead)
+        return pieces.enumerated().compactMap { number, piece in
+            let range = piece.start..<min(piece.end, characters.count)
+            let text = String(characters[range])
+            guard !text.trimmingBlanks().isEmpty else { return nil }
+            let isLead = number == 0 && pieces.count > 1 && piece.terminator == "。" && range.count <= leadLengthLimit
+            return Sentence(nodeID: node.id, text: text, span: whole.span(of: range), isLead: isLead)
         }
     }
 

@@ -37,6 +37,8 @@ public struct Record: Codable, Hashable, Sendable {
     public var name: String?
     /// Reference: title in 《》, agreement or initiative, or document number.
     public var referenceKind: ReferenceKind?
+    /// Measure (and clause, on request): the policy instrument its cue words point to (`InstrumentPass`).
+    public var instrument: Instrument?
 
     public init(id: String = "", type: RecordType, node: String, path: [String], text: String, span: SourceSpan) {
         self.id = id
@@ -61,6 +63,8 @@ public struct Record: Codable, Hashable, Sendable {
         case reference
         /// 数量 — a number that is neither a target nor an achievement (a size, a threshold, a description).
         case quantity
+        /// 分句 — one clause as a unit of instrument coding; only when asked for (`ExtractionSettings.codeClauses`).
+        case clause
     }
 
     /// How firmly a target or a measure is put.

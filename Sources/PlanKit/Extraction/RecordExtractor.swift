@@ -17,19 +17,36 @@ public enum RecordExtractor {
         Pass(name: "references", run: ReferencePass.run),
     ]
 
+    /// A pass that reads the records the passes found and codes them (adding records of its own if it must).
+    public struct CodingPass: Sendable {
+        public var name: String
+        public var run: @Sendable (ExtractionInput, [Record]) -> ([Record], [Diagnostic])
+    }
+
+    /// Run after `passes`, in order.
+    public static let codingPasses: [CodingPass] = [
+        CodingPass(name: "instruments", run: InstrumentPass.run),
+    ]
+
     /// The records of `document`, in document order, with their ids assigned.
-    public static func extract(from document: PlanDocument) -> [Record] {
-        extractWithDiagnostics(from: document).records
+    public static func extract(from document: PlanDocument, settings: ExtractionSettings = .standard) -> [Record] {
+        extractWithDiagnostics(from: document, settings: settings).records
     }
 
     /// The records and the passes' findings.
-    public static func extractWithDiagnostics(from document: PlanDocument) -> (records: [Record], diagnostics: [Diagnostic]) {
-        let input = ExtractionInput(document: document)
+    public static func extractWithDiagnostics(from document: PlanDocument, settings: ExtractionSettings = .standard)
+        -> (records: [Record], diagnostics: [Diagnostic]) {
+        let input = ExtractionInput(document: document, settings: settings)
         var records: [Record] = []
         var diagnostics: [Diagnostic] = []
         for pass in passes {
             let (found, findings) = pass.run(input)
             records += found
+            diagnostics += findings
+        }
+        for pass in codingPasses {
+            let (coded, findings) = pass.run(input, records)
+            records = coded
             diagnostics += findings
         }
         // Stable order: by position, then by pass order for records of the same place.
@@ -61,9 +78,12 @@ public struct ExtractionInput: Sendable {
     public var isWorkReport: Bool
     /// Node ids in document order, to sort records.
     public var nodeOrder: [String]
+    /// The codebook and what to code.
+    public var settings: ExtractionSettings
 
-    public init(document: PlanDocument) {
+    public init(document: PlanDocument, settings: ExtractionSettings = .standard) {
         self.document = document
+        self.settings = settings
         passages = Passage.passages(in: document.root)
         documentYear = TimeExpressions.documentYear(of: document.metadata)
         planPeriod = TimeExpressions.planPeriod(of: document.metadata)
@@ -158,3 +178,18 @@ extension String {
 
 /// Marker for `range(of:options:)`.
 enum BackwardsSearch { case backwards }
+
+/// What extraction is asked to do beyond the defaults: which codebook codes instruments, and whether every
+/// clause becomes a coded unit of its own.
+public struct ExtractionSettings: Hashable, Sendable {
+    public var codebook: Codebook
+    /// Emit a `clause` record for every clause (coded when a cue occurs), as well as coding measures.
+    public var codeClauses: Bool
+
+    public init(codebook: Codebook = .standard, codeClauses: Bool = false) {
+        self.codebook = codebook
+        self.codeClauses = codeClauses
+    }
+
+    public static let standard = ExtractionSettings()
+}

@@ -4,19 +4,24 @@ import PlanIngest
 import PlanKit
 
 /// What `convert` writes: per document `json`, `markdown`, `akn`; per run `jsonl` (documents.jsonl and
-/// records.jsonl), `csv` (records.csv) and `chunks` (chunks.jsonl, retrieval chunks with `Chunker`'s defaults).
+/// records.jsonl), `csv` (records.csv), `chunks` (chunks.jsonl, retrieval chunks with `Chunker`'s defaults) and
+/// `qdpx` (project.qdpx and codes.csv, only when asked for).
 enum ConvertFormat: String, CaseIterable, Sendable {
-    case json, jsonl, csv, markdown, akn, chunks
+    case json, jsonl, csv, markdown, akn, chunks, qdpx
+
+    /// What `--to` means when not given: everything but the REFI-QDA project, which holds the whole run.
+    static let defaults: [ConvertFormat] = [.json, .jsonl, .csv, .markdown, .akn, .chunks]
 }
 
 /// The settings an output depends on; an input converted with other settings is converted again.
 struct ConvertSettings: Sendable {
     var formats: Set<ConvertFormat>
     var extractRecords: Bool
+    var extraction: ExtractionSettings = .standard
 
     var fingerprint: String {
         ConvertFormat.allCases.filter(formats.contains).map(\.rawValue).joined(separator: ",")
-            + (extractRecords ? "" : ";no-records") + ";v1"
+            + (extractRecords ? extraction.fingerprint : ";no-records") + ";v1"
     }
 }
 
@@ -131,7 +136,7 @@ final class ConvertRun: @unchecked Sendable {
         }
         let documents: [PlanDocument]
         do {
-            let stages = DocumentLoader.Stages(extractRecords: settings.extractRecords)
+            let stages = DocumentLoader.Stages(extractRecords: settings.extractRecords, extraction: settings.extraction)
             documents = try DocumentLoader.load(data: data, source: input.path,
                                                 pathExtension: (input.path as NSString).pathExtension,
                                                 fileURL: URL(fileURLWithPath: input.path), stages: stages)
@@ -172,13 +177,14 @@ final class ConvertRun: @unchecked Sendable {
         var outputs: [String] = []
         var parts: [String] = []
         var documentLines = "", recordLines = "", csvRows = "", chunkLines = ""
+        var qdaSources: [QDAProject.Source] = []
         var withWarnings = 0, records = 0
         for (index, document) in documents.enumerated() {
             let stem = ConvertInputs.documentStem(inputStem: input.stem, source: document.metadata.source,
                                                   documentCount: documents.count, index: index)
             let source = document.metadata.source ?? input.path
             if formats.contains(.json) {
-                try writer.write(Data((try DocumentJSON.encode(document, pretty: true) + "\n").utf8), to: stem + ".json")
+                try writer.write(Data((try DocumentJSONExporter.encode(document, pretty: true) + "\n").utf8), to: stem + ".json")
                 outputs.append(stem + ".json")
             }
             if formats.contains(.markdown) {
@@ -190,13 +196,16 @@ final class ConvertRun: @unchecked Sendable {
                 outputs.append(stem + ".akn.xml")
             }
             if formats.contains(.jsonl) {
-                documentLines += try DocumentJSON.encode(document, pretty: false) + "\n"
+                documentLines += try DocumentJSONExporter.encode(document, pretty: false) + "\n"
                 for record in document.records where settings.extractRecords {
-                    recordLines += try RecordJSON.line(record, source: source) + "\n"
+                    recordLines += try RecordLinesExporter.line(record, source: source) + "\n"
                 }
             }
             if formats.contains(.csv), settings.extractRecords {
-                for record in document.records { csvRows += RecordCSV.row(source: source, record: record) }
+                for record in document.records { csvRows += RecordCSVExporter.row(source: source, record: record) }
+            }
+            if formats.contains(.qdpx), settings.extractRecords {
+                qdaSources.append(QDAProject.source(of: document, source: source).source)
             }
             if formats.contains(.chunks) {
                 let key = DocumentKey.of(path: input.path, ordinal: index, of: documents.count)
@@ -224,6 +233,12 @@ final class ConvertRun: @unchecked Sendable {
             try writer.write(Data(chunkLines.utf8), to: partStem + ".chunks.jsonl")
             parts.append(partStem + ".chunks.jsonl")
         }
+        if formats.contains(.qdpx), settings.extractRecords {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try writer.write(try encoder.encode(qdaSources), to: partStem + ".qda.json")
+            parts.append(partStem + ".qda.json")
+        }
         return ManifestEntry(path: input.path, stem: input.stem, hash: hash, bytes: bytes, settings: settings.fingerprint,
                              outputs: outputs, parts: parts, documents: documents.count,
                              documentsWithWarnings: withWarnings, records: records)
@@ -239,7 +254,7 @@ final class ConvertRun: @unchecked Sendable {
             if settings.extractRecords { runFiles.append(("records.jsonl", ".records.jsonl", Data())) }
         }
         if settings.formats.contains(.csv), settings.extractRecords {
-            runFiles.append(("records.csv", ".records.csv", Data(RecordCSV.header.utf8)))
+            runFiles.append(("records.csv", ".records.csv", Data(RecordCSVExporter.header.utf8)))
         }
         if settings.formats.contains(.chunks) { runFiles.append(("chunks.jsonl", ".chunks.jsonl", Data())) }
         for file in runFiles {
@@ -255,12 +270,35 @@ final class ConvertRun: @unchecked Sendable {
             try handle.close()
             try writer.moveIntoPlace(temporary, name: file.name)
         }
+        if settings.formats.contains(.qdpx), settings.extractRecords { try writeProject(results) }
         var errors = ""
         for (input, outcome) in zip(inputs, results) {
             guard case .failed(let reason, let id) = outcome else { continue }
             errors += try Self.jsonLine(["path": input.path, "reason": reason, "id": id])
         }
         try writer.write(Data(errors.utf8), to: "errors.jsonl")
+    }
+
+    /// project.qdpx (project.qde and sources/) and codes.csv, from the parts in input order.
+    private func writeProject(_ results: [InputOutcome]) throws {
+        var sources: [QDAProject.Source] = []
+        for (input, outcome) in zip(inputs, results) where outcome.entry != nil {
+            let part = directory.appendingPathComponent(Self.partsFolder + "/" + input.stem + ".qda.json")
+            sources += try JSONDecoder().decode([QDAProject.Source].self, from: Data(contentsOf: part))
+        }
+        let name = directory.lastPathComponent
+        var entries: [(path: String, data: Data)] = [
+            ("project.qde", Data(QDAProject.projectXML(name: name, sources: sources, codebook: settings.extraction.codebook).utf8)),
+        ]
+        var codes = QDAProject.codesHeader
+        for (index, source) in sources.enumerated() {
+            entries.append((QDAProject.textPath(of: source, index: index), Data(source.text.utf8)))
+            codes += QDAProject.codesRows(source)
+        }
+        let temporary = writer.temporaryURL(for: "project.qdpx")
+        try ZipWriter.write(entries, to: temporary)
+        try writer.moveIntoPlace(temporary, name: "project.qdpx")
+        try writer.write(Data(codes.utf8), to: "codes.csv")
     }
 
     static func jsonLine(_ object: [String: String]) throws -> String {

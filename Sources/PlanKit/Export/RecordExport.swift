@@ -1,0 +1,80 @@
+import Foundation
+
+/// A document as JSON (`schemas/document.schema.json`), keys in a stable order: what `plankb parse`, `convert`
+/// (`<stem>.json`, `documents.jsonl`) write.
+public enum DocumentJSONExporter {
+    /// `pretty` for one document a file, compact for one document a line.
+    public static func encode(_ document: PlanDocument, pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self)
+    }
+}
+
+/// One record a JSON line with the document's `source` first (`schemas/record.schema.json`): what `plankb
+/// records --format jsonl` and `convert`'s records.jsonl write.
+public enum RecordLinesExporter {
+    public static func line(_ record: Record, source: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = String(decoding: try encoder.encode(record), as: UTF8.self)
+        let sourceJSON = String(decoding: try encoder.encode(source), as: UTF8.self)
+        return "{\"source\":\(sourceJSON)," + body.dropFirst()
+    }
+}
+
+/// Records as a spreadsheet — a BOM so that Excel reads UTF-8, CRLF line ends, RFC 4180 quoting — one row a
+/// record, quantity and instrument fields as columns. The one records CSV: `plankb records --format csv`,
+/// `convert`'s records.csv and the web page's download all write it.
+public enum RecordCSVExporter {
+    public static let columns = [
+        "source", "id", "type", "node", "path", "value", "unit", "raw", "comparator", "approx", "low", "high", "metric",
+        "year", "startYear", "deadline", "direction", "strength", "baselineRatio", "baselineAgainst", "step", "title",
+        "verbs", "name", "referenceKind", "dimension", "tool", "cues", "runnerUpDimension", "runnerUpTool",
+        "line", "column", "text",
+    ]
+
+    /// The byte-order mark and the header line.
+    public static let header = "\u{FEFF}" + columns.joined(separator: ",") + "\r\n"
+
+    public static func render(_ rows: [(source: String, record: Record)]) -> String {
+        var output = header
+        for (source, record) in rows { output += row(source: source, record: record) }
+        return output
+    }
+
+    /// One record as a CSV line, CRLF included.
+    public static func row(source: String, record: Record) -> String {
+        let quantity = record.quantity
+        let instrument = record.instrument
+        let fields: [String?] = [
+            source, record.id, record.type.rawValue, record.node, record.path.joined(separator: " > "),
+            quantity.map { number($0.value) }, quantity?.unit, quantity?.raw, quantity?.comparator.rawValue,
+            quantity?.approx, quantity?.low.map(number), quantity?.high.map(number), quantity?.metric,
+            record.year.map(String.init), record.startYear.map(String.init), record.deadline, record.direction,
+            record.strength?.rawValue, record.baseline.map { number($0.ratio) }, record.baseline?.against,
+            record.step.map(String.init), record.title, record.verbs?.joined(separator: " "), record.name,
+            record.referenceKind?.rawValue, instrument?.dimension.rawValue, instrument?.tool,
+            instrument?.cues.joined(separator: " "), instrument?.runnerUp?.dimension.rawValue, instrument?.runnerUp?.tool,
+            String(record.span.startLine), String(record.span.startColumn), record.text,
+        ]
+        return line(fields.map { $0 ?? "" })
+    }
+
+    /// Fields as one CSV line, CRLF included.
+    public static func line(_ fields: [String]) -> String {
+        fields.map(quote).joined(separator: ",") + "\r\n"
+    }
+
+    /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+    public static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Integers without ".0", other values as Swift prints them (shortest exact form).
+    public static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
