@@ -73,7 +73,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PlankbCLITests", dependencies: [
-            "PlanKit", "plankb", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "PlanKit", "PlanIngest", "plankb", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -21,9 +21,10 @@ struct SVGChart {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
-    /// The SVG, `width` × 320 pixels, with axes, gridlines, a legend and a <title> per mark (hover tooltips).
+    /// The SVG, `width` × 380 pixels, with axes, gridlines, a legend and a <title> per mark (hover tooltips);
+    /// category labels are slanted below the axis, the legend below them.
     func render(id: String, width: Int = 760) -> String {
-        let height = 320, left = 56, right = 16, top = 36, bottom = 76
+        let height = 380, left = 56, right = 16, top = 36, bottom = 136
         let plotWidth = Double(width - left - right), plotHeight = Double(height - top - bottom)
         let maximum = max(series.flatMap(\.values).max() ?? 0, 1e-9)
         let step = Self.niceStep(maximum / 4)
@@ -44,9 +45,9 @@ struct SVGChart {
         let band = plotWidth / Double(max(categories.count, 1))
         for (index, category) in categories.enumerated() {
             let x = Double(left) + band * (Double(index) + 0.5)
-            let shown = category.count > 12 ? String(category.prefix(11)) + "…" : category
-            svg += "<text x=\"\(Self.format(x))\" y=\"\(height - bottom + 16)\" font-size=\"11\" text-anchor=\"end\" "
-                + "transform=\"rotate(-30 \(Self.format(x)) \(height - bottom + 16))\"><title>\(HTML.escape(category))</title>\(HTML.escape(shown))</text>\n"
+            let shown = category.count > 10 ? String(category.prefix(9)) + "…" : category
+            svg += "<text x=\"\(Self.format(x))\" y=\"\(height - bottom + 14)\" font-size=\"10\" text-anchor=\"end\" "
+                + "transform=\"rotate(-45 \(Self.format(x)) \(height - bottom + 14))\"><title>\(HTML.escape(category))</title>\(HTML.escape(shown))</text>\n"
         }
         switch style {
         case .bars:

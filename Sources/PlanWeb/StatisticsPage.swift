@@ -60,7 +60,9 @@ struct StatisticsPage {
         case .termsByYear, .termsByDocument:
             let dimension: CountDimension = chart == .termsByYear ? .year : .doc
             let rows = statistics.count(terms, by: dimension)
-            let groups = Array(Set(rows.compactMap(\.group))).sorted {
+            // Documents where none of the terms occurs are left out of the chart (they are all bars of 0).
+            let occurring = Set(rows.filter { dimension == .year || $0.count > 0 }.compactMap(\.group))
+            let groups = Array(occurring).sorted {
                 dimension == .doc ? (titles[$0] ?? $0) < (titles[$1] ?? $1) : $0 < $1
             }
             let series = terms.map { term in

@@ -103,7 +103,7 @@ struct InstrumentCodingTests {
         let measure = try #require(records.first { $0.type == .measure })
         #expect(measure.instrument?.tool == "服务外包")
         #expect(measure.instrument?.dimension == .demand)
-        #expect(measure.instrument?.cues.first == "外包")
+        #expect(measure.instrument?.cues.first == "服务外包")
         // Clause records only when asked for, each coded on its own.
         #expect(!records.contains { $0.type == .clause })
         let clauses = RecordExtractor.extract(from: document, settings: ExtractionSettings(codeClauses: true)).filter { $0.type == .clause }

@@ -1,4 +1,5 @@
 import Foundation
+import PlanIngest
 import Testing
 
 /// `plankb codebook`, `--codebook`, `agreement`, `terms`, `cooccur` and `convert --to qdpx`, run as a
@@ -145,15 +146,11 @@ import Testing
         let result = try CLI.run(["convert", "corpus/govcn-2019/05.html", "corpus/plans/shenyang-ftz-plan-2021.txt",
                                   "--out", out.path, "--to", "qdpx", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        let project = out.appendingPathComponent("project.qdpx")
-        let unpacked = folder.appendingPathComponent("unpacked")
-        let unzip = Process()
-        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        unzip.arguments = ["python3", "-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", project.path, unpacked.path]
-        try unzip.run()
-        unzip.waitUntilExit()
-        #expect(unzip.terminationStatus == 0)
-        let qde = unpacked.appendingPathComponent("project.qde")
+        // Unpacked with the ZIP reader PlanIngest reads DOCX with.
+        let project = try ZipPackage(data: try Data(contentsOf: out.appendingPathComponent("project.qdpx")), source: "project.qdpx",
+                                     maxExpandedBytes: 64 << 20)
+        let qde = folder.appendingPathComponent("project.qde")
+        try #require(try project.read("project.qde")).write(to: qde)
         // The REFI-QDA schema, with xmllint.
         let lint = Process()
         lint.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -172,7 +169,7 @@ import Testing
         #expect(rows.count > 100)
         let sourcePaths = QueryCommandTests.captures(#"plainTextPath="internal://([^"]+)""#, in: xml)
         #expect(sourcePaths.count == 2)
-        let texts = try sourcePaths.map { try String(contentsOf: unpacked.appendingPathComponent("sources").appendingPathComponent($0), encoding: .utf8) }
+        let texts = try sourcePaths.map { String(decoding: try #require(try project.read("sources/" + $0)), as: UTF8.self) }
         let sources = rows.dropFirst().map(\.[0])
         let order = Array(NSOrderedSet(array: sources)) as! [String]
         for row in rows.dropFirst() {
