@@ -2,8 +2,8 @@
 import PackageDescription
 
 // PlanKB: a core library (PlanKit, Foundation only) with thin targets around it:
-// PlanIngest (HTML through libxml2, the one document loader), PlanIndex (SQLite through GRDB),
-// PlanMCP (the MCP server) and the `plankb` command-line tool.
+// PlanIngest (HTML through libxml2, the one document loader), PlanIndex (SQLite through GRDB, PostgreSQL through
+// postgres-nio), PlanMCP (the MCP server) and the `plankb` command-line tool.
 let package = Package(
     name: "PlanKB",
     platforms: [.macOS(.v14)],
@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
@@ -35,9 +36,11 @@ let package = Package(
         .target(name: "PlanIngest", dependencies: [
             "PlanKit", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        // The knowledge base: SQLite schema, FTS5 with a Chinese tokenizer, queries.
+        // The knowledge base behind one protocol: SQLite/ (FTS5 with a Chinese tokenizer) and PostgreSQL/ (tsvector
+        // with the same tokens, BM25 in Swift), queries.
         .target(name: "PlanIndex", dependencies: [
             "PlanKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // `plankb serve`: server-rendered search, reading and compare pages plus a JSON API, on Hummingbird.
         .target(

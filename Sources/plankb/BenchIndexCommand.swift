@@ -14,6 +14,7 @@ struct BenchIndexCommand: ParsableCommand {
         2. Index it into a new knowledge base (--out/.plankb-bench-<tokenizer>.sqlite; records only with --with-records). Reports MB/s of input, the time of the single SQLite writer, the process's CPU time, and the knowledge base's size relative to the input and to the text it indexes.
         3. Run 53 fixed queries (1-, 2-, 4-character terms, phrases, Latin/digits, boolean, filtered, rare, common), each --runs times after a warm-up: p50/p95/max latency of the top-20 page with snippets.
         4. Answer the plain term queries with grep -rlF (and rg -lF when installed) over the same files: time ratio, and whether both find the same files.
+        5. With --db postgres://…: index the same corpus into that database (emptied first) with one writer and then with two concurrent plankb index processes (MB/s, and whether both give the same documents), run the same queries there (p50/p95) and compare every page with SQLite's.
 
         Build with -c release. The report is Markdown on standard output; progress goes to standard error.
 
@@ -49,6 +50,10 @@ struct BenchIndexCommand: ParsableCommand {
     @Flag(help: "Reuse the knowledge base from a previous run (skip indexing).")
     var reuseIndex = false
 
+    @Option(help: ArgumentHelp("A PostgreSQL database to benchmark beside SQLite (its plankb tables are emptied first); default $PLANKB_DB when it is a URL.",
+                               valueName: "postgres-url"))
+    var db: String?
+
     func run() throws {
         let indexing = tokenizer
         let outRoot = out.hasSuffix("/") ? String(out.dropLast()) : out
@@ -66,6 +71,7 @@ struct BenchIndexCommand: ParsableCommand {
                          Date().timeIntervalSince(generationStart))
 
         // 2. Indexing
+        var sqliteMegabytesPerSecond: Double?
         let dbPath = outRoot + "/.plankb-bench-\(indexing.rawValue).sqlite"
         if !reuseIndex {
             try SQLiteFile.remove(dbPath)
@@ -82,6 +88,7 @@ struct BenchIndexCommand: ParsableCommand {
             let megabytes = Double(outcome.bytesWritten) / 1_048_576
             let total = outcome.seconds + listsSeconds + optimizeSeconds
             report += "### Indexing (tokenizer plankb_cjk \(indexing.rawValue), records \(withRecords ? "extracted" : "not extracted"))\n\n"
+            sqliteMegabytesPerSecond = megabytes / total
             report += String(format: "- %d files, %d documents, %.1f MB in %.1f s + %.1f s term top lists + %.1f s FTS optimize = %.1f s: **%.1f MB/s** (%.1f MB/s for the documents alone)\n",
                              outcome.written, outcome.documents, megabytes, outcome.seconds, listsSeconds, optimizeSeconds,
                              total, megabytes / total, megabytes / outcome.seconds)
@@ -172,6 +179,15 @@ struct BenchIndexCommand: ParsableCommand {
                              shares.reduce(0, +) / Double(max(shares.count, 1)))
         }
         report += "\n"
+
+        // 5. PostgreSQL, beside these figures (before grep, so that the report keeps its sections together).
+        if let location = KnowledgeBaseLocation(option: db), location.backend == PostgresBackend.self {
+            report += try PostgresBenchmark(location: location, corpus: outRoot, withRecords: withRecords, runs: runs, bench: self)
+                .report(queries: queries, sqlite: knowledgeBase,
+                        baseline: .init(megabytesPerSecond: sqliteMegabytesPerSecond, latencies: latencies))
+        } else if db != nil {
+            throw ValidationError("--db must be a postgres:// URL (the SQLite knowledge base is always benchmarked)")
+        }
 
         // 4. grep
         let termQueries = Array(queries.filter(\.isPlainTerm).prefix(grepQueries))

@@ -11,20 +11,21 @@ import PlanKit
         Set(lines.enumerated().filter { $0.element.contains(needle) }.map { "para_\($0.offset + 1)" })
     }
 
-    func hitIDs(_ knowledgeBase: SQLiteKnowledgeBase, _ query: String) throws -> Set<String> {
+    func hitIDs(_ knowledgeBase: any KnowledgeBase, _ query: String) throws -> Set<String> {
         Set(try knowledgeBase.search(Fixtures.request(query)).map(\.nodeID))
     }
 
-    @Test(arguments: IdeographIndexing.allCases, ["金融", "港", "电商", "自由贸易试验区", "跨境电商", "营商环境", "沈阳"])
-    func chineseTermsMatchExactlyTheParagraphsContainingThem(indexing: IdeographIndexing, term: String) throws {
-        let (knowledgeBase, lines) = try Fixtures.indexedPlan(indexing)
+    @Test(arguments: StorageSetup.all, ["金融", "港", "电商", "自由贸易试验区", "跨境电商", "营商环境", "沈阳"])
+    func chineseTermsMatchExactlyTheParagraphsContainingThem(setup: StorageSetup, term: String) throws {
+        let (knowledgeBase, lines) = try Fixtures.indexedPlan(on: setup)
         let expected = paragraphsContaining(term, in: lines)
         #expect(!expected.isEmpty, "the plan should contain \(term)")
         #expect(try hitIDs(knowledgeBase, term) == expected)
     }
 
-    @Test func anInfixMatchesInsideALongerWord() throws {
-        let (knowledgeBase, lines) = try Fixtures.indexedPlan()
+    @Test(arguments: StorageSetup.bigram)
+    func anInfixMatchesInsideALongerWord(setup: StorageSetup) throws {
+        let (knowledgeBase, lines) = try Fixtures.indexedPlan(on: setup)
         let infixOnly = lines.filter { $0.contains("跨境电商") }
         #expect(!infixOnly.isEmpty)
         let hits = try hitIDs(knowledgeBase, "电商")
@@ -34,11 +35,12 @@ import PlanKit
         }
     }
 
-    @Test(arguments: IdeographIndexing.allCases)
-    func scatteredCharactersDoNotMatch(indexing: IdeographIndexing) throws {
+    @Test(arguments: StorageSetup.all)
+    func scatteredCharactersDoNotMatch(setup: StorageSetup) throws {
+        let indexing = setup.indexing
         // Real sentences where 电 and 商, or 金 and 融, occur but not side by side; and 电，商 across punctuation.
         let lines = ["发展电子信息产业，扩大商贸服务。", "资金投向融资租赁。", "推动电，商两类企业合作。", "培育跨境电商新业态。"]
-        let knowledgeBase = try Fixtures.scratchKnowledgeBase(indexing)
+        let knowledgeBase = try setup.backend.scratch(indexing).knowledgeBase
         try knowledgeBase.replaceDocuments(fromSource: "s", contentHash: "h", with: [
             IndexedDocument(key: "s", document: Fixtures.paragraphDocument(title: "t", lines: lines)),
         ])
@@ -50,8 +52,9 @@ import PlanKit
         #expect(try hitIDs(knowledgeBase, "跨境电商") == ["para_4"])
     }
 
-    @Test func latinWordsAndNumbersMatchAsWordsWithWidthAndCaseFolded() throws {
-        let (knowledgeBase, lines) = try Fixtures.indexedPlan()
+    @Test(arguments: StorageSetup.bigram)
+    func latinWordsAndNumbersMatchAsWordsWithWidthAndCaseFolded(setup: StorageSetup) throws {
+        let (knowledgeBase, lines) = try Fixtures.indexedPlan(on: setup)
         let withRCEP = paragraphsContaining("RCEP", in: lines)
         #expect(!withRCEP.isEmpty)
         #expect(try hitIDs(knowledgeBase, "RCEP") == withRCEP)
@@ -64,8 +67,9 @@ import PlanKit
         #expect(try hitIDs(knowledgeBase, "２０２５") == Set(years))
     }
 
-    @Test func booleanOperatorsCombineAsSetOperations() throws {
-        let (knowledgeBase, lines) = try Fixtures.indexedPlan()
+    @Test(arguments: StorageSetup.bigram)
+    func booleanOperatorsCombineAsSetOperations(setup: StorageSetup) throws {
+        let (knowledgeBase, lines) = try Fixtures.indexedPlan(on: setup)
         let finance = paragraphsContaining("金融", in: lines)
         let trade = paragraphsContaining("贸易", in: lines)
         #expect(try hitIDs(knowledgeBase, "金融 贸易") == finance.intersection(trade))
@@ -79,8 +83,9 @@ import PlanKit
                 == paragraphsContaining("跨境电商", in: lines).union(paragraphsContaining("RCEP", in: lines)))
     }
 
-    @Test func hitsCarryPathSnippetAndScoreWithMarksOnTheMatchedText() throws {
-        let (knowledgeBase, _) = try Fixtures.indexedPlan()
+    @Test(arguments: StorageSetup.bigram)
+    func hitsCarryPathSnippetAndScoreWithMarksOnTheMatchedText(setup: StorageSetup) throws {
+        let (knowledgeBase, _) = try Fixtures.indexedPlan(on: setup)
         let hits = try knowledgeBase.search(Fixtures.request("跨境电商", limit: 5))
         #expect(!hits.isEmpty)
         for hit in hits {

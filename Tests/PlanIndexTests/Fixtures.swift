@@ -45,6 +45,16 @@ enum Fixtures {
         return (knowledgeBase, lines)
     }
 
+    /// The plan indexed line by line on `setup`'s backend.
+    static func indexedPlan(on setup: StorageSetup) throws -> (any KnowledgeBase, [String]) {
+        let lines = try lines(of: "plans/shenyang-ftz-plan-2021.txt")
+        let knowledgeBase = try setup.backend.scratch(setup.indexing).knowledgeBase
+        let document = paragraphDocument(title: "沈阳片区发展规划", lines: lines, issuer: "沈阳市人民政府", date: "2021-08-23")
+        try knowledgeBase.replaceDocuments(fromSource: "plans/shenyang-ftz-plan-2021.txt", contentHash: "h1",
+                                           with: [IndexedDocument(key: "plans/shenyang", document: document)])
+        return (knowledgeBase, lines)
+    }
+
     static func request(_ text: String, limit: Int = 10_000, offset: Int = 0) throws -> SearchRequest {
         SearchRequest(query: try SearchQuery(parsing: text), limit: limit, offset: offset)
     }

@@ -13,13 +13,18 @@ import PlanKit
         "reports/government-work-reports-2021-2025.jsonl",
     ]
 
-    func indexed(_ relativePath: String) throws -> (SQLiteKnowledgeBase, [PlanDocument]) {
+    func indexed(_ relativePath: String, on backend: TestBackend) throws -> (any KnowledgeBase, [PlanDocument]) {
+        let indexed = try indexedAt(relativePath, on: backend)
+        return (indexed.knowledgeBase, indexed.documents)
+    }
+
+    func indexedAt(_ relativePath: String, on backend: TestBackend) throws -> (knowledgeBase: any KnowledgeBase, documents: [PlanDocument], location: String) {
         let documents = try DocumentLoader.load(contentsOf: Fixtures.corpus.appendingPathComponent(relativePath))
-        let knowledgeBase = try Fixtures.scratchKnowledgeBase()
+        let (knowledgeBase, location) = try backend.scratch()
         try knowledgeBase.replaceDocuments(fromSource: relativePath, contentHash: "h", with: documents.enumerated().map {
             IndexedDocument(key: "\(relativePath)#\($0.offset + 1)", document: $0.element)
         })
-        return (knowledgeBase, documents)
+        return (knowledgeBase, documents, location)
     }
 
     /// (document key, node id) of every searchable node whose text contains `term`, computed from the tree.
@@ -34,9 +39,9 @@ import PlanKit
         return result
     }
 
-    @Test(arguments: sources)
-    func hitsAreExactlyTheNodesContainingTheTerm(source: String) throws {
-        let (knowledgeBase, documents) = try indexed(source)
+    @Test(arguments: TestBackend.available, sources)
+    func hitsAreExactlyTheNodesContainingTheTerm(backend: TestBackend, source: String) throws {
+        let (knowledgeBase, documents) = try indexed(source, on: backend)
         for term in ["发展", "制度", "公司", "贸易", "国务院"] {
             let expected = nodesContaining(term, in: documents, source: source)
             let hits = try knowledgeBase.search(Fixtures.request(term))
@@ -45,9 +50,10 @@ import PlanKit
         }
     }
 
-    @Test func eachPieceOfTextIsIndexedOnceSoNoHitIsGivenTwice() throws {
+    @Test(arguments: TestBackend.available)
+    func eachPieceOfTextIsIndexedOnceSoNoHitIsGivenTwice(backend: TestBackend) throws {
         // An article's text is its paragraphs' (款) text: the article is indexed by its title only.
-        let (knowledgeBase, documents) = try indexed("laws/law-company-2018-2023/company-law-2023.md")
+        let (knowledgeBase, documents) = try indexed("laws/law-company-2018-2023/company-law-2023.md", on: backend)
         let article = try #require(documents[0].root.descendants.first { $0.kind == .article && $0.children.count > 1 })
         let sentence = try #require(article.children.last?.text)
         let hits = try knowledgeBase.search(Fixtures.request("\"\(sentence.prefix(12))\""))
@@ -56,8 +62,9 @@ import PlanKit
         #expect(try knowledgeBase.search(Fixtures.request("\"\(article.label!)\"")).contains { $0.nodeID == article.id })
     }
 
-    @Test func hitPathsNameTheHeadingsAboveAndTheParagraphNumber() throws {
-        let (knowledgeBase, documents) = try indexed("plans/shenyang-ftz-plan-2021.txt")
+    @Test(arguments: TestBackend.available)
+    func hitPathsNameTheHeadingsAboveAndTheParagraphNumber(backend: TestBackend) throws {
+        let (knowledgeBase, documents) = try indexed("plans/shenyang-ftz-plan-2021.txt", on: backend)
         let hits = try knowledgeBase.search(Fixtures.request("跨境电商", limit: 50))
         let paragraphHits = hits.filter { $0.kind == "paragraph" }
         #expect(!paragraphHits.isEmpty)
@@ -75,8 +82,9 @@ import PlanKit
         #expect(top.kind == "section" || top.kind == "chapter", "top hit \(top.nodeID) \(top.path)")
     }
 
-    @Test func kindFilterKeepsNodesOfThatKindAndTheNodesInsideThem() throws {
-        let (knowledgeBase, documents) = try indexed("laws/law-company-2018-2023/company-law-2023.md")
+    @Test(arguments: TestBackend.available)
+    func kindFilterKeepsNodesOfThatKindAndTheNodesInsideThem(backend: TestBackend) throws {
+        let (knowledgeBase, documents) = try indexed("laws/law-company-2018-2023/company-law-2023.md", on: backend)
         var request = try Fixtures.request("公司")
         let all = try knowledgeBase.search(request)
         request.kinds = [.article]
@@ -91,8 +99,9 @@ import PlanKit
         #expect(try knowledgeBase.search(request).allSatisfy { $0.nodeID.hasPrefix("chp_") })
     }
 
-    @Test func countByChapterGroupsHitsUnderTheirOutermostHeading() throws {
-        let (knowledgeBase, documents) = try indexed("plans/shenyang-ftz-plan-2021.txt")
+    @Test(arguments: TestBackend.available)
+    func countByChapterGroupsHitsUnderTheirOutermostHeading(backend: TestBackend) throws {
+        let (knowledgeBase, documents) = try indexed("plans/shenyang-ftz-plan-2021.txt", on: backend)
         let hits = try knowledgeBase.search(Fixtures.request("跨境电商", limit: 1000))
         let rows = try knowledgeBase.count(Fixtures.request("跨境电商"), by: .chapter)
         #expect(rows.reduce(0) { $0 + $1.hits } == hits.count)
@@ -112,15 +121,16 @@ import PlanKit
                 == Dictionary(uniqueKeysWithValues: expected.map { ("\(title) › \($0.key)", $0.value) }))
     }
 
-    @Test func queriesRunWhileAWriteIsInProgress() throws {
-        let (writer, _) = try indexed("plans/shenyang-ftz-plan-2021.txt")
-        let reader = try SQLiteKnowledgeBase(path: writer.path)
+    @Test(arguments: TestBackend.available)
+    func queriesRunWhileAWriteIsInProgress(backend: TestBackend) throws {
+        let (writer, _, location) = try indexedAt("plans/shenyang-ftz-plan-2021.txt", on: backend)
+        let reader = try openKnowledgeBase(location)
         let before = try reader.search(Fixtures.request("金融")).count
         #expect(before > 0)
         let lines = try Fixtures.lines(of: "laws/law-company-2018-2023/company-law-2023.md")
         var seenDuringWrite: Int?
-        try writer.replaceDocuments(fromSource: "plans/shenyang-ftz-plan-2021.txt", contentHash: "h2",
-                                    with: [IndexedDocument(key: "x", document: Fixtures.paragraphDocument(title: "x", lines: lines))]) { _ in
+        try TestBackend.replace(writer, source: "plans/shenyang-ftz-plan-2021.txt", contentHash: "h2",
+                                with: [IndexedDocument(key: "x", document: Fixtures.paragraphDocument(title: "x", lines: lines))]) { _ in
             // Inside the writer's open transaction: the reader is not blocked and sees the last commit.
             seenDuringWrite = try reader.search(Fixtures.request("金融")).count
         }

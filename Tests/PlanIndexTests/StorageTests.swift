@@ -19,9 +19,10 @@ import PlanKit
         #expect(ContentHash.of(Array("金融".utf8)) != ContentHash.of(Array("金 融".utf8)))
     }
 
-    @Test func replacingASourceReplacesItsDocumentsAndRemovingForgetsThem() throws {
+    @Test(arguments: TestBackend.available)
+    func replacingASourceReplacesItsDocumentsAndRemovingForgetsThem(backend: TestBackend) throws {
         let lines = try Fixtures.lines(of: "plans/shenyang-ftz-plan-2021.txt")
-        let knowledgeBase = try Fixtures.scratchKnowledgeBase()
+        let knowledgeBase = try backend.scratch().knowledgeBase
         let first = Fixtures.paragraphDocument(title: "v1", lines: Array(lines[0..<200]))
         let second = Fixtures.paragraphDocument(title: "v2", lines: Array(lines[200...]))
         try knowledgeBase.replaceDocuments(fromSource: "plan.txt", contentHash: "h1",
@@ -43,9 +44,10 @@ import PlanKit
         #expect(try knowledgeBase.search(Fixtures.request("金融")).isEmpty)
     }
 
-    @Test func aWriteInterruptedHalfwayLeavesThePreviousKnowledgeBase() throws {
+    @Test(arguments: TestBackend.available)
+    func aWriteInterruptedHalfwayLeavesThePreviousKnowledgeBase(backend: TestBackend) throws {
         let lines = try Fixtures.lines(of: "plans/shenyang-ftz-plan-2021.txt")
-        let knowledgeBase = try Fixtures.scratchKnowledgeBase()
+        let knowledgeBase = try backend.scratch().knowledgeBase
         let old = Fixtures.paragraphDocument(title: "old", lines: lines)
         try knowledgeBase.replaceDocuments(fromSource: "plan.txt", contentHash: "h1",
                                            with: [IndexedDocument(key: "plan.txt", document: old)])
@@ -53,7 +55,7 @@ import PlanKit
         let replacement = [IndexedDocument(key: "plan.txt#1", document: Fixtures.paragraphDocument(title: "new", lines: ["新内容"])),
                            IndexedDocument(key: "plan.txt#2", document: Fixtures.paragraphDocument(title: "new", lines: ["更多"]))]
         #expect(throws: Interrupted.self) {
-            try knowledgeBase.replaceDocuments(fromSource: "plan.txt", contentHash: "h2", with: replacement) { index in
+            try TestBackend.replace(knowledgeBase, source: "plan.txt", contentHash: "h2", with: replacement) { index in
                 if index == 0 { throw Interrupted() }
             }
         }
@@ -62,9 +64,10 @@ import PlanKit
         #expect(try knowledgeBase.search(Fixtures.request("新内容")).isEmpty)
     }
 
-    @Test func countsGroupHitsByDocumentIssuerAndYear() throws {
+    @Test(arguments: TestBackend.available)
+    func countsGroupHitsByDocumentIssuerAndYear(backend: TestBackend) throws {
         let lines = try Fixtures.lines(of: "plans/shenyang-ftz-plan-2021.txt")
-        let knowledgeBase = try Fixtures.scratchKnowledgeBase()
+        let knowledgeBase = try backend.scratch().knowledgeBase
         try knowledgeBase.replaceDocuments(fromSource: "a", contentHash: "1", with: [
             IndexedDocument(key: "a", document: Fixtures.paragraphDocument(title: "A", lines: lines, issuer: "沈阳市人民政府", date: "2021-08-23")),
         ])
@@ -88,11 +91,12 @@ import PlanKit
         #expect(try knowledgeBase.search(filtered).isEmpty)
     }
 
-    @Test func recordsAreReturnedWithTheirNodeAndFilterBySearchTypeAndYear() throws {
+    @Test(arguments: TestBackend.available)
+    func recordsAreReturnedWithTheirNodeAndFilterBySearchTypeAndYear(backend: TestBackend) throws {
         let lines = try Fixtures.lines(of: "plans/shenyang-ftz-plan-2021.txt")
         let target = try #require(lines.firstIndex { $0.contains("金融") })
         let nodeID = "para_\(target + 1)"
-        let knowledgeBase = try Fixtures.scratchKnowledgeBase()
+        let knowledgeBase = try backend.scratch().knowledgeBase
         let record = IndexedRecord(nodeID: nodeID, type: "target", year: 2025, json: #"{"type":"target"}"#)
         try knowledgeBase.replaceDocuments(fromSource: "a", contentHash: "1", with: [
             IndexedDocument(key: "a", document: Fixtures.paragraphDocument(title: "A", lines: lines), records: [record]),

@@ -27,7 +27,7 @@ public enum KnowledgeBaseAccess: Sendable {
 
 /// The backends, in the order they are asked; the last one (a file path) takes whatever the others do not.
 public enum KnowledgeBaseBackends {
-    public static let all: [any KnowledgeBaseBackend.Type] = [SQLiteBackend.self]
+    public static let all: [any KnowledgeBaseBackend.Type] = [PostgresBackend.self, SQLiteBackend.self]
 }
 
 /// Where a knowledge base is: a `--db` value (or `PLANKB_DB`) and the backend that takes it.

@@ -1,0 +1,519 @@
+import Foundation
+import PlanKit
+
+/// The knowledge base in a PostgreSQL database, for teams: several `plankb index` processes write into it at
+/// once, and `plankb serve` reads it through a pool of connections.
+///
+/// - Writes: each batch of sources is one transaction. Each source is first locked (a transaction-level
+///   advisory lock on its path, taken in a fixed order so that writers never deadlock), then its stored
+///   content hash is read again: a source another process has just written with the same content is left as
+///   it is, so two runs over the same files neither lose nor duplicate a document. A killed run's open
+///   transaction is rolled back by the server: the previous state stays, and readers never see half a document.
+/// - Search: the GIN index over `nodes.search` (see `SearchVector`) narrows the rows with a `tsquery`
+///   (`TextSearchQuery`); `RowMatcher` decides each candidate and measures its weighted frequencies exactly as
+///   the SQLite backend's FTS5 does, and BM25 is computed here in Swift with FTS5's formula and operation order
+///   (`BM25`), from the counts in `kb_counts` — so both backends give the same hits, in the same order, with the
+///   same scores (the same doubles). Every read is one repeatable-read snapshot.
+public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
+    let pool: PostgresPool
+    let indexing: IdeographIndexing
+    /// Rows matching each query leaf, by `kb_counts.version`: the idf of a common term costs a count over the
+    /// index, and only a write changes it.
+    private let phraseRowCache = PhraseRowCache()
+    /// Sources written by this instance during a rebuild (`KnowledgeBaseAccess.rebuilding`); the others are
+    /// removed when the run finishes. Nil when not rebuilding.
+    private var rebuildWritten: Set<String>?
+    private let lock = NSLock()
+
+    /// Connects (checking the server at once) and brings the schema up to date. `poolSize` bounds the
+    /// connections open at the same time.
+    init(location: PostgresLocation, access: KnowledgeBaseAccess, poolSize: Int) throws {
+        pool = try PostgresPool(location: location, maximum: poolSize)
+        try pool.withSession { session in try PostgresSchema.migrate(session, creating: access != .reading) }
+        let tokenizer = try pool.withSession { try $0.query("SELECT value FROM kb_info WHERE key = 'tokenizer'").first?.string(0) } ?? ""
+        indexing = tokenizer.hasSuffix(IdeographIndexing.unigram.rawValue) ? .unigram : .bigram
+        if access == .rebuilding { rebuildWritten = [] }
+    }
+
+    deinit {
+        _ = claimSession?.connection.close()
+        pool.close()
+    }
+
+    public func close() throws {
+        lock.withLock {
+            _ = claimSession?.connection.close()
+            claimSession = nil
+        }
+        pool.close()
+    }
+
+    /// The connection that holds this run's claims (session-level advisory locks): they last while it is open,
+    /// and the server drops them when the process dies, so a killed run's sources are free again at once.
+    private var claimSession: PostgresSession?
+
+    /// Claims a source with `pg_try_advisory_lock` on its path (a key apart from the writers' transaction
+    /// locks): a source another run holds is skipped without waiting, as `SKIP LOCKED` skips a claimed row, and
+    /// so is one whose content the database already holds.
+    public func claim(source: String, contentHash: String) throws -> Bool {
+        try lock.withLock {
+            if claimSession == nil { claimSession = try pool.dedicatedSession() }
+            // A rebuild writes every source again, whatever is stored.
+            return try claimSession!.query("""
+                SELECT pg_try_advisory_lock(hashtextextended($1, 1))
+                       AND ($3 OR NOT EXISTS (SELECT 1 FROM documents WHERE source = $1 AND content_hash = $2))
+                """, [.text(source), .text(contentHash), .boolean(rebuildWritten != nil)]).first?.boolean(0) ?? false
+        }
+    }
+
+    // MARK: Writing
+
+    public func indexedSources() throws -> [String: String] {
+        // A rebuild writes every source again.
+        if rebuildWritten != nil { return [:] }
+        return try pool.withSession { session in
+            var result: [String: String] = [:]
+            for row in try session.query("SELECT DISTINCT source, content_hash FROM documents") {
+                result[try row.string(0)!] = try row.string(1)!
+            }
+            return result
+        }
+    }
+
+    public func documentPreparer() throws -> DocumentPreparer {
+        let indexing = indexing
+        return DocumentPreparer { rows in
+            rows.map { row in
+                row.searchText.map { SearchVector(columns: [row.heading, row.searchLead, $0], indexing: indexing) }
+            }
+        }
+    }
+
+    public func replaceDocuments(_ sources: [SourceDocuments]) throws {
+        try replaceDocuments(sources, afterEachDocument: { _ in })
+    }
+
+    /// `afterEachDocument` runs inside the transaction after each document; a throw rolls it all back (tests use
+    /// it to stand for a run killed halfway).
+    func replaceDocuments(_ sources: [SourceDocuments], afterEachDocument: (Int) throws -> Void) throws {
+        guard !sources.isEmpty else { return }
+        let written: [String] = try pool.withSession { session in
+            try session.transaction {
+                try lockSources(sources.map(\.source), in: session)
+                var delta = (rows: 0, tokens: 0)
+                var written: [String] = []
+                var count = 0
+                let now = ISO8601DateFormatter().string(from: Date())
+                for source in sources {
+                    // Another writer may have stored this very content while this one was loading it.
+                    let stored = try session.query("SELECT content_hash FROM documents WHERE source = $1 LIMIT 1",
+                                                   [.text(source.source)]).first?.string(0)
+                    if stored == source.contentHash && lock.withLock({ rebuildWritten == nil }) {
+                        continue
+                    }
+                    let removed = try deleteDocuments(fromSource: source.source, in: session)
+                    delta.rows -= removed.rows
+                    delta.tokens -= removed.tokens
+                    for entry in source.documents {
+                        let added = try insert(entry, source: source.source, contentHash: source.contentHash,
+                                               indexedAt: now, in: session)
+                        delta.rows += added.rows
+                        delta.tokens += added.tokens
+                        try afterEachDocument(count)
+                        count += 1
+                    }
+                    written.append(source.source)
+                }
+                try updateCounts(rows: delta.rows, tokens: delta.tokens, in: session)
+                return written
+            }
+        }
+        lock.withLock { rebuildWritten?.formUnion(written) }
+    }
+
+    public func removeDocuments(fromSources sources: [String]) throws {
+        guard !sources.isEmpty else { return }
+        try pool.withSession { session in
+            try session.transaction {
+                try lockSources(sources, in: session)
+                var delta = (rows: 0, tokens: 0)
+                for source in sources {
+                    let removed = try deleteDocuments(fromSource: source, in: session)
+                    delta.rows -= removed.rows
+                    delta.tokens -= removed.tokens
+                }
+                try updateCounts(rows: delta.rows, tokens: delta.tokens, in: session)
+            }
+        }
+    }
+
+    /// Completes a rebuild (sources this run did not write are removed) and refreshes the planner's statistics
+    /// after a run that changed anything.
+    public func finishIndexRun(changedDocuments: Bool) throws {
+        guard let written = lock.withLock({ rebuildWritten }) else {
+            if changedDocuments { try pool.withSession { session in _ = try session.query("ANALYZE") } }
+            return
+        }
+        let stale = try pool.withSession { session in
+            try session.query("SELECT DISTINCT source FROM documents").compactMap { try $0.string(0) }
+        }.filter { !written.contains($0) }.sorted()
+        for start in stride(from: 0, to: stale.count, by: 256) {
+            try removeDocuments(fromSources: Array(stale[start..<min(start + 256, stale.count)]))
+        }
+        try pool.withSession { session in _ = try session.query("ANALYZE") }
+    }
+
+    /// Empties the knowledge base in one transaction (for benchmarks): document ids start again at 1.
+    public func removeEverything() throws {
+        try pool.withSession { session in
+            try session.transaction {
+                try session.query("TRUNCATE records, nodes, documents RESTART IDENTITY")
+                try session.query("UPDATE kb_counts SET searchable_rows = 0, tokens = 0, version = version + 1 WHERE id = 1")
+            }
+        }
+    }
+
+    /// Transaction-level advisory locks on the sources' paths, in the order of their keys, so that two writers
+    /// with overlapping batches wait for each other instead of deadlocking.
+    private func lockSources(_ sources: [String], in session: PostgresSession) throws {
+        try session.query("""
+            SELECT pg_advisory_xact_lock(k) FROM (
+                SELECT DISTINCT hashtextextended(s, 0) AS k FROM json_array_elements_text($1::json) AS s
+            ) AS keys ORDER BY k
+            """, [.text(Self.jsonArray(sources))])
+    }
+
+    /// Every write raises the version (the key of cached counts); the row is updated last, so that concurrent
+    /// writers wait on it only for the moment before their commit.
+    private func updateCounts(rows: Int, tokens: Int, in session: PostgresSession) throws {
+        try session.query("""
+            UPDATE kb_counts SET searchable_rows = searchable_rows + $1, tokens = tokens + $2, version = version + 1
+            WHERE id = 1
+            """, [.integer(rows), .integer(tokens)])
+    }
+
+    /// Deletes a source's documents (nodes and records go with them), returning the searchable rows and tokens
+    /// that leave the BM25 counts.
+    private func deleteDocuments(fromSource source: String, in session: PostgresSession) throws -> (rows: Int, tokens: Int) {
+        let row = try session.query("""
+            SELECT count(*), coalesce(sum(n.token_count), 0)::bigint FROM nodes n
+            WHERE n.doc_id IN (SELECT id FROM documents WHERE source = $1) AND n.searchable > 0
+            """, [.text(source)]).first
+        try session.query("DELETE FROM documents WHERE source = $1", [.text(source)])
+        return (try row?.integer(0) ?? 0, try row?.integer(1) ?? 0)
+    }
+
+    private struct NodeRecord: Encodable {
+        var ordinal: Int
+        var node_id: String
+        var kind: String
+        var num: Int?
+        var label: String?
+        var heading: String?
+        var text: String
+        var lead: String?
+        var path: String?
+        var start_line: Int
+        var start_column: Int
+        var end_line: Int
+        var end_column: Int
+        var parent_id: String?
+        var searchable: Int
+        var token_count: Int
+        var long: Bool
+        var search: String?
+    }
+
+    private struct RecordRecord: Encodable {
+        var node_id: String
+        var type: String
+        var year: Int?
+        var json: String
+    }
+
+    private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
+                        in session: PostgresSession) throws -> (rows: Int, tokens: Int) {
+        let metadata = entry.document.metadata
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let metadataJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
+        let vectors = (entry.prepared?.payload as? [SearchVector?]) ?? rows.map { row in
+            row.searchText.map { SearchVector(columns: [row.heading, row.searchLead, $0], indexing: indexing) }
+        }
+        guard let documentID = try session.query("""
+            INSERT INTO documents (doc_key, source, content_hash, title, date, written_date, issuer, document_number,
+                                   subject, node_count, diagnostic_count, metadata_json, indexed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id
+            """, [.text(entry.key), .text(source), .text(contentHash), .text(metadata.title), .text(metadata.date),
+                  .text(metadata.writtenDate), .text(metadata.issuer), .text(metadata.documentNumber), .text(metadata.subject),
+                  .integer(rows.count), .integer(entry.document.diagnostics.count), .text(metadataJSON), .text(indexedAt)])
+            .first?.integer(0) else { throw PostgresStoreError(location: pool.location, reason: "no document id returned") }
+        var added = (rows: 0, tokens: 0)
+        let records = zip(rows, vectors).map { row, vector -> NodeRecord in
+            if let vector {
+                added.rows += 1
+                added.tokens += vector.tokenCount
+            }
+            // Paths are kept for the nodes a query can return, as in SQLite.
+            return NodeRecord(ordinal: row.ordinal, node_id: row.nodeID, kind: row.kind.rawValue, num: row.num,
+                              label: row.label, heading: row.heading, text: row.text, lead: row.lead,
+                              path: row.searchable == .none ? nil : row.path, start_line: row.span.startLine,
+                              start_column: row.span.startColumn, end_line: row.span.endLine, end_column: row.span.endColumn,
+                              parent_id: row.parentID, searchable: row.searchable.rawValue,
+                              token_count: vector?.tokenCount ?? 0, long: vector?.isLong ?? false, search: vector?.text)
+        }
+        try session.query("""
+            INSERT INTO nodes (doc_id, ordinal, node_id, kind, num, label, heading, text, lead, path, start_line,
+                               start_column, end_line, end_column, parent_id, searchable, token_count, long, search)
+            SELECT $1, r.ordinal, r.node_id, r.kind, r.num, r.label, r.heading, r.text, r.lead, r.path, r.start_line,
+                   r.start_column, r.end_line, r.end_column, r.parent_id, r.searchable, r.token_count, r.long,
+                   r.search::tsvector
+            FROM json_to_recordset($2::json) AS r(ordinal integer, node_id text, kind text, num integer, label text,
+                 heading text, text text, lead text, path text, start_line integer, start_column integer,
+                 end_line integer, end_column integer, parent_id text, searchable smallint, token_count integer,
+                 long boolean, search text)
+            """, [.integer(documentID), .text(String(decoding: try encoder.encode(records), as: UTF8.self))])
+        if !entry.records.isEmpty {
+            let recordRows = entry.records.map { RecordRecord(node_id: $0.nodeID, type: $0.type, year: $0.year, json: $0.json) }
+            try session.query("""
+                INSERT INTO records (doc_id, node_id, type, year, json)
+                SELECT $1, r.node_id, r.type, r.year, r.json
+                FROM json_to_recordset($2::json) WITH ORDINALITY AS r(node_id text, type text, year integer, json text, i bigint)
+                ORDER BY r.i
+                """, [.integer(documentID), .text(String(decoding: try encoder.encode(recordRows), as: UTF8.self))])
+        }
+        return added
+    }
+
+    static func jsonArray(_ values: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    // MARK: Reading
+
+    /// Runs `body` in one read-only snapshot, so that counts, candidates and hits agree with each other.
+    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try pool.withSession { session in
+            try session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { try body(session) }
+        }
+    }
+
+    public func search(_ request: SearchRequest) throws -> [SearchHit] {
+        guard request.offset + request.limit > 0 else { return [] }
+        return try read { session in
+            let scored = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
+                .sorted { ($0.score, $1.documentID, $1.ordinal) > ($1.score, $0.documentID, $0.ordinal) }
+            let page = Array(scored.dropFirst(request.offset).prefix(request.limit))
+            return try hits(page, request: request, in: session)
+        }
+    }
+
+    /// The hits of a ranked page, in the page's order.
+    private func hits(_ page: [PostgresSearch.Match], request: SearchRequest, in session: PostgresSession) throws -> [SearchHit] {
+        guard !page.isEmpty else { return [] }
+        let pageJSON = "[" + page.map { "[\($0.documentID),\($0.ordinal)]" }.joined(separator: ",") + "]"
+        let rows = try session.query("""
+            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text
+            FROM json_array_elements($1::json) WITH ORDINALITY AS p(v, i)
+            JOIN nodes n ON n.doc_id = (p.v->>0)::bigint AND n.ordinal = (p.v->>1)::integer
+            JOIN documents d ON d.id = n.doc_id
+            ORDER BY p.i
+            """, [.text(pageJSON)])
+        let needles = request.query.positiveStrings
+        let highlighter = Highlighter()
+        return try zip(rows, page).map { row, match in
+            let nodeID = try row.string(6)!
+            let key = try row.string(0)!
+            return SearchHit(
+                documentKey: key, documentTitle: try row.string(1) ?? key, issuer: try row.string(2),
+                date: try row.string(3), source: try row.string(4)!, nodeID: nodeID, kind: try row.string(7)!,
+                path: try row.string(8) ?? nodeID,
+                snippet: highlighter.snippet(of: try row.string(9)!, needles: needles), score: match.score,
+                records: try Self.records(documentID: try row.integer(5)!, nodeID: nodeID, in: session))
+        }
+    }
+
+    public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
+        try read { session in
+            let matches = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
+            var hitsByDocument: [Int: Int] = [:]
+            var chapters: [Int: [String?: Int]] = [:]
+            for match in matches {
+                hitsByDocument[match.documentID, default: 0] += 1
+                if dimension == .chapter { chapters[match.documentID, default: [:]][match.chapter, default: 0] += 1 }
+            }
+            guard !hitsByDocument.isEmpty else { return [] }
+            let documents = try session.query("""
+                SELECT id, doc_key, coalesce(title, doc_key), date, issuer FROM documents
+                WHERE id IN (SELECT value::bigint FROM json_array_elements_text($1::json))
+                """, [.text("[" + hitsByDocument.keys.map(String.init).joined(separator: ",") + "]")])
+            if dimension == .chapter {
+                var rows: [CountRow] = []
+                for document in documents {
+                    let title = try document.string(2)!
+                    for (chapter, hits) in chapters[try document.integer(0)!] ?? [:] {
+                        rows.append(CountRow(key: title + " › " + (chapter ?? "(front matter)"), hits: hits, documents: 1))
+                    }
+                }
+                return rows.sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
+            }
+            var groups: [String: (hits: Int, documents: Int)] = [:]
+            for document in documents {
+                let (documentKey, title, date, issuer) = (try document.string(1)!, try document.string(2)!,
+                                                          try document.string(3), try document.string(4))
+                let key: String = switch dimension {
+                case .doc: "\(title)  [\(documentKey)]"
+                case .year: date.map { String($0.prefix(4)) } ?? "(no date)"
+                case .issuer: issuer ?? "(unknown)"
+                case .chapter: ""
+                }
+                groups[key, default: (0, 0)].hits += hitsByDocument[try document.integer(0)!] ?? 0
+                groups[key, default: (0, 0)].documents += 1
+            }
+            return groups.map { CountRow(key: $0.key, hits: $0.value.hits, documents: $0.value.documents) }
+                .sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
+        }
+    }
+
+    public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
+        try read { session in
+            let matches = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
+            let ids = Set(matches.map(\.documentID))
+            guard !ids.isEmpty else { return [] }
+            return Set(try session.query("""
+                SELECT DISTINCT source FROM documents WHERE id IN (SELECT value::bigint FROM json_array_elements_text($1::json))
+                """, [.text("[" + ids.map(String.init).joined(separator: ",") + "]")]).compactMap { try $0.string(0) })
+        }
+    }
+
+    public func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord] {
+        try read { session in
+            guard let documentID = try session.query("SELECT id FROM documents WHERE doc_key = $1", [.text(documentKey)])
+                .first?.integer(0) else { return [] }
+            return try Self.records(documentID: documentID, nodeID: nodeID, in: session)
+        }
+    }
+
+    /// The records of a node and of the clauses below it (ids `node__…`; `~` sorts after id characters).
+    private static func records(documentID: Int, nodeID: String, in session: PostgresSession) throws -> [IndexedRecord] {
+        try session.query("""
+            SELECT node_id, type, year, json FROM records
+            WHERE doc_id = $1 AND (node_id = $2 OR (node_id > $3 AND node_id < $4))
+            ORDER BY id
+            """, [.integer(documentID), .text(nodeID), .text(nodeID + "__"), .text(nodeID + "__~")]).map {
+            IndexedRecord(nodeID: try $0.string(0)!, type: try $0.string(1)!, year: try $0.integer(2), json: try $0.string(3)!)
+        }
+    }
+
+    public func nodeText(documentKey: String, nodeID: String) throws -> String? {
+        try read { session in
+            try session.query("""
+                SELECT n.text FROM documents d JOIN nodes n ON n.doc_id = d.id
+                WHERE d.doc_key = $1 AND n.node_id = $2 ORDER BY n.ordinal LIMIT 1
+                """, [.text(documentKey), .text(nodeID)]).first?.string(0)
+        }
+    }
+
+    public func summary() throws -> KnowledgeBaseSummary {
+        try read { session in
+            let row = try session.query("""
+                SELECT (SELECT count(DISTINCT source) FROM documents), (SELECT count(*) FROM documents),
+                       (SELECT count(*) FROM nodes), (SELECT searchable_rows FROM kb_counts), (SELECT count(*) FROM records)
+                """).first
+            return KnowledgeBaseSummary(sources: try row?.integer(0) ?? 0, documents: try row?.integer(1) ?? 0,
+                                        nodes: try row?.integer(2) ?? 0, searchableNodes: try row?.integer(3) ?? 0,
+                                        records: try row?.integer(4) ?? 0)
+        }
+    }
+
+    /// Bytes of UTF-8 text in searchable nodes, for size ratios.
+    public func searchableTextBytes() throws -> Int {
+        try read { session in
+            try session.query("SELECT coalesce(sum(octet_length(text)), 0)::bigint FROM nodes WHERE searchable > 0").first?.integer(0) ?? 0
+        }
+    }
+
+    /// Bytes the knowledge base's tables and indexes take on the server.
+    public func storedBytes() throws -> Int {
+        try read { session in
+            try session.query("""
+                SELECT (pg_total_relation_size('documents') + pg_total_relation_size('nodes')
+                        + pg_total_relation_size('records'))::bigint
+                """).first?.integer(0) ?? 0
+        }
+    }
+
+    // MARK: Reading documents whole
+
+    private static let summaryColumns = """
+        d.doc_key, d.source, d.title, d.date, d.issuer, d.document_number, d.node_count,
+        (SELECT count(*) FROM records r WHERE r.doc_id = d.id) AS record_count
+        """
+
+    private static func summary(of row: PostgresRandomAccessRow, from column: Int) throws -> DocumentSummary {
+        DocumentSummary(key: try row.string(column)!, source: try row.string(column + 1)!, title: try row.string(column + 2),
+                        date: try row.string(column + 3), issuer: try row.string(column + 4),
+                        documentNumber: try row.string(column + 5), nodeCount: try row.integer(column + 6)!,
+                        recordCount: try row.integer(column + 7)!)
+    }
+
+    public func documents() throws -> [DocumentSummary] {
+        try read { session in
+            try session.query("""
+                SELECT \(Self.summaryColumns) FROM documents d
+                ORDER BY d.date IS NULL, d.date, d.title NULLS FIRST, d.doc_key
+                """).map { try Self.summary(of: $0, from: 0) }
+        }
+    }
+
+    public func document(withKey key: String) throws -> StoredDocument? {
+        try read { session in
+            guard let row = try session.query("""
+                SELECT d.id, d.metadata_json, \(Self.summaryColumns) FROM documents d WHERE d.doc_key = $1
+                """, [.text(key)]).first else { return nil }
+            let documentID = try row.integer(0)!
+            let summary = try Self.summary(of: row, from: 2)
+            let metadata = (try? JSONDecoder().decode(Metadata.self, from: Data(try row.string(1)!.utf8)))
+                ?? Metadata(title: summary.title, date: summary.date, issuer: summary.issuer)
+            let nodeRows = try session.query("""
+                SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column, parent_id
+                FROM nodes WHERE doc_id = $1 ORDER BY ordinal
+                """, [.integer(documentID)]).map { row -> (node: Node, parentID: String?) in
+                    let span = SourceSpan(startLine: try row.integer(6)!, startColumn: try row.integer(7)!,
+                                          endLine: try row.integer(8)!, endColumn: try row.integer(9)!)
+                    let kind = NodeKind(rawValue: try row.string(1)!) ?? .paragraph
+                    let node = Node(id: try row.string(0)!, kind: kind, num: try row.integer(2), label: try row.string(3),
+                                    heading: try row.string(4), text: try row.string(5)!, span: span)
+                    return (node, try row.string(10))
+                }
+            let records = try session.query("SELECT node_id, type, year, json FROM records WHERE doc_id = $1 ORDER BY id",
+                                            [.integer(documentID)]).map {
+                IndexedRecord(nodeID: try $0.string(0)!, type: try $0.string(1)!, year: try $0.integer(2), json: try $0.string(3)!)
+            }
+            let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: nodeRows)
+            return StoredDocument(summary: summary, metadata: metadata, root: root, records: records)
+        }
+    }
+}
+
+/// Rows holding each query leaf, valid for one `kb_counts.version`.
+final class PhraseRowCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var version = -1
+    private var rows: [String: Int] = [:]
+
+    func rows(for leaf: String, version: Int) -> Int? {
+        lock.withLock { self.version == version ? rows[leaf] : nil }
+    }
+
+    func set(_ count: Int, for leaf: String, version: Int) {
+        lock.withLock {
+            if self.version != version {
+                self.version = version
+                rows.removeAll()
+            }
+            rows[leaf] = count
+        }
+    }
+}

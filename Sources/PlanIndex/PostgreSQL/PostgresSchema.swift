@@ -1,0 +1,117 @@
+import Foundation
+
+/// The PostgreSQL knowledge base's schema as numbered migrations. A shipped migration is never edited: changes
+/// go in a new one. `migrate` applies the missing ones in one transaction under an advisory lock, so that two
+/// `plankb index` processes starting at once neither race nor apply one twice.
+///
+/// Tables read as in SQLite (`documents`, `nodes`, `records`, `kb_info`), with `psql`: nodes carry their
+/// search vector (`search`, see `SearchVector`) under a GIN index, the length BM25 needs (`token_count`) and
+/// whether the vector had to go without positions (`long`); `kb_counts` holds what BM25 needs of the whole
+/// table (searchable rows, their tokens) and a version that every write raises. Text columns that are sorted
+/// or compared by range use the "C" collation: byte order, as SQLite compares.
+enum PostgresSchema {
+    static let migrations: [(version: Int, name: String, sql: String)] = [
+        (1, "documents, nodes with search vectors, records", """
+            CREATE TABLE kb_info (
+                key text PRIMARY KEY,
+                value text NOT NULL
+            );
+            INSERT INTO kb_info (key, value) VALUES ('tokenizer', 'plankb_cjk bigram');
+
+            CREATE TABLE kb_counts (
+                id integer PRIMARY KEY CHECK (id = 1),
+                searchable_rows bigint NOT NULL,
+                tokens bigint NOT NULL,
+                version bigint NOT NULL
+            );
+            INSERT INTO kb_counts VALUES (1, 0, 0, 0);
+
+            CREATE TABLE documents (
+                id bigserial PRIMARY KEY,
+                doc_key text COLLATE "C" NOT NULL UNIQUE,
+                source text COLLATE "C" NOT NULL,
+                content_hash text NOT NULL,
+                title text COLLATE "C",
+                date text COLLATE "C",
+                written_date text,
+                issuer text COLLATE "C",
+                document_number text,
+                subject text,
+                node_count integer NOT NULL,
+                diagnostic_count integer NOT NULL,
+                metadata_json text NOT NULL,
+                indexed_at text NOT NULL
+            );
+            CREATE INDEX documents_by_source ON documents (source);
+
+            CREATE TABLE nodes (
+                doc_id bigint NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                ordinal integer NOT NULL,
+                node_id text COLLATE "C" NOT NULL,
+                kind text NOT NULL,
+                num integer,
+                label text,
+                heading text,
+                text text NOT NULL,
+                lead text,
+                path text COLLATE "C",
+                start_line integer NOT NULL,
+                start_column integer NOT NULL,
+                end_line integer NOT NULL,
+                end_column integer NOT NULL,
+                parent_id text,
+                searchable smallint NOT NULL,
+                token_count integer NOT NULL,
+                long boolean NOT NULL,
+                search tsvector,
+                PRIMARY KEY (doc_id, ordinal)
+            );
+            CREATE INDEX nodes_search ON nodes USING gin (search);
+            CREATE INDEX nodes_search_long ON nodes USING gin (search) WHERE long;
+
+            CREATE TABLE records (
+                id bigserial PRIMARY KEY,
+                doc_id bigint NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                node_id text COLLATE "C" NOT NULL,
+                type text NOT NULL,
+                year integer,
+                json text NOT NULL
+            );
+            CREATE INDEX records_by_node ON records (doc_id, node_id);
+            CREATE INDEX records_by_type ON records (type, year);
+            """),
+    ]
+
+    /// Any number that no other application's advisory locks use (ASCII "plankbmg").
+    static let migrationLock = 0x706C_616E_6B62_6D67
+
+    /// Applies the missing migrations; with `creating` false, a database without PlanKB's tables is an error.
+    static func migrate(_ session: PostgresSession, creating: Bool) throws {
+        try session.transaction {
+            try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
+            let exists = try session.query("SELECT to_regclass('plankb_migrations') IS NOT NULL").first?.boolean(0) ?? false
+            if !exists {
+                guard creating else {
+                    throw KnowledgeBaseOpenError("no knowledge base in \(session.location.naming); create one with: plankb index PATH --db \(session.location)")
+                }
+                try session.query("""
+                    CREATE TABLE plankb_migrations (
+                        version integer PRIMARY KEY,
+                        name text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """)
+            }
+            let applied = Set(try session.query("SELECT version FROM plankb_migrations").compactMap { try $0.integer(0) })
+            for migration in migrations where !applied.contains(migration.version) {
+                // One statement at a time: the extended protocol takes no scripts.
+                for statement in migration.sql.components(separatedBy: ";\n")
+                where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try session.query(statement)
+                }
+                try session.query("INSERT INTO plankb_migrations (version, name) VALUES ($1, $2)",
+                                  [.integer(migration.version), .text(migration.name)])
+            }
+        }
+    }
+}

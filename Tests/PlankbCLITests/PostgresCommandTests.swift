@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// The commands against a real PostgreSQL server (`PLANKB_TEST_POSTGRES_URL`, started by `.ci/with-postgres.sh`):
+/// the same answers as from a SQLite file, two index processes at once, and clear one-line errors that never
+/// show a password. Skipped without a server, except in CI, where a missing server fails.
+@Suite struct PostgresCommandTests {
+    static let url = ProcessInfo.processInfo.environment["PLANKB_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let enabled = url != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+
+    struct Server {
+        var host: String
+        var port: Int
+        var user: String
+        var password: String
+
+        init() throws {
+            let url = try #require(PostgresCommandTests.url, "CI=true but PLANKB_TEST_POSTGRES_URL is not set (run through .ci/with-postgres.sh)")
+            let components = try #require(URLComponents(string: url))
+            host = try #require(components.host)
+            port = components.port ?? 5432
+            user = components.user ?? "postgres"
+            password = components.password ?? ""
+        }
+
+        func url(database: String, password: String? = nil) -> String {
+            "postgres://\(user):\(password ?? self.password)@\(host):\(port)/\(database)"
+        }
+
+        /// A new, empty database, made with psql (the password in its environment, not on its command line).
+        func scratchDatabase() throws -> String {
+            let name = "plankb_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            process.arguments = ["-q", "-h", host, "-p", String(port), "-U", user, "-d", "postgres", "-c", "CREATE DATABASE \(name)"]
+            process.environment = ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return name
+        }
+    }
+
+    /// Starts the binary without waiting (for running two at once); the knowledge base in `PLANKB_DB`.
+    func start(_ arguments: [String], database: String?, output: Pipe? = nil) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = CLI.binaryURL
+        process.arguments = arguments
+        process.currentDirectoryURL = CLI.repositoryURL
+        var environment = ProcessInfo.processInfo.environment
+        environment["PLANKB_DB"] = database
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = output ?? FileHandle.nullDevice
+        try process.run()
+        return (process, errors)
+    }
+
+    static let sources = ["corpus/plans", "corpus/laws/law-company-2018-2023", "corpus/reports", "corpus/govcn-2019"]
+
+    @Test(.enabled(if: enabled))
+    func queriesAndKwicLinesFromPostgreSQLAreThoseFromSQLite() throws {
+        let server = try Server()
+        let postgres = server.url(database: try server.scratchDatabase())
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-pg-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let sqlite = folder.appendingPathComponent("kb.sqlite").path
+        for database in [sqlite, postgres] {
+            let index = try CLI.run(["index"] + Self.sources + ["--db", database, "--quiet"])
+            #expect(index.status == 0, "\(index.stderr)")
+            #expect(!index.stderr.contains(server.password))
+        }
+        for arguments in [["query", "跨境电商", "--csv", "--limit", "50"], ["query", "发展", "--json", "--limit", "30", "--offset", "10"],
+                          ["query", "金融 -贸易", "--kind", "article", "--csv"], ["query", "\"营商 环境\" OR RCEP", "--csv"],
+                          ["query", "营商环境", "--count-by", "doc"], ["query", "就业", "--type", "target", "--from", "2021", "--json"],
+                          ["query", "改革", "--count-by", "chapter"], ["query", "公司", "--issuer", "国务院", "--csv"],
+                          ["kwic", "电商", "--width", "12"], ["kwic", "就业", "--json", "--limit", "40"]] {
+            let fromSQLite = try CLI.run(arguments + ["--db", sqlite])
+            let fromPostgres = try CLI.run(arguments + ["--db", postgres])
+            #expect(fromSQLite.status == 0 && fromPostgres.status == 0, "\(fromPostgres.stderr)")
+            #expect(!fromSQLite.stdout.isEmpty)
+            #expect(fromPostgres.stdout == fromSQLite.stdout, "\(arguments)")
+        }
+    }
+
+    @Test(.enabled(if: enabled))
+    func twoIndexProcessesAtOnceStoreEveryDocumentExactlyOnce() throws {
+        let server = try Server()
+        let together = server.url(database: try server.scratchDatabase())
+        let alone = server.url(database: try server.scratchDatabase())
+        let runs = try (0..<2).map { _ in try start(["index", "corpus", "--exclude", "gold", "--no-records", "--quiet"], database: together) }
+        for (process, errors) in runs {
+            process.waitUntilExit()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 0, "\(message)")
+        }
+        let single = try CLI.run(["index", "corpus", "--exclude", "gold", "--no-records", "--db", alone])
+        #expect(single.status == 0, "\(single.stderr)")
+        // The same documents, each once: every hit list and count equals the single writer's.
+        for arguments in [["query", "发展", "--count-by", "doc"], ["query", "的", "--count-by", "issuer"], ["query", "规划", "--csv", "--limit", "100"]] {
+            let concurrent = try CLI.run(arguments + ["--db", together])
+            let reference = try CLI.run(arguments + ["--db", alone])
+            #expect(concurrent.status == 0, "\(concurrent.stderr)")
+            #expect(concurrent.stdout == reference.stdout, "\(arguments)")
+        }
+        // A third run finds everything in place.
+        let again = try CLI.run(["index", "corpus", "--exclude", "gold", "--no-records", "--db", together])
+        #expect(again.stderr.contains(" 0 files indexed"), "\(again.stderr)")
+    }
+
+    @Test(.enabled(if: enabled))
+    func aWrongPasswordAMissingDatabaseAndNoServerAreOneLineWithoutThePassword() throws {
+        let server = try Server()
+        let cases: [(url: String, secret: String, mentions: [String])] = [
+            (server.url(database: "postgres", password: "not-the-password-42"), "not-the-password-42", ["\(server.host):\(server.port)", "database postgres"]),
+            (server.url(database: "no_such_database"), server.password, ["\(server.host):\(server.port)", "database no_such_database"]),
+            ("postgres://\(server.user):\(server.password)@127.0.0.1:1/plankb", server.password, ["127.0.0.1:1", "database plankb"]),
+        ]
+        for (url, secret, mentions) in cases {
+            for arguments in [["query", "发展", "--db", url], ["index", "corpus/plans", "--db", url, "--quiet"]] {
+                let result = try CLI.run(arguments)
+                #expect(result.status == 1, "\(arguments[0]) \(result.stderr)")
+                let lines = result.stderr.split(separator: "\n")
+                #expect(lines.count == 1, "\(result.stderr)")
+                for mention in mentions { #expect(result.stderr.contains(mention), "\(result.stderr)") }
+                #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
+            }
+        }
+        // --help never shows the default from PLANKB_DB.
+        for command in ["index", "query", "kwic", "serve"] {
+            let output = Pipe()
+            let (help, errors) = try start([command, "--help"], database: server.url(database: "plankb"), output: output)
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            help.waitUntilExit()
+            #expect(text.contains("--db"))
+            #expect(!text.contains(server.password), "\(command) --help")
+        }
+    }
+}
