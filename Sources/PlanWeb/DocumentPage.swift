@@ -8,6 +8,8 @@ struct DocumentPage {
     var document: StoredDocument
     var sort: RecordTable.Column
     var descending: Bool
+    /// What the document cites and what cites it, when the knowledge base could say.
+    var references: ReferenceResolver.Report?
 
     func render() -> String {
         let key = document.summary.key
@@ -23,6 +25,7 @@ struct DocumentPage {
         body += "<p><a href=\"\(csv)\" download>下载 CSV</a> · <a href=\"/api/documents/\(HTML.pathSegment(key))/records\">JSON</a></p>\n"
         body += RecordTable(records: document.records, sort: sort, descending: descending)
             .render(pagePath: HTML.documentPath(key))
+        if let references { body += ReferencesSection(report: references).render() }
         return HTML.page(title: title, body: body)
     }
 

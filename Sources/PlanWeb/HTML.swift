@@ -49,7 +49,7 @@ enum HTML {
 
     static let navigation = """
         <nav class="site"><a class="brand" href="/">PlanKB 规划知识库</a> <a href="/search">检索</a> \
-        <a href="/documents">文件</a> <a href="/compare">修订对照</a> <a href="/statistics">统计</a></nav>
+        <a href="/documents">文件</a> <a href="/compare">修订对照</a> <a href="/reuse">文本复用</a> <a href="/statistics">统计</a></nav>
         """
 
     /// The path of a document's page; the key (a source path) is one percent-encoded path segment.

@@ -19,6 +19,7 @@ public enum PlanWebApplication {
         router.get("/statistics") { request, _ in try site.statistics(request) }
         router.get("/statistics/:chart") { request, context in try site.statisticsCSV(request, chart: context.parameters.get("chart")) }
         router.post("/compare") { request, _ in try await site.compareUpload(request) }
+        router.get("/reuse") { request, _ in try site.reuse(request) }
         router.get("/api/search") { request, _ in try site.apiSearch(request) }
         router.get("/api/documents") { _, _ in try site.apiDocuments() }
         router.get("/api/documents/:id") { _, context in try site.apiDocument(key: context.parameters.get("id")) }
@@ -95,7 +96,29 @@ struct Site: Sendable {
         }
         let fields = FormFields(urlEncoded: request.uri.query ?? "")
         let sort = fields["sort"].flatMap(RecordTable.Column.init(rawValue:)) ?? .node
-        return .html(DocumentPage(document: document, sort: sort, descending: fields["order"] == "desc").render())
+        let references = try? ReferenceResolver(knowledgeBase: knowledgeBase).report(forDocument: key)
+        return .html(DocumentPage(document: document, sort: sort, descending: fields["order"] == "desc",
+                                  references: references).render())
+    }
+
+    /// `/reuse?doc=KEY` against the whole knowledge base, `/reuse?source=KEY&target=KEY` for two documents.
+    func reuse(_ request: Request) throws -> Response {
+        let fields = FormFields(urlEncoded: request.uri.query ?? "")
+        let page = ReusePage(documents: try knowledgeBase.documents())
+        if let key = fields["doc"] {
+            guard let report = try KnowledgeBaseReuse(knowledgeBase: knowledgeBase).report(forDocument: key) else {
+                return .html(page.renderForm(message: "知识库中没有这份文件：\(key)"), status: .notFound)
+            }
+            return .html(ReuseHTMLRenderer.render(report))
+        }
+        guard let sourceKey = fields["source"], let targetKey = fields["target"] else { return .html(page.renderForm()) }
+        guard let source = try knowledgeBase.document(withKey: sourceKey),
+              let target = try knowledgeBase.document(withKey: targetKey) else {
+            return .html(page.renderForm(message: "知识库中没有所选的文件。", selectedSource: sourceKey,
+                                         selectedTarget: targetKey), status: .notFound)
+        }
+        return .html(ReuseHTMLRenderer.render(ReuseReport.compare(target: target.planDocument, targetKey: targetKey,
+                                                                  source: source.planDocument, sourceKey: sourceKey)))
     }
 
     func compare(_ request: Request) throws -> Response {

@@ -21,6 +21,7 @@ struct PlanKB: ParsableCommand {
             IndexCommand.self, QueryCommand.self, KwicCommand.self, ConvertCommand.self, ServeCommand.self,
             BenchIndexCommand.self, BenchConvertCommand.self, ChunksCommand.self, MCPCommand.self,
             CodebookCommand.self, AgreementCommand.self, TermsCommand.self, CooccurCommand.self,
+            ReuseCommand.self, RefsCommand.self, BenchReuseCommand.self,
         ]
     )
 

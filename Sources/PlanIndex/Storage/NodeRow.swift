@@ -96,13 +96,5 @@ struct NodeRow: Sendable {
     }
 
     /// 段2 for the second paragraph, 句3 for a clause, the title for headings.
-    static func pathSegment(for node: Node) -> String {
-        let number = node.num ?? node.id.split(separator: "_").last.flatMap { Int($0) }
-        switch node.kind {
-        case .paragraph: return "段" + (number.map(String.init) ?? "")
-        case .clause: return "句" + (number.map(String.init) ?? "")
-        case .lead: return "首句"
-        default: return node.displayTitle
-        }
-    }
+    static func pathSegment(for node: Node) -> String { node.pathSegment }
 }

@@ -40,6 +40,24 @@ public struct Node: Codable, Hashable, Sendable {
         }
     }
 
+    /// The node's step in a path: 段2 for the second paragraph, 句3 for a clause, 首句 for a lead sentence,
+    /// the title for headings.
+    public var pathSegment: String {
+        let number = num ?? id.split(separator: "_").last.flatMap { Int($0) }
+        switch kind {
+        case .paragraph: return "段" + (number.map(String.init) ?? "")
+        case .clause: return "句" + (number.map(String.init) ?? "")
+        case .lead: return "首句"
+        default: return displayTitle
+        }
+    }
+
+    /// Where a node stands, as hits and reports print it: its ancestors' titles and its own step,
+    /// `第五章 … › 第四节 跨境电商 › 段2` (`ancestors` as `forEach` gives them, the document first).
+    public static func path(of node: Node, ancestors: [Node]) -> String {
+        (ancestors.filter { $0.kind != .document }.map(\.displayTitle) + [node.pathSegment]).joined(separator: " › ")
+    }
+
     /// All nodes below this one in document order (pre-order), not including `self`.
     public var descendants: [Node] {
         var result: [Node] = []
