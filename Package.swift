@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "PlanIndex", dependencies: [
             "PlanKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
-        ]),
+        ], exclude: ["Text/make_fold_table.py"]),
         // `plankb serve`: server-rendered search, reading and compare pages plus a JSON API, on Hummingbird.
         .target(
             name: "PlanWeb",

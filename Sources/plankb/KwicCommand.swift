@@ -26,8 +26,7 @@ struct KwicCommand: ParsableCommand {
     @Option(help: "How many lines to print at most.")
     var limit = 100
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: OutputFormatOptions
 
     struct Line: Encodable {
         var documentKey: String
@@ -55,7 +54,7 @@ struct KwicCommand: ParsableCommand {
                                   right: String(characters[mark.upperBound...])))
             }
         }
-        switch format {
+        switch output.resolved {
         case .json:
             printOut(QueryOutput.encodeJSON(lines))
         case .csv:

@@ -38,14 +38,7 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Count hits per document, publication year, issuer or chapter instead of listing them.")
     var countBy: CountDimension?
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .table
-
-    @Flag(help: "Same as --format json.")
-    var json = false
-
-    @Flag(help: "Same as --format csv.")
-    var csv = false
+    @OptionGroup var output: OutputFormatOptions
 
     @Option(help: "How many hits to show.")
     var limit = 20
@@ -54,7 +47,6 @@ struct QueryCommand: ParsableCommand {
     var offset = 0
 
     func validate() throws {
-        if json && csv { throw ValidationError("give either --json or --csv") }
         if limit < 0 || offset < 0 { throw ValidationError("--limit and --offset cannot be negative") }
     }
 
@@ -62,7 +54,7 @@ struct QueryCommand: ParsableCommand {
         let parsed = try SearchFilterOptions.parse(query)
         let knowledgeBase = try filters.database.open()
         let request = filters.request(for: parsed, limit: limit, offset: offset)
-        let format: OutputFormat = json ? .json : csv ? .csv : self.format
+        let format = output.resolved
         if let countBy {
             let rows = try knowledgeBase.count(request, by: countBy)
             printOut(QueryOutput.counts(rows, dimension: countBy, query: query, format: format))

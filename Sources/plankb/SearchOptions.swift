@@ -81,6 +81,25 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
+/// `--format table|json|csv` with `--json` and `--csv` as its short forms, for every command that prints rows.
+struct OutputFormatOptions: ParsableArguments {
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Flag(help: "Same as --format csv (UTF-8 with a byte-order mark, opens in a spreadsheet).")
+    var csv = false
+
+    func validate() throws {
+        if json && csv { throw ValidationError("give either --json or --csv") }
+    }
+
+    /// The format asked for.
+    var resolved: OutputFormat { json ? .json : csv ? .csv : format }
+}
+
 /// Columns a terminal gives a string: 2 for Han characters and other wide forms, 0 for combining marks.
 enum DisplayWidth {
     static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }

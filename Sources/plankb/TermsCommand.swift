@@ -4,8 +4,7 @@ import PlanIndex
 
 /// `--doc`, `--issuer`, `--from`/`--to` as `terms` and `cooccur` take them (documents, not hits).
 struct StatisticsFilterOptions: ParsableArguments {
-    @Option(help: "The knowledge base file (from plankb index).")
-    var db: String
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "Only this document: its key, or part of its title or source path.")
     var doc: String?
@@ -28,7 +27,7 @@ struct StatisticsFilterOptions: ParsableArguments {
     }
 
     func statistics() throws -> TermStatistics {
-        try TermStatistics(knowledgeBase: try KnowledgeBaseFile.open(db), filter: filter)
+        try TermStatistics(knowledgeBase: try database.open(), filter: filter)
     }
 
     func stops() throws -> StopList {

@@ -58,7 +58,10 @@ import PlanKit
                 try knowledgeBase.replaceDocuments([source])
             }
             // A source replaced and one removed, so that deletions reach the counts BM25 uses.
-            try knowledgeBase.replaceDocuments([documents[1]])
+            // (A new content hash, as when the file changed: a writer skips a source stored with the same hash.)
+            var changed = documents[1]
+            changed.contentHash += "-changed"
+            try knowledgeBase.replaceDocuments([changed])
             try knowledgeBase.removeDocuments(fromSources: [documents[3].source])
             try knowledgeBase.finishIndexRun(changedDocuments: true)
         }

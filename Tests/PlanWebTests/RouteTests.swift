@@ -146,12 +146,13 @@ import Testing
     @Test func statisticsPageChartsInstrumentsAndTermsWithTheirNumbersAsCSV() async throws {
         let knowledgeBase = try WebFixtures.knowledgeBase()
         // What the charts must show, counted here from the stored records and the term statistics.
-        var measuresByDimension: [String: Int] = [:]
+        var counted: [String: Int] = [:]
         for summary in try knowledgeBase.documents() {
             for record in try #require(try knowledgeBase.document(withKey: summary.key)).planDocument.records where record.type == .measure {
-                if let dimension = record.instrument?.dimension { measuresByDimension[dimension.chineseName, default: 0] += 1 }
+                if let dimension = record.instrument?.dimension { counted[dimension.chineseName, default: 0] += 1 }
             }
         }
+        let measuresByDimension = counted
         #expect(!measuresByDimension.isEmpty)
         let terms = try TermStatistics(knowledgeBase: knowledgeBase).count(["跨境电商"], by: .doc)
         let app = try WebFixtures.application()

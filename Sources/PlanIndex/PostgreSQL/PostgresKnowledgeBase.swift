@@ -1,5 +1,6 @@
 import Foundation
 import PlanKit
+import PostgresNIO
 
 /// The knowledge base in a PostgreSQL database, for teams: several `plankb index` processes write into it at
 /// once, and `plankb serve` reads it through a pool of connections.
@@ -36,13 +37,14 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     deinit {
-        _ = claimSession?.connection.close()
+        // Kept alive until closed: postgres-nio asserts that a connection is closed before it goes.
+        if let connection = claimSession?.connection { connection.close().whenComplete { _ in _ = connection } }
         pool.close()
     }
 
     public func close() throws {
         lock.withLock {
-            _ = claimSession?.connection.close()
+            try? claimSession?.connection.close().wait()
             claimSession = nil
         }
         pool.close()
@@ -225,6 +227,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     private struct RecordRecord: Encodable {
+        /// The record's place in the document, so that records come back in the order they were written.
+        var i: Int
         var node_id: String
         var type: String
         var year: Int?
@@ -275,11 +279,13 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                  long boolean, search text)
             """, [.integer(documentID), .text(String(decoding: try encoder.encode(records), as: UTF8.self))])
         if !entry.records.isEmpty {
-            let recordRows = entry.records.map { RecordRecord(node_id: $0.nodeID, type: $0.type, year: $0.year, json: $0.json) }
+            let recordRows = entry.records.enumerated().map {
+                RecordRecord(i: $0.offset, node_id: $0.element.nodeID, type: $0.element.type, year: $0.element.year, json: $0.element.json)
+            }
             try session.query("""
                 INSERT INTO records (doc_id, node_id, type, year, json)
                 SELECT $1, r.node_id, r.type, r.year, r.json
-                FROM json_to_recordset($2::json) WITH ORDINALITY AS r(node_id text, type text, year integer, json text, i bigint)
+                FROM json_to_recordset($2::json) AS r(i integer, node_id text, type text, year integer, json text)
                 ORDER BY r.i
                 """, [.integer(documentID), .text(String(decoding: try encoder.encode(recordRows), as: UTF8.self))])
         }

@@ -82,7 +82,8 @@ final class PostgresPool: @unchecked Sendable {
             idle.append(connection)
         } else {
             opened -= 1
-            _ = connection.close()
+            // Kept alive until closed: postgres-nio asserts that a connection is closed before it goes.
+            connection.close().whenComplete { _ in _ = connection }
         }
     }
 

@@ -2,7 +2,7 @@
 ///
 /// Applied by `IndexTokenizer` to the index and to queries alike; the stored text and the snippets keep the
 /// characters as printed. The table (`pairs`) is generated from OpenCC's TSCharacters by
-/// `scripts/make_fold_table.py`, which also holds the per-character decisions for one-to-many mappings: both
+/// `Sources/PlanIndex/Text/make_fold_table.py`, which also holds the per-character decisions for one-to-many mappings: both
 /// 發 and 髮 fold to 发 and 後 to 后, but 乾 stays 乾, since simplified text writes 乾隆 and 乾坤 with it.
 enum SimplifiedFolding {
     /// Folded values for U+3400…U+9FFF (0 = unchanged), one array read per character on the hot path.
