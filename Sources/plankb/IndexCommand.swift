@@ -37,7 +37,7 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Build a new knowledge base from these paths only, replacing the file when done.")
     var rebuild = false
 
-    @Option(help: ArgumentHelp("How a new knowledge base indexes Han characters: ", visibility: .hidden))
+    @Option(help: "How a new knowledge base indexes Han characters: overlapping pairs (bigram, the default) or single characters (unigram, larger and slower; for comparison).")
     var tokenizer = IdeographIndexing.bigram
 
     @Flag(name: .shortAndLong, help: "No progress line and no summary.")

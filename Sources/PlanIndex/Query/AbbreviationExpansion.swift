@@ -48,6 +48,9 @@ extension KnowledgeBase {
             var inDocument = wide
             inDocument.query = request.query.expanding(shorts)
             inDocument.document = documentKey
+            // Hits already found by the plain search are skipped below: fetch that many more, so that the page
+            // holds the same hits whatever its size.
+            inDocument.limit = wide.limit + seen.count
             if let filter = request.document, !documentKey.contains(filter) {
                 // The user's own document filter still applies: keep the document only if it passes it.
                 var check = request
