@@ -31,6 +31,61 @@ import Testing
         #expect(pairs.allSatisfy { ($0["source"] as? [String: Any])?["document"] as? String == Self.reply7264 })
     }
 
+    static let shanghai = "corpus/laws/reg-shanghai-ftz-2014/shanghai-ftz-regulation-2014.md"
+    static let chongqing = "corpus/laws/reg-ftz-provinces/chongqing-ftz-regulation-2019.md"
+    static let shandong = "corpus/laws/reg-ftz-provinces/shandong-ftz-regulation-2020.md"
+
+    /// The pairs of `reuse SOURCE TARGET --json`, by target node id.
+    static func pairs(_ source: String, _ target: String) throws -> [String: [String: Any]] {
+        let result = try CLI.run(["reuse", source, target, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
+        let pairs = try #require(json?["pairs"] as? [[String: Any]])
+        var byTarget: [String: [String: Any]] = [:]
+        for pair in pairs {
+            let id = try #require((pair["target"] as? [String: Any])?["id"] as? String)
+            if byTarget[id] == nil { byTarget[id] = pair }
+        }
+        return byTarget
+    }
+
+    /// Real policy diffusion, checked by hand: Chongqing's free-trade-zone regulation (2019) and Shandong's
+    /// (2020) take articles from Shanghai's (2014) — the scope article with the name swapped, the 一线/二线
+    /// customs rule reworded around 海关特殊监管区域, the sentence on trading once licensed inside a longer
+    /// article — and Shandong takes more from Chongqing's than from Shanghai's.
+    @Test func provincialRegulationsTakeArticlesFromShanghaisAndEachOthers() throws {
+        func expect(_ pairs: [String: [String: Any]], _ target: String, from source: String, _ kind: String,
+                    sharing passage: String? = nil) {
+            let pair = pairs[target]
+            #expect((pair?["source"] as? [String: Any])?["id"] as? String == source, "\(target)")
+            #expect(pair?["kind"] as? String == kind, "\(target): \(pair?["kind"] ?? "no pair")")
+            if let passage {
+                #expect((pair?["shared"] as? [String])?.contains { $0.contains(passage) } == true, "\(target)")
+            }
+        }
+        let chongqing = try Self.pairs(Self.shanghai, Self.chongqing)
+        expect(chongqing, "art_2__para_1", from: "art_2__para_1", "adapted", sharing: "本条例适用于经国务院批准设立的中国")
+        expect(chongqing, "art_22__para_1", from: "art_18__para_1", "adapted", sharing: "与境内区外之间的管理为二线管理")
+        expect(chongqing, "art_16__para_2", from: "art_15__para_1", "partial", sharing: "即可从事一般生产经营活动")
+        let shandong = try Self.pairs(Self.shanghai, Self.shandong)
+        expect(shandong, "art_2__para_1", from: "art_2__para_1", "adapted")
+        expect(shandong, "art_24__para_1", from: "art_18__para_1", "adapted")
+        // Chongqing's own positioning (内陆开放, 多式联运…) is nobody else's.
+        #expect(chongqing["art_4__para_1"] == nil)
+
+        // Against a knowledge base of the three: Shandong's reused share is larger from Chongqing than from Shanghai.
+        let database = try Self.temporaryFolder().appendingPathComponent("kb.sqlite").path
+        let index = try CLI.run(["index", Self.shanghai, Self.chongqing, Self.shandong, "--db", database, "--no-records", "--quiet"])
+        #expect(index.status == 0, "\(index.stderr)")
+        let result = try CLI.run(["reuse", "--db", database, "--doc", Self.shandong, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
+        let shares = try #require(json?["shares"] as? [[String: Any]])
+        func share(_ source: String) -> Double { shares.first { $0["source"] as? String == source }?["share"] as? Double ?? 0 }
+        #expect(share(Self.shanghai) > 0.03)
+        #expect(share(Self.chongqing) > share(Self.shanghai), "\(shares)")
+    }
+
     @Test func htmlShowsBothSidesWithLinkedMarks() throws {
         let result = try CLI.run(["reuse", Self.reply7264, Self.reply2996, "--format", "html"])
         #expect(result.status == 0)

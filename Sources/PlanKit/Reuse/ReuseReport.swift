@@ -39,12 +39,20 @@ public struct ReuseReport: Codable, Hashable, Sendable {
 
 /// `plankb reuse` as text for a terminal: one block a pair.
 public enum ReuseTextRenderer {
+    /// 12%, 0.4%, or "<0.1%" — never a 0% for a share that is there.
+    static func percent(_ share: Double) -> String {
+        let value = share * 100
+        if value >= 10 { return "\(Int(value.rounded()))%" }
+        if value >= 0.1 { return String(format: "%.1f%%", value) }
+        return value > 0 ? "<0.1%" : "0%"
+    }
+
     public static func render(_ report: ReuseReport) -> String {
         var out = "target: \(report.target.title ?? report.target.key)\n"
         for share in report.shares {
             let title = report.sources.first { $0.key == share.source }?.title ?? share.source
-            out += "source: \(title) — \(share.paragraphs) paragraphs reuse it, "
-                + "\(Int((share.share * 100).rounded()))% of the target's text\n"
+            out += "source: \(title) — \(share.paragraphs) \(share.paragraphs == 1 ? "paragraph reuses" : "paragraphs reuse") it, "
+                + "\(percent(share.share)) of the target's text\n"
         }
         for pair in report.pairs {
             out += "\n\(pair.kind.rawValue) \(String(format: "%.2f", pair.similarity))  \(pair.target.id) ← "
