@@ -86,6 +86,8 @@ enum QueryOutput {
             for (index, hit) in hits.enumerated() {
                 let header = DisplayWidth.fit(String(firstRank + index), 3, alignRight: true) + "  "
                     + String(format: "%6.2f", hit.score) + "  " + DisplayWidth.fit(hit.documentTitle, 36) + "  " + hit.nodeID
+                    // The file too: one plan is often held as its web page, its PDF and its Word file at once.
+                    + "  " + (hit.documentKey.split(separator: "/").last.map(String.init) ?? hit.documentKey)
                 output += header + "\n"
                 output += "     " + shortenedPath(hit.path) + "\n"
                 output += "     " + hit.snippet.rendered(open: open, close: close).replacingOccurrences(of: "\n", with: " ") + "\n"
