@@ -27,6 +27,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         // the key on a document's deletion would scan every node (nodes has no index on doc_id; its row ids
         // already group a document's nodes) — a second per deleted document at a gigabyte.
         configuration.foreignKeysEnabled = false
+        // Several processes open one file at once (a team's queries, two index runs): wait for a writer
+        // instead of failing with "database is locked".
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             db.add(tokenizer: ChineseFTS5Tokenizer.self)
             PageRanker.register(in: db)
@@ -37,7 +40,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try refuseStaleTokenizer()
-        try Schema.migrator(indexing: indexing).migrate(pool)
+        // A file that is up to date is only read: no write transaction for every query that opens it.
+        let migrator = Schema.migrator(indexing: indexing)
+        if try !pool.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(pool) }
         try recordTokenizerVersion()
     }
 
