@@ -67,7 +67,7 @@ struct TermsCommand: ParsableCommand {
     @OptionGroup var filters: StatisticsFilterOptions
 
     @Option(help: "Group by doc, year, issuer or chapter (default: one row per term).")
-    var by: String?
+    var by: CountDimension?
 
     @Option(help: "Add the rate per this many characters of text.")
     var per: Int?
@@ -75,27 +75,17 @@ struct TermsCommand: ParsableCommand {
     @Option(help: "Without terms: the N most frequent words in each group.")
     var top: Int?
 
-    @Flag(help: "JSON (an array of rows).")
-    var json = false
-
-    @Flag(help: "CSV (UTF-8 with BOM).")
-    var csv = false
+    @OptionGroup var output: OutputFormatOptions
 
     @Flag(help: "Print the default stop list and stop.")
     var showStopList = false
 
-    var dimension: CountDimension? { by.flatMap(CountDimension.init(rawValue:)) }
-
     func validate() throws {
         if showStopList { return }
-        if let by, CountDimension(rawValue: by) == nil {
-            throw ValidationError("--by must be one of: " + CountDimension.allCases.map(\.rawValue).joined(separator: ", "))
-        }
         if terms.isEmpty && top == nil { throw ValidationError("Name terms to count, or ask for --top N.") }
         if !terms.isEmpty && top != nil { throw ValidationError("--top lists words of its own; give it no terms.") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         if let per, per < 1 { throw ValidationError("--per must be at least 1") }
-        if json && csv { throw ValidationError("Choose --json or --csv, not both.") }
     }
 
     func run() throws {
@@ -105,17 +95,17 @@ struct TermsCommand: ParsableCommand {
         }
         let statistics = try filters.statistics()
         let stopList = try filters.stops()
-        let rows = top.map { statistics.top($0, by: dimension, stopList: stopList) } ?? statistics.count(terms, by: dimension)
-        printOut(Self.render(rows, dimension: dimension, per: per, json: json, csv: csv))
+        let rows = top.map { statistics.top($0, by: by, stopList: stopList) } ?? statistics.count(terms, by: by)
+        printOut(Self.render(rows, dimension: by, per: per, format: output.resolved))
     }
 
-    static func render(_ rows: [TermStatistics.Row], dimension: CountDimension?, per: Int?, json: Bool, csv: Bool) -> String {
+    static func render(_ rows: [TermStatistics.Row], dimension: CountDimension?, per: Int?, format: OutputFormat) -> String {
         func rate(_ row: TermStatistics.Row) -> Double? {
             per.map { row.chars == 0 ? 0 : Double(row.count) * Double($0) / Double(row.chars) }
         }
         func number(_ value: Double) -> String { String(format: "%.3f", value) }
         let groupName = dimension?.rawValue
-        if json {
+        if format == .json {
             let objects: [[String: Any]] = rows.map { row in
                 var object: [String: Any] = ["term": row.term, "count": row.count, "chars": row.chars]
                 if let groupName, let group = row.group {
@@ -135,7 +125,7 @@ struct TermsCommand: ParsableCommand {
             [row.term] + (groupName != nil ? [row.group ?? ""] : []) + [String(row.count), String(row.chars)]
                 + (rate(row).map { [number($0)] } ?? [])
         }
-        if csv { return CSV.byteOrderMark + ([header] + lines).map(CSV.row).joined() }
+        if format == .csv { return CSV.byteOrderMark + ([header] + lines).map(CSV.row).joined() }
         return Table.render([header] + lines, rightAligned: Set(((groupName == nil ? 1 : 2))..<header.count))
     }
 }
@@ -167,16 +157,12 @@ struct CooccurCommand: ParsableCommand {
     @Option(help: "How many words to list.")
     var limit = 30
 
-    @Flag(help: "JSON (an array of rows).")
-    var json = false
-
-    @Flag(help: "CSV (UTF-8 with BOM).")
-    var csv = false
+    @OptionGroup var output: OutputFormatOptions
 
     func run() throws {
         let rows = Array(try filters.statistics().cooccurring(with: term, minimumCount: minCount, stopList: try filters.stops())
             .prefix(limit))
-        if json {
+        if output.resolved == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             printOut(String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n")
@@ -184,7 +170,7 @@ struct CooccurCommand: ParsableCommand {
         }
         let header = ["word", "together", "word clauses", "PMI"]
         let lines = rows.map { [$0.word, String($0.count), String($0.wordClauses), String(format: "%.2f", $0.pmi)] }
-        if csv {
+        if output.resolved == .csv {
             printOut(CSV.byteOrderMark + ([["term", "word", "count", "wordClauses", "termClauses", "clauses", "pmi"]]
                 + rows.map { [$0.term, $0.word, String($0.count), String($0.wordClauses), String($0.termClauses),
                               String($0.clauses), String(format: "%.4f", $0.pmi)] }).map(CSV.row).joined())

@@ -16,19 +16,7 @@ public struct Coding: Sendable {
     public var hasSources: Bool
 
     /// A coding that cannot be read: where, and why.
-    public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
-        public var file: String
-        public var line: Int
-        public var column: Int
-        public var message: String
-        public var description: String { "\(file):\(line):\(column): error: \(message)" }
-        public init(file: String, line: Int, column: Int, message: String) {
-            self.file = file
-            self.line = line
-            self.column = column
-            self.message = message
-        }
-    }
+    public typealias FormatError = TableFormatError
 
     /// Reads `text`: JSON Lines when its first non-blank character is `{`, CSV otherwise.
     public init(text: String, file: String, level: Level) throws(FormatError) {

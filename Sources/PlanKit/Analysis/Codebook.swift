@@ -31,19 +31,7 @@ public struct Codebook: Hashable, Sendable {
     }
 
     /// A row that cannot be read: where, and why (`file:line:column: error: …`).
-    public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
-        public var file: String
-        public var line: Int
-        public var column: Int
-        public var message: String
-        public var description: String { "\(file):\(line):\(column): error: \(message)" }
-        public init(file: String, line: Int, column: Int, message: String) {
-            self.file = file
-            self.line = line
-            self.column = column
-            self.message = message
-        }
-    }
+    public typealias FormatError = TableFormatError
 
     public var entries: [Entry]
     /// The tools in the order the codebook first names them, with their dimension.
