@@ -88,8 +88,9 @@ enum PlanKBTools {
 
 /// How an answer quotes a node: 《title》 and the labels of the headings above it (第五章第四节, 第十二条).
 enum Citation {
-    static func text(title: String, path: String) -> String {
-        "《\(title)》" + path.components(separatedBy: " › ").compactMap(label).joined()
+    /// With `pages` (a PDF's or OFD's "p. 12") after the labels: 《title》第五章第四节, p. 12.
+    static func text(title: String, path: String, pages: String? = nil) -> String {
+        "《\(title)》" + path.components(separatedBy: " › ").compactMap(label).joined() + (pages.map { ", " + $0 } ?? "")
     }
 
     /// The label of one path step when it is a numbered heading: 第五章, 第四节, 第十二条, 一、→ 一, （三）.
@@ -148,7 +149,7 @@ struct SearchTool: PlanKBTool {
         let hits = try library.knowledgeBase.search(request).enumerated().map { index, hit in
             Hit(rank: offset + index + 1, documentKey: hit.documentKey, documentTitle: hit.documentTitle,
                 issuer: hit.issuer, date: hit.date, nodeID: hit.nodeID, kind: hit.kind, path: hit.path,
-                citation: Citation.text(title: hit.documentTitle, path: hit.path),
+                citation: Citation.text(title: hit.documentTitle, path: hit.path, pages: hit.pageCitation),
                 match: hit.snippet.rendered(open: "«", close: "»"),
                 text: (try? library.knowledgeBase.nodeText(documentKey: hit.documentKey, nodeID: hit.nodeID)) ?? hit.snippet.text,
                 records: hit.records.map { "\($0.type)\($0.year.map { " \($0)" } ?? "")" })
@@ -255,7 +256,7 @@ struct ReadNodeTool: PlanKBTool {
         let result = Result(
             documentKey: key, documentTitle: document.title, nodeID: isRoot ? "doc" : node.id, kind: node.kind.rawValue,
             title: node.label != nil || node.heading != nil ? node.displayTitle : nil, path: path,
-            citation: Citation.text(title: document.title, path: path),
+            citation: Citation.text(title: document.title, path: path, pages: isRoot ? nil : node.span.pageCitation),
             text: nodeText, truncated: truncated, span: node.span, before: before, after: after, children: children)
 
         var text = "\(result.citation)\ndocument_key: \(key)   node_id: \(result.nodeID)   (\(result.kind))\n"

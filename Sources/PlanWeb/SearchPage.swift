@@ -67,7 +67,8 @@ struct SearchPage {
             html += "<div><a class=\"doc\" href=\"\(link)\">\(HTML.escape(hit.documentTitle))</a>"
             if let date = hit.date { html += " <span class=\"tag\">\(HTML.escape(date))</span>" }
             if let issuer = hit.issuer { html += " <span class=\"tag\">\(HTML.escape(issuer))</span>" }
-            html += "</div>\n<div class=\"path\"><a href=\"\(link)\">\(HTML.escape(hit.path))</a> · <code>\(HTML.escape(hit.nodeID))</code></div>\n"
+            html += "</div>\n<div class=\"path\"><a href=\"\(link)\">\(HTML.escape(hit.path))</a> · <code>\(HTML.escape(hit.nodeID))</code>"
+                + (hit.pageCitation.map { " · <span class=\"page\">\(HTML.escape($0))</span>" } ?? "") + "</div>\n"
             html += "<div class=\"snippet\">\(HTML.highlighted(hit.snippet))</div>\n"
             if let match = hit.matchedThroughAbbreviation {
                 html += "<div class=\"via\">via abbreviation: \(HTML.escape(match.short)) = \(HTML.escape(match.full))</div>\n"

@@ -31,6 +31,8 @@ struct KwicCommand: ParsableCommand {
     struct Line: Encodable {
         var documentKey: String
         var nodeID: String
+        /// The page the node starts on, where the source has pages.
+        var page: Int?
         var left: String
         var match: String
         var right: String
@@ -48,7 +50,7 @@ struct KwicCommand: ParsableCommand {
             let text = try knowledgeBase.nodeText(documentKey: hit.documentKey, nodeID: hit.nodeID) ?? hit.snippet.text
             let characters = Array(text.replacingOccurrences(of: "\n", with: " "))
             for mark in highlighter.matches(of: query.positiveStrings, in: text) where lines.count < limit {
-                lines.append(Line(documentKey: hit.documentKey, nodeID: hit.nodeID,
+                lines.append(Line(documentKey: hit.documentKey, nodeID: hit.nodeID, page: hit.startPage,
                                   left: DisplayWidth.tail(String(characters[..<mark.lowerBound]), width),
                                   match: String(characters[mark]),
                                   right: String(characters[mark.upperBound...])))
@@ -58,8 +60,8 @@ struct KwicCommand: ParsableCommand {
         case .json:
             printOut(QueryOutput.encodeJSON(lines))
         case .csv:
-            printOut(CSV.byteOrderMark + CSV.row(["doc_key", "node_id", "left", "match", "right"])
-                     + lines.map { CSV.row([$0.documentKey, $0.nodeID, $0.left, $0.match, String($0.right.prefix(width))]) }.joined())
+            printOut(CSV.byteOrderMark + CSV.row(["doc_key", "node_id", "page", "left", "match", "right"])
+                     + lines.map { CSV.row([$0.documentKey, $0.nodeID, $0.page.map(String.init) ?? "", $0.left, $0.match, String($0.right.prefix(width))]) }.joined())
         case .table:
             guard !lines.isEmpty else { printOut("no hits\n"); return }
             let matchWidth = lines.map { DisplayWidth.of($0.match) }.max() ?? 0
@@ -67,7 +69,8 @@ struct KwicCommand: ParsableCommand {
             for line in lines {
                 output += DisplayWidth.fit(line.left, width, alignRight: true) + " │ "
                     + DisplayWidth.fit(line.match, matchWidth) + " │ "
-                    + DisplayWidth.fit(line.right, width) + "  " + line.documentKey + " " + line.nodeID + "\n"
+                    + DisplayWidth.fit(line.right, width) + "  " + line.documentKey + " " + line.nodeID
+                    + (line.page.map { " p. \($0)" } ?? "") + "\n"
             }
             printOut(output)
         }

@@ -73,10 +73,10 @@ enum QueryOutput {
         case .json:
             return HitsJSON.encode(HitsJSON(query: query, hits: hits))
         case .csv:
-            return CSV.byteOrderMark + CSV.row(["rank", "score", "document", "doc_key", "node_id", "kind", "path", "snippet", "records"])
+            return CSV.byteOrderMark + CSV.row(["rank", "score", "document", "doc_key", "node_id", "kind", "path", "pages", "snippet", "records"])
                 + hits.enumerated().map { index, hit in
                     CSV.row([String(firstRank + index), String(format: "%.3f", hit.score), hit.documentTitle, hit.documentKey,
-                             hit.nodeID, hit.kind, hit.path, hit.snippet.rendered(open: "«", close: "»"),
+                             hit.nodeID, hit.kind, hit.path, Self.pages(of: hit), hit.snippet.rendered(open: "«", close: "»"),
                              hit.records.map { "\($0.type)\($0.year.map { " \($0)" } ?? "")" }.joined(separator: "; ")])
                 }.joined()
         case .table:
@@ -88,6 +88,7 @@ enum QueryOutput {
                     + String(format: "%6.2f", hit.score) + "  " + DisplayWidth.fit(hit.documentTitle, 36) + "  " + hit.nodeID
                     // The file too: one plan is often held as its web page, its PDF and its Word file at once.
                     + "  " + (hit.documentKey.split(separator: "/").last.map(String.init) ?? hit.documentKey)
+                    + (hit.pageCitation.map { "  " + $0 } ?? "")
                 output += header + "\n"
                 output += "     " + shortenedPath(hit.path) + "\n"
                 output += "     " + hit.snippet.rendered(open: open, close: close).replacingOccurrences(of: "\n", with: " ") + "\n"
@@ -124,6 +125,13 @@ enum QueryOutput {
             output += DisplayWidth.fit("total", keyWidth) + "  " + DisplayWidth.fit(String(total), 7, alignRight: true) + "\n"
             return output
         }
+    }
+
+    /// The CSV's pages cell: `12`, `12-13`, or empty where the source has no pages.
+    static func pages(of hit: SearchHit) -> String {
+        guard let start = hit.startPage else { return "" }
+        guard let end = hit.endPage, end != start else { return String(start) }
+        return "\(start)-\(end)"
     }
 
     /// Each heading in a path cut to its label and a few characters, so that the last steps stay visible.

@@ -219,6 +219,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var start_column: Int
         var end_line: Int
         var end_column: Int
+        var start_page: Int?
+        var end_page: Int?
         var parent_id: String?
         var searchable: Int
         var token_count: Int
@@ -264,19 +266,20 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                               label: row.label, heading: row.heading, text: row.text, lead: row.lead,
                               path: row.searchable == .none ? nil : row.path, start_line: row.span.startLine,
                               start_column: row.span.startColumn, end_line: row.span.endLine, end_column: row.span.endColumn,
-                              parent_id: row.parentID, searchable: row.searchable.rawValue,
+                              start_page: row.span.startPage, end_page: row.span.endPage, parent_id: row.parentID, searchable: row.searchable.rawValue,
                               token_count: vector?.tokenCount ?? 0, long: vector?.isLong ?? false, search: vector?.text)
         }
         try session.query("""
             INSERT INTO nodes (doc_id, ordinal, node_id, kind, num, label, heading, text, lead, path, start_line,
-                               start_column, end_line, end_column, parent_id, searchable, token_count, long, search)
+                               start_column, end_line, end_column, start_page, end_page, parent_id, searchable,
+                               token_count, long, search)
             SELECT $1, r.ordinal, r.node_id, r.kind, r.num, r.label, r.heading, r.text, r.lead, r.path, r.start_line,
-                   r.start_column, r.end_line, r.end_column, r.parent_id, r.searchable, r.token_count, r.long,
-                   r.search::tsvector
+                   r.start_column, r.end_line, r.end_column, r.start_page, r.end_page, r.parent_id, r.searchable,
+                   r.token_count, r.long, r.search::tsvector
             FROM json_to_recordset($2::json) AS r(ordinal integer, node_id text, kind text, num integer, label text,
                  heading text, text text, lead text, path text, start_line integer, start_column integer,
-                 end_line integer, end_column integer, parent_id text, searchable smallint, token_count integer,
-                 long boolean, search text)
+                 end_line integer, end_column integer, start_page integer, end_page integer, parent_id text,
+                 searchable smallint, token_count integer, long boolean, search text)
             """, [.integer(documentID), .text(String(decoding: try encoder.encode(records), as: UTF8.self))])
         if !entry.records.isEmpty {
             let recordRows = entry.records.enumerated().map {
@@ -320,7 +323,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         guard !page.isEmpty else { return [] }
         let pageJSON = "[" + page.map { "[\($0.documentID),\($0.ordinal)]" }.joined(separator: ",") + "]"
         let rows = try session.query("""
-            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text
+            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text,
+                   n.start_page, n.end_page
             FROM json_array_elements($1::json) WITH ORDINALITY AS p(v, i)
             JOIN nodes n ON n.doc_id = (p.v->>0)::bigint AND n.ordinal = (p.v->>1)::integer
             JOIN documents d ON d.id = n.doc_id
@@ -334,7 +338,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             return SearchHit(
                 documentKey: key, documentTitle: try row.string(1) ?? key, issuer: try row.string(2),
                 date: try row.string(3), source: try row.string(4)!, nodeID: nodeID, kind: try row.string(7)!,
-                path: try row.string(8) ?? nodeID,
+                path: try row.string(8) ?? nodeID, startPage: try row.integer(10), endPage: try row.integer(11),
                 snippet: highlighter.snippet(of: try row.string(9)!, needles: needles), score: match.score,
                 records: try Self.records(documentID: try row.integer(5)!, nodeID: nodeID, in: session))
         }
@@ -483,11 +487,13 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             let metadata = (try? JSONDecoder().decode(Metadata.self, from: Data(try row.string(1)!.utf8)))
                 ?? Metadata(title: summary.title, date: summary.date, issuer: summary.issuer)
             let nodeRows = try session.query("""
-                SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column, parent_id
+                SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column, parent_id,
+                       start_page, end_page
                 FROM nodes WHERE doc_id = $1 ORDER BY ordinal
                 """, [.integer(documentID)]).map { row -> (node: Node, parentID: String?) in
                     let span = SourceSpan(startLine: try row.integer(6)!, startColumn: try row.integer(7)!,
-                                          endLine: try row.integer(8)!, endColumn: try row.integer(9)!)
+                                          endLine: try row.integer(8)!, endColumn: try row.integer(9)!,
+                                          startPage: try row.integer(11), endPage: try row.integer(12))
                     let kind = NodeKind(rawValue: try row.string(1)!) ?? .paragraph
                     let node = Node(id: try row.string(0)!, kind: kind, num: try row.integer(2), label: try row.string(3),
                                     heading: try row.string(4), text: try row.string(5)!, span: span)

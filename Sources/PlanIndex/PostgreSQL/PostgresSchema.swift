@@ -80,6 +80,12 @@ enum PostgresSchema {
             CREATE INDEX records_by_node ON records (doc_id, node_id);
             CREATE INDEX records_by_type ON records (type, year);
             """),
+        // Where a node's text begins and ends in a source with pages (PDF, OFD); NULL without pages, and for
+        // documents indexed before this migration until they are indexed again.
+        (2, "pages of nodes", """
+            ALTER TABLE nodes ADD COLUMN start_page integer;
+            ALTER TABLE nodes ADD COLUMN end_page integer;
+            """),
     ]
 
     /// Any number that no other application's advisory locks use (ASCII "plankbmg").

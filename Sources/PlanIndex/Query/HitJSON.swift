@@ -29,6 +29,9 @@ public struct HitJSON: Encodable, Sendable {
     public var nodeID: String
     public var kind: String
     public var path: String
+    /// The pages the node is printed on, where the source has pages (PDF, OFD).
+    public var startPage: Int?
+    public var endPage: Int?
     public var score: Double
     public var snippet: String
     public var marks: [[Int]]
@@ -45,6 +48,8 @@ public struct HitJSON: Encodable, Sendable {
         nodeID = hit.nodeID
         kind = hit.kind
         path = hit.path
+        startPage = hit.startPage
+        endPage = hit.endPage
         score = (hit.score * 1000).rounded() / 1000
         snippet = hit.snippet.rendered(open: "«", close: "»")
         marks = hit.snippet.marks.map { [$0.lowerBound, $0.upperBound - $0.lowerBound] }

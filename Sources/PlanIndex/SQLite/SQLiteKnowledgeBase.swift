@@ -204,8 +204,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
         var insertNode = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path,
-                               start_line, start_column, end_line, end_column, parent_id, ordinal, searchable)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               start_line, start_column, end_line, end_column, parent_id, ordinal, searchable,
+                               start_page, end_page)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         var insertText = RawStatement(try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)"))
         for row in rows {
@@ -228,6 +229,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             insertNode.bind(row.parentID)
             insertNode.bind(row.ordinal)
             insertNode.bind(row.searchable.rawValue)
+            insertNode.bind(row.span.startPage)
+            insertNode.bind(row.span.endPage)
             try insertNode.step()
             if let searchText = row.searchText {
                 insertText.bind(rowID)
@@ -499,7 +502,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         guard !page.isEmpty else { return [] }
         let sql = """
             SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text,
-                   json_extract(page.value, '$[1]') AS rank
+                   n.start_page, n.end_page, json_extract(page.value, '$[1]') AS rank
             FROM json_each(?) AS page JOIN nodes n ON n.row_id = json_extract(page.value, '$[0]') JOIN documents d ON d.id = n.doc_id
             ORDER BY page.key
             """
@@ -512,7 +515,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             return SearchHit(
                 documentKey: row["doc_key"], documentTitle: row["title"] ?? row["doc_key"], issuer: row["issuer"],
                 date: row["date"], source: row["source"], nodeID: nodeID, kind: row["kind"],
-                path: row["path"] ?? nodeID,
+                path: row["path"] ?? nodeID, startPage: row["start_page"], endPage: row["end_page"],
                 snippet: highlighter.snippet(of: row["text"], needles: needles), score: -(row["rank"] as Double),
                 records: try Self.records(documentID: documentID, nodeID: nodeID, in: db))
         }
@@ -659,11 +662,12 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             let first = documentID << Self.ordinalBits, last = ((documentID + 1) << Self.ordinalBits) - 1
             let nodeRows = try Row.fetchAll(db, sql: """
                 SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column,
-                       parent_id
+                       parent_id, start_page, end_page
                 FROM nodes WHERE row_id BETWEEN ? AND ? ORDER BY row_id
                 """, arguments: [first, last]).map { row -> (node: Node, parentID: String?) in
                     let span = SourceSpan(startLine: row["start_line"], startColumn: row["start_column"],
-                                          endLine: row["end_line"], endColumn: row["end_column"])
+                                          endLine: row["end_line"], endColumn: row["end_column"],
+                                          startPage: row["start_page"], endPage: row["end_page"])
                     let kind = NodeKind(rawValue: row["kind"]) ?? .paragraph
                     let node = Node(id: row["node_id"], kind: kind, num: row["num"], label: row["label"],
                                     heading: row["heading"], text: row["text"], span: span)

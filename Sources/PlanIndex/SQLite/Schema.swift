@@ -145,6 +145,15 @@ enum Schema {
                 CREATE INDEX abbreviations_by_full_name ON abbreviations(full_key);
                 """)
         }
+        migrator.registerMigration("v7: pages of nodes") { db in
+            // start_page, end_page: where a node's text begins and ends in a source with pages (PDF, OFD), so that
+            // a hit can cite "p. 12"; NULL for sources without pages, and for files indexed before this
+            // migration until they are indexed again.
+            try db.execute(sql: """
+                ALTER TABLE nodes ADD COLUMN start_page INTEGER;
+                ALTER TABLE nodes ADD COLUMN end_page INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -176,6 +176,10 @@ public struct SearchHit: Codable, Hashable, Sendable {
     public var kind: String
     /// Headings above the node and the node itself: `第五章 … › 第四节 跨境电商 › 段2`.
     public var path: String
+    /// The page the node starts on, where its source has pages (PDF, OFD); nil otherwise.
+    public var startPage: Int?
+    /// The page the node ends on, where its source has pages.
+    public var endPage: Int?
     public var snippet: Highlighter.Snippet
     /// BM25 relevance, larger is better (the same double on every backend; see `BM25`).
     public var score: Double
@@ -183,6 +187,9 @@ public struct SearchHit: Codable, Hashable, Sendable {
     /// Set when the node matched only through an abbreviation its document defines: the query named the full
     /// name, the node uses the short one (`searchExpandingAbbreviations`).
     public var matchedThroughAbbreviation: AbbreviationMatch?
+
+    /// "p. 12" (or "pp. 12–13") where the source has pages, for citing the hit.
+    public var pageCitation: String? { SourceSpan.pageCitation(from: startPage, to: endPage) }
 }
 
 /// What `--count-by` groups hits by.

@@ -69,3 +69,16 @@ public struct SourcePosition: Codable, Hashable, Sendable, Comparable {
         (page.map { "p\($0):" } ?? "") + "\(line):\(column)"
     }
 }
+
+extension SourceSpan {
+    /// How a citation names the span's pages: "p. 12", or "pp. 12–13" for a span over two pages; nil where the
+    /// source has no pages.
+    public var pageCitation: String? { Self.pageCitation(from: startPage, to: endPage) }
+
+    /// `pageCitation` for a span known only by its first and last page.
+    public static func pageCitation(from start: Int?, to end: Int?) -> String? {
+        guard let start else { return nil }
+        guard let end, end != start else { return "p. \(start)" }
+        return "pp. \(start)–\(end)"
+    }
+}
