@@ -340,9 +340,9 @@ struct RecordsTool: PlanKBTool {
             var request = try PlanKBTools.request(arguments, limit: 50, offset: 0)
             if let key { request.document = key }
             for hit in try library.knowledgeBase.search(request) {
-                let citation = Citation.text(title: hit.documentTitle, path: hit.path)
                 for stored in hit.records {
                     guard let record = try? decoder.decode(Record.self, from: Data(stored.json.utf8)) else { continue }
+                    let citation = Citation.text(title: hit.documentTitle, path: hit.path, pages: record.span.pageCitation)
                     items.append(Item(documentKey: hit.documentKey, documentTitle: hit.documentTitle, nodeID: record.node,
                                       path: hit.path, citation: citation, record: record))
                 }
@@ -353,7 +353,8 @@ struct RecordsTool: PlanKBTool {
                 guard let record = try? decoder.decode(Record.self, from: Data(stored.json.utf8)) else { continue }
                 let path = document.paths[record.node] ?? record.path.joined(separator: " › ")
                 items.append(Item(documentKey: key, documentTitle: document.title, nodeID: record.node, path: path,
-                                  citation: Citation.text(title: document.title, path: path), record: record))
+                                  citation: Citation.text(title: document.title, path: path, pages: record.span.pageCitation),
+                                  record: record))
             }
         } else {
             throw ToolError("give document_key, query, or both")
@@ -369,7 +370,8 @@ struct RecordsTool: PlanKBTool {
             if let quantity = record.quantity {
                 line += " | \(quantity.metric.map { $0 + " " } ?? "")\(quantity.comparator.rawValue) \(number(quantity.value)) \(quantity.unit ?? "") (\(quantity.raw))"
             }
-            if let title = record.title ?? record.name { line += " | \(title)" }
+            if case .reference(let reference) = record.facts { line += " | \(reference.name)" }
+            else if let title = record.title { line += " | \(title)" }
             text += line + "\n    \(record.text)\n    \(item.citation)  [document_key: \(item.documentKey)  node_id: \(item.nodeID)]\n"
         }
         return ToolOutput(text: text, structured: try Value(["total": Value.int(total), "records": try Value(items)]))

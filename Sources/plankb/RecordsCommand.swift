@@ -78,22 +78,17 @@ enum RecordTable {
         var lines: [[String]] = [["type", "year", "value", "unit", "cmp", "metric / title / name", "node"]]
         for (_, record) in rows {
             let quantity = record.quantity
-            let label = quantity?.metric ?? record.title ?? record.name ?? quantity?.raw ?? ""
+            let label = record.name ?? ""
             lines.append([
                 record.type.rawValue, record.year.map(String.init) ?? "", quantity.map { RecordCSVExporter.number($0.value) } ?? "",
                 quantity?.unit ?? "", quantity?.comparator.rawValue ?? "", String(label.prefix(40)), record.node,
             ])
         }
-        let widths = (0..<lines[0].count).map { column in lines.map { displayWidth($0[column]) }.max() ?? 0 }
+        let widths = (0..<lines[0].count).map { column in lines.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
         return lines.map { line in
             line.enumerated().map { column, cell in
-                column == line.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - displayWidth(cell))
+                column == line.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - DisplayWidth.of(cell))
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
-    }
-
-    /// Hanzi take two terminal columns.
-    static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0xFF00...0xFFEF).contains($1.value) || (0x3000...0x303F).contains($1.value) ? 2 : 1) }
     }
 }

@@ -55,11 +55,11 @@ struct ExtractionGoldTests {
             .init(type: "target", anchor: "粮食产量1.3万亿斤以上", raw: "1.3万亿斤以上", value: 1.3e12, unit: "斤", comparator: ">="),
         ])
         let span = SourceSpan(startLine: 1, startColumn: 1, endLine: 1, endColumn: 1)
-        var good = Record(type: .target, node: "p1", path: [], text: "国内生产总值增长5%左右", span: span)
-        good.quantity = Quantity(value: 5, unit: "%", raw: "5%左右", comparator: .approximately, offsets: 0..<1)
-        good.year = 2025
-        var wrong = Record(type: .target, node: "p2", path: [], text: "累计新注册企业1.9万户", span: span)
-        wrong.quantity = Quantity(value: 1.9, unit: "户", raw: "1.9万户", offsets: 0..<1)
+        let good = Record(node: "p1", path: [], text: "国内生产总值增长5%左右", span: span, facts: .target(Record.Target(
+            quantity: Quantity(value: 5, unit: "%", raw: "5%左右", comparator: .approximately, offsets: 0..<1),
+            timing: Record.Timing(year: 2025))))
+        let wrong = Record(node: "p2", path: [], text: "累计新注册企业1.9万户", span: span, facts: .target(Record.Target(
+            quantity: Quantity(value: 1.9, unit: "户", raw: "1.9万户", offsets: 0..<1))))
         let document = PlanDocument(metadata: Metadata(), root: Node(kind: .document, text: "", span: span), diagnostics: [])
         let report = GoldEvaluation.evaluate([good, wrong], document: document, gold: gold)
         #expect(report.quantities == { var s = Score(); s.truePositives = 2; s.falseNegatives = 1; return s }())

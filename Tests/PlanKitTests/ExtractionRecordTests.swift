@@ -61,21 +61,21 @@ struct ExtractionRecordTests {
         let rate = try #require(records.first { $0.quantity?.raw == "100%" })
         #expect(rate.type == .target)
         #expect(rate.year == 2025)
-        #expect(rate.deadline == "到2025年")
-        #expect(rate.direction == "提升至")
+        #expect(rate.target?.deadline == "到2025年")
+        #expect(rate.target?.direction == "提升至")
         #expect(rate.quantity?.metric == "可网办率")
         let jobs = try #require(records.first { $0.quantity?.raw == "不少于5万人" })
-        #expect(jobs.type == .target && jobs.strength == .binding && jobs.quantity?.comparator == .atLeast)
+        #expect(jobs.type == .target && jobs.target?.strength == .binding && jobs.quantity?.comparator == .atLeast)
         // Without a stated deadline, a plan's target is due at the end of its period.
         let days = try #require(records.first { $0.quantity?.raw == "3个工作日以内" })
         #expect(days.quantity?.unit == "工作日" && days.quantity?.comparator == .atMost)
-        #expect(days.direction == "压缩至")
+        #expect(days.target?.direction == "压缩至")
         #expect(days.type == .target)
         #expect(days.year == 2025)
         let qualitative = try #require(records.first { $0.type == .target && $0.quantity == nil })
         #expect(qualitative.title == "基本建成现代化经济体系")
         #expect(qualitative.year == 2025)
-        #expect(qualitative.deadline == "到“十四五”末")
+        #expect(qualitative.target?.deadline == "到“十四五”末")
     }
 
     @Test func workReportGoalListsUseTheReportsYear() throws {
@@ -88,7 +88,7 @@ struct ExtractionRecordTests {
         let targets = RecordExtractor.extract(from: report).filter { $0.type == .target }
         #expect(targets.compactMap(\.quantity?.raw) == ["5%左右", "1200万人以上"])
         #expect(targets.allSatisfy { $0.year == 2025 })
-        #expect(targets.first?.strength == .expected)
+        #expect(targets.first?.target?.strength == .expected)
         #expect(targets.compactMap(\.title) == ["居民收入增长和经济增长同步"])
     }
 
@@ -101,7 +101,7 @@ struct ExtractionRecordTests {
             ]),
         ])
         let milestones = RecordExtractor.extract(from: plan).filter { $0.type == .milestone }
-        #expect(milestones.map(\.step) == [1, 2, 3])
+        #expect(milestones.map(\.milestone?.step) == [1, 2, 3])
         #expect(milestones.map(\.year) == [2022, 2025, 2035])
         #expect(milestones.map(\.id) == ["chp_2__para_1#milestone_1", "chp_2__para_2#milestone_1", "chp_2__para_3#milestone_1"])
     }
@@ -116,9 +116,9 @@ struct ExtractionRecordTests {
         ])
         let measures = RecordExtractor.extract(from: plan).filter { $0.type == .measure }
         #expect(measures.map(\.title) == ["实施高标准的外商投资准入", "探索跨境电商新零售模式创新"])
-        #expect(measures.first?.verbs == ["实施"])
-        #expect(measures.first?.strength == .mandatory)
-        #expect(measures.last?.strength == .exploratory)
+        #expect(measures.first?.measure?.verbs == ["实施"])
+        #expect(measures.first?.measure?.strength == .mandatory)
+        #expect(measures.last?.measure?.strength == .exploratory)
     }
 
     @Test func referencesNameTitlesAgreementsAndDocumentNumbers() {

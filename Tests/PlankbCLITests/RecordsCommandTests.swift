@@ -43,6 +43,24 @@ struct RecordsCommandTests {
         #expect(problems.contains { $0.contains("$.quantity.comparator") })
     }
 
+    /// Each type has its own fields: a real measure with a target's strength, or without its title, is wrong.
+    @Test func schemaHoldsEachTypeToItsOwnFields() throws {
+        let validator = try JSONSchemaValidator(schemaAt: Self.schemaURL)
+        let result = try CLI.run(["records", "corpus/plans/shenyang-ftz-plan-2021.txt", "--type", "measure"])
+        let line = try #require(result.stdout.split(separator: "\n").first)
+        let measure = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(validator.validate(measure).isEmpty)
+        var bound = measure
+        bound["strength"] = "binding"
+        #expect(!validator.validate(bound).isEmpty, "binding is a target's strength")
+        var untitled = measure
+        untitled["title"] = nil
+        #expect(!validator.validate(untitled).isEmpty, "a measure has a title")
+        var milestone = measure
+        milestone["type"] = "milestone"
+        #expect(!validator.validate(milestone).isEmpty, "a milestone has a step")
+    }
+
     @Test func typeFilterKeepsOnlyThatType() throws {
         let result = try CLI.run(["records", "corpus/plans/shenyang-ftz-plan-2021.txt", "--type", "milestone"])
         #expect(result.status == 0)

@@ -144,7 +144,7 @@ extension DocumentDiff {
 extension RecordSnapshot {
     /// The snapshot of an extracted record: its metric (or measure title, or text) as name, its figure as printed.
     public init(_ record: Record) {
-        let name = record.quantity?.metric ?? record.title ?? record.name ?? record.text
+        let name = record.name ?? record.text
         self.init(kind: record.type.rawValue, nodeID: record.node, name: name, value: record.quantity?.raw,
                   unit: record.quantity?.unit, comparator: record.quantity?.comparator.rawValue, year: record.year)
     }

@@ -48,14 +48,27 @@ public enum RecordCSVExporter {
     public static func row(source: String, record: Record) -> String {
         let quantity = record.quantity
         let instrument = record.instrument
+        // The columns only some types fill.
+        var startYear: Int?, deadline: String?, direction: String?, strength: String?, step: Int?, verbs: [String]?
+        var reference: Record.Reference?
+        switch record.facts {
+        case .target(let target):
+            (startYear, deadline, direction, strength) = (target.startYear, target.deadline, target.direction, target.strength?.rawValue)
+        case .achievement(let achievement): (startYear, deadline) = (achievement.startYear, achievement.deadline)
+        case .quantity(let bare): (startYear, deadline) = (bare.startYear, bare.deadline)
+        case .milestone(let milestone): (deadline, step) = (milestone.deadline, milestone.step)
+        case .measure(let measure): (verbs, strength) = (measure.verbs, measure.strength?.rawValue)
+        case .reference(let named): reference = named
+        case .clause: break
+        }
         let fields: [String?] = [
             source, record.id, record.type.rawValue, record.node, record.path.joined(separator: " > "),
             quantity.map { number($0.value) }, quantity?.unit, quantity?.raw, quantity?.comparator.rawValue,
             quantity?.approx, quantity?.low.map(number), quantity?.high.map(number), quantity?.metric,
-            record.year.map(String.init), record.startYear.map(String.init), record.deadline, record.direction,
-            record.strength?.rawValue, record.baseline.map { number($0.ratio) }, record.baseline?.against,
-            record.step.map(String.init), record.title, record.verbs?.joined(separator: " "), record.name,
-            record.referenceKind?.rawValue, instrument?.dimension.rawValue, instrument?.tool,
+            record.year.map(String.init), startYear.map(String.init), deadline, direction,
+            strength, record.baseline.map { number($0.ratio) }, record.baseline?.against,
+            step.map(String.init), record.title, verbs?.joined(separator: " "), reference?.name,
+            reference?.referenceKind.rawValue, instrument?.dimension.rawValue, instrument?.tool,
             instrument?.cues.joined(separator: " "), instrument?.runnerUp?.dimension.rawValue, instrument?.runnerUp?.tool,
             String(record.span.startLine), String(record.span.startColumn), record.text,
         ]

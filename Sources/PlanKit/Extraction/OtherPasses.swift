@@ -20,12 +20,8 @@ enum MilestonePass {
                                               "stage \(stage.step) follows stage \(previousStep)", at: first.span.start))
             }
             previousStep = stage.step
-            var record = Record(type: .milestone, node: passage.node.id, path: passage.path, text: passage.text,
-                                span: passage.node.span)
-            record.step = stage.step
-            record.year = stage.year
-            record.deadline = stage.deadline
-            records.append(record)
+            records.append(Record(node: passage.node.id, path: passage.path, text: passage.text, span: passage.node.span,
+                                  facts: .milestone(Record.Milestone(step: stage.step, year: stage.year, deadline: stage.deadline))))
         }
         return (records, diagnostics)
     }
@@ -94,13 +90,11 @@ enum MeasurePass {
                   startsWithAction(title),
                   !Cues.heading(in: [title], startsOrEndsWithAny: nonMeasureHeadings) else { continue }
             let bodyText = passage.sentences.dropFirst().map(\.text).joined()
-            var record = Record(type: .measure, node: passage.node.id, path: passage.path, text: passage.text,
-                                span: passage.node.span)
-            record.title = title
             let titleVerbs = verbsIn(title)
-            record.verbs = titleVerbs.isEmpty ? Array(verbsIn(bodyText).prefix(3)) : titleVerbs
-            record.strength = strength(of: title) ?? strength(of: bodyText)
-            records.append(record)
+            let measure = Record.Measure(title: title, verbs: titleVerbs.isEmpty ? Array(verbsIn(bodyText).prefix(3)) : titleVerbs,
+                                         strength: strength(of: title) ?? strength(of: bodyText))
+            records.append(Record(node: passage.node.id, path: passage.path, text: passage.text, span: passage.node.span,
+                                  facts: .measure(measure)))
         }
         return (records, [])
     }
@@ -149,7 +143,7 @@ enum MeasurePass {
     }
 
     /// Mandatory before exploratory before promotional: "严格…支持" binds.
-    static func strength(of text: String) -> Record.Strength? {
+    static func strength(of text: String) -> Record.MeasureStrength? {
         if Cues.containsAny(text, ["严格", "确保", "必须", "全面落实", "不得"]) { return .mandatory }
         if Cues.containsAny(text, ["探索", "研究", "争取", "试点"]) { return .exploratory }
         if Cues.containsAny(text, ["支持", "鼓励", "引导"]) { return .promotional }
@@ -173,11 +167,8 @@ enum ReferencePass {
         for passage in input.passages {
             for sentence in passage.sentences {
                 for (name, kind, offsets) in references(in: sentence.text) {
-                    var record = Record(type: .reference, node: sentence.nodeID, path: passage.path,
-                                        text: sentence.text, span: sentence.span(of: offsets))
-                    record.name = name
-                    record.referenceKind = kind
-                    records.append(record)
+                    records.append(Record(node: sentence.nodeID, path: passage.path, text: sentence.text,
+                                          span: sentence.span(of: offsets), facts: .reference(Record.Reference(name: name, kind: kind))))
                 }
             }
         }

@@ -27,18 +27,17 @@ enum QuantifiedStatementPass {
                     let isAttributive = quantity.offsets.upperBound < characters.count && characters[quantity.offsets.upperBound] == "的"
                     var decision = decision
                     if isAttributive, decision.type != .quantity { decision = Decision(type: .quantity) }
-                    var record = Record(type: decision.type, node: sentence.nodeID, path: passage.path,
-                                        text: sentence.text, span: sentence.span(of: quantity.offsets))
-                    record.quantity = quantity
-                    record.year = decision.year
-                    record.startYear = decision.startYear
-                    record.deadline = decision.deadline
-                    record.baseline = baseline
-                    if decision.type == .target {
-                        record.direction = Cues.direction(in: sentence.text, before: quantity.offsets.lowerBound)
-                        record.strength = Cues.targetStrength(of: sentence.text, quantity: quantity)
+                    let facts: Record.Facts = switch decision.type {
+                    case .target:
+                        .target(Record.Target(quantity: quantity, timing: decision.timing,
+                                              direction: Cues.direction(in: sentence.text, before: quantity.offsets.lowerBound),
+                                              strength: Cues.targetStrength(of: sentence.text, quantity: quantity),
+                                              baseline: baseline))
+                    case .achievement: .achievement(Record.Figure(quantity: quantity, timing: decision.timing, baseline: baseline))
+                    default: .quantity(Record.Figure(quantity: quantity, timing: decision.timing, baseline: baseline))
                     }
-                    records.append(record)
+                    records.append(Record(node: sentence.nodeID, path: passage.path, text: sentence.text,
+                                          span: sentence.span(of: quantity.offsets), facts: facts))
                 }
                 records += qualitativeTargets(in: sentence, context: context, decision: decision,
                                               hasQuantities: !quantities.isEmpty, deadlines: deadlines)
@@ -58,14 +57,9 @@ enum QuantifiedStatementPass {
                                    hasQuantities: Bool, deadlines: [TimeExpressions.Deadline]) -> [Record] {
         guard decision.type == .target, context.stage == nil else { return [] }
         func target(_ goal: String) -> Record {
-            var record = Record(type: .target, node: sentence.nodeID, path: context.passage.path,
-                                text: sentence.text, span: sentence.span)
-            record.title = goal
-            record.year = decision.year
-            record.startYear = decision.startYear
-            record.deadline = decision.deadline
-            record.strength = Cues.targetStrength(of: goal, quantity: nil)
-            return record
+            Record(node: sentence.nodeID, path: context.passage.path, text: sentence.text, span: sentence.span,
+                   facts: .target(Record.Target(title: goal, timing: decision.timing,
+                                                strength: Cues.targetStrength(of: goal, quantity: nil))))
         }
         if context.isGoalList, !sentence.isLead {
             return goalItems(of: sentence.text).filter { QuantityScanner.quantities(in: $0).isEmpty }.map(target)
@@ -139,6 +133,8 @@ enum QuantifiedStatementPass {
         var year: Int?
         var startYear: Int?
         var deadline: String?
+
+        var timing: Record.Timing { Record.Timing(year: year, startYear: startYear, deadline: deadline) }
     }
 
     /// What a passage's place in the document says about its sentences.

@@ -151,7 +151,7 @@ enum Cues {
         return best?.0
     }
 
-    static func targetStrength(of text: String, quantity: Quantity?) -> Record.Strength? {
+    static func targetStrength(of text: String, quantity: Quantity?) -> Record.TargetStrength? {
         if containsAny(text, ["确保", "必须", "不得"]) { return .binding }
         if containsAny(text, ["力争", "争取"]) { return .aspirational }
         if let approx = quantity?.approx, ["约", "左右", "上下"].contains(approx) { return .expected }
