@@ -11,15 +11,9 @@ import Testing
     func searchOpenAHitAndCompareInChromium() async throws {
         let chromium = try #require(Chromium.executable)
         let knowledgeBase = try WebFixtures.knowledgeBase()
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let application = PlanWebApplication.application(knowledgeBase: knowledgeBase, host: "127.0.0.1", port: 0) { port in
-            portContinuation.yield(port)
-        }
-        let server = Task { try await application.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
-        var portIterator = ports.makeAsyncIterator()
-        let port = try #require(await portIterator.next())
-        let base = "http://127.0.0.1:\(port)"
+        let server = try await WebFixtures.serve(knowledgeBase)
+        defer { server.task.cancel() }
+        let base = server.base
         let browser = Chromium(executable: chromium)
 
         // Search.

@@ -55,6 +55,12 @@ enum WebFixtures {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-web-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let knowledgeBase = try SQLiteKnowledgeBase(path: folder.appendingPathComponent("kb.sqlite").path)
+        try fill(knowledgeBase)
+        return knowledgeBase
+    }
+
+    /// Writes the corpus files and the hostile document into `knowledgeBase`, whichever its backend.
+    static func fill(_ knowledgeBase: any KnowledgeBase) throws {
         var sources: [SourceDocuments] = []
         for file in corpusFiles {
             let document = try load(file)
@@ -67,7 +73,25 @@ enum WebFixtures {
             IndexedDocument(key: Self.hostile, document: hostile, records: indexedRecords(of: hostile)),
         ]))
         try knowledgeBase.replaceDocuments(sources)
-        return knowledgeBase
+    }
+
+    /// A server as `plankb serve` runs it, on a free loopback port; cancel `task` to stop it.
+    struct Served {
+        var port: Int
+        var task: Task<Void, any Error>
+        var base: String { "http://127.0.0.1:\(port)" }
+    }
+
+    /// Serves `knowledgeBase` on 127.0.0.1 with a port the system picks, and returns once it listens.
+    static func serve(_ knowledgeBase: any KnowledgeBase) async throws -> Served {
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let application = PlanWebApplication.application(knowledgeBase: knowledgeBase, host: "127.0.0.1", port: 0) { port in
+            portContinuation.yield(port)
+        }
+        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        var portIterator = ports.makeAsyncIterator()
+        guard let port = await portIterator.next() else { task.cancel(); throw CancellationError() }
+        return Served(port: port, task: task)
     }
 
     /// The application over the shared knowledge base, for `app.test(.router)`.
