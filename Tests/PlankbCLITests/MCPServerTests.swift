@@ -21,15 +21,24 @@ import Testing
     /// Skipped only where the client is missing and this is not CI (CI installs it: it must not skip there).
     static let runs = clientInstalled || ProcessInfo.processInfo.environment["CI"] != nil
 
-    /// One client session over a knowledge base of a plan, a State Council page and a law, with records.
-    /// The client's report as JSON bytes (a dictionary is not Sendable), with the database's path added.
+    /// The documents every session runs over: a plan, a State Council page and a law, with records.
+    static let sources = ["corpus/plans/shenyang-ftz-plan-2021.txt", "corpus/govcn-2019/05.html",
+                          "corpus/laws/law-hainan-ftp-2021/hainan-free-trade-port-law-2021.md"]
+
+    /// One client session over a SQLite file the binary indexes from `sources`: the client's report as JSON
+    /// bytes (a dictionary is not Sendable), with the database's path added.
     static let report: Result<Data, any Error> = Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-mcp-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let database = folder.appendingPathComponent("kb.sqlite").path
-        let index = try CLI.run(["index", "corpus/plans/shenyang-ftz-plan-2021.txt", "corpus/govcn-2019/05.html",
-                                 "corpus/laws/law-hainan-ftp-2021/hainan-free-trade-port-law-2021.md",
-                                 "--db", database, "--quiet"])
+        let object = try clientReport(on: database)
+        return try JSONSerialization.data(withJSONObject: object.merging(["database": database]) { first, _ in first })
+    }
+
+    /// Indexes `sources` into `database` (a file or a PostgreSQL URL) with the binary, then runs one session of
+    /// the official client against `plankb mcp --db database` and returns what it reported.
+    static func clientReport(on database: String) throws -> [String: Any] {
+        let index = try CLI.run(["index"] + sources + ["--db", database, "--quiet"])
         guard index.status == 0 else { throw Failure("index failed: \(index.stderr)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -57,7 +66,7 @@ import Testing
         guard let object = try JSONSerialization.jsonObject(with: output) as? [String: Any] else {
             throw Failure("the MCP client printed no JSON object: \(String(decoding: output, as: UTF8.self))")
         }
-        return try JSONSerialization.data(withJSONObject: object.merging(["database": database]) { first, _ in first })
+        return object
     }
 
     struct Failure: Error, CustomStringConvertible { var description: String; init(_ text: String) { description = text } }
@@ -191,5 +200,25 @@ import Testing
         let after = try tool("after_errors", in: report)
         #expect(after["isError"] as? Bool == false)
         #expect(((after["structured"] as? [String: Any])?["hits"] as? [Any])?.count == 1)
+    }
+
+    /// The same session on a PostgreSQL database holding the same documents (the test server of
+    /// `.ci/with-postgres.sh`) reports exactly what it reports on SQLite: tools, hits in order with their
+    /// scores and snippets, nodes, records, resources and the errors' wording.
+    @Test(.enabled(if: runs && PostgresCommandTests.enabled, "needs the mcp client and PLANKB_TEST_POSTGRES_URL"))
+    func theSameSessionOnPostgreSQLReportsWhatItReportsOnSQLite() throws {
+        var onSQLite = try session()
+        onSQLite["database"] = nil
+        let server = try PostgresCommandTests.Server()
+        let postgres = server.url(database: try server.scratchDatabase())
+        let onPostgres = try Self.clientReport(on: postgres)
+        #expect(((onPostgres["search"] as? [String: Any])?["structured"] as? [String: Any])?["hits"] != nil)
+        #expect(Set(onPostgres.keys) == Set(onSQLite.keys))
+        // Part by part, so that a failure names the call that was answered differently.
+        for key in Set(onSQLite.keys).union(onPostgres.keys).sorted() {
+            let sqliteJSON = try JSONSerialization.data(withJSONObject: onSQLite[key] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
+            let postgresJSON = try JSONSerialization.data(withJSONObject: onPostgres[key] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
+            #expect(String(decoding: postgresJSON, as: UTF8.self) == String(decoding: sqliteJSON, as: UTF8.self), "\(key)")
+        }
     }
 }
