@@ -20,7 +20,7 @@ struct MCPCommand: ParsableCommand {
     )
 
     /// What the server announces to clients at initialization (the package has no release numbers yet).
-    static let serverVersion = "0.1.0"
+    static let serverVersion = PlanKB.version
 
     @OptionGroup var database: DatabaseOption
 

@@ -9,26 +9,51 @@ struct PlanKB: ParsableCommand {
         abstract: "Turn Chinese policy documents into a searchable knowledge base.",
         discussion: """
         PlanKB reads five-year plans (规划), programmes (方案), opinions (意见), laws
-        and government work reports — HTML pages in UTF-8, GBK/GB2312/GB18030 or
-        UTF-16, plain text, Markdown, JSON Lines — and segments them into a tree of
-        chapters, sections, articles, paragraphs and clauses with stable ids.
+        and government work reports — PDF, Word (DOCX; DOC and WPS through
+        LibreOffice), OFD, HTML pages in UTF-8, GBK/GB2312/GB18030 or UTF-16, plain
+        text, Markdown, JSON Lines — and segments them into a tree of chapters,
+        sections, articles, paragraphs and clauses with stable ids, then indexes,
+        searches, converts, compares and codes them.
 
         Start with:
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
+          plankb index corpus --db kb.sqlite --exclude gold
+          plankb query 跨境电商 --db kb.sqlite
         """,
+        version: PlanKB.version,
         subcommands: [
             ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,
             IndexCommand.self, QueryCommand.self, KwicCommand.self, ConvertCommand.self, ServeCommand.self,
-            BenchIndexCommand.self, BenchConvertCommand.self, ChunksCommand.self, MCPCommand.self,
+            BenchIndexCommand.self, BenchConvertCommand.self, BenchCLICommand.self, ChunksCommand.self, MCPCommand.self,
             CodebookCommand.self, AgreementCommand.self, TermsCommand.self, CooccurCommand.self,
             ReuseCommand.self, RefsCommand.self, BenchReuseCommand.self,
         ]
     )
 
+    /// The version `plankb --version` prints and the MCP server announces.
+    static let version = "0.1.0"
+
+    /// A well-formed call of one subcommand, parsed by that subcommand alone; nil for anything else (help,
+    /// version, completion scripts, a mistake, no subcommand), which the root then parses and reports as usual.
+    ///
+    /// Why: parsing at the root makes ArgumentParser build the options of every subcommand (it looks across the
+    /// whole tree for completion-script and pass-through requests), and each first use of a generic option type
+    /// costs the Swift runtime a scan of this large binary's protocol conformances — `plankb query` spent more
+    /// time there than in its search (see `plankb bench-cli`).
+    static func parseSubcommandAlone(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> (any ParsableCommand)? {
+        guard let name = arguments.first,
+              let subcommand = configuration.subcommands.first(where: { $0._commandName == name }),
+              subcommand.configuration.subcommands.isEmpty else { return nil }
+        let rest = Array(arguments.dropFirst())
+        let rootHandles = ["-h", "--help", "help", "--version", "--experimental-dump-help"]
+        guard !rest.contains(where: { rootHandles.contains($0) || $0.hasPrefix("--generate-completion") }) else { return nil }
+        return try? subcommand.parseAsRoot(rest)
+    }
+
     /// Like ArgumentParser's own `main`, but usage errors exit with status 2, as documented.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseSubcommandAlone() ?? parseAsRoot()
             try command.run()
         } catch let error as KnowledgeBaseOpenError {
             // Absent, unreachable or refused: one line (naming host and database, never a password), status 1.

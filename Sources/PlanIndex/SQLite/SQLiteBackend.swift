@@ -18,7 +18,15 @@ public enum SQLiteBackend: KnowledgeBaseBackend {
             guard FileManager.default.fileExists(atPath: location) else {
                 throw KnowledgeBaseOpenError("no knowledge base at \(location); create one with: plankb index PATH --db \(location)")
             }
-            return try SQLiteKnowledgeBase(path: location)
+            // Read-only connections, unless the file needs upgrading first (once), or the folder does not let
+            // SQLite create the WAL's companion files a read-only connection needs.
+            do {
+                return try SQLiteKnowledgeBase(path: location, readOnly: true)
+            } catch let error as StaleTokenizerError {
+                throw error
+            } catch {
+                return try SQLiteKnowledgeBase(path: location)
+            }
         case .writing:
             return try SQLiteKnowledgeBase(path: location, creatingWith: indexing)
         case .rebuilding:

@@ -19,9 +19,16 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     /// Opens (creating when absent) the knowledge base at `path`. `indexing` only applies to a new file;
     /// `termTopMinimumRows` is for tests on small corpora.
-    public init(path: String, creatingWith indexing: IdeographIndexing = .bigram, termTopMinimumRows: Int = 2_000) throws {
+    ///
+    /// `readOnly` opens an existing, up-to-date file with read-only connections, as every query, kwic and serve
+    /// does: then opening writes nothing (GRDB's read-write pool makes sure of a WAL file with a small write
+    /// transaction, and the last connection to close checkpoints it — a query paid for two disk syncs), and
+    /// a file that needs a migration or its tokenizer version recorded throws `NeedsWriting`.
+    public init(path: String, creatingWith indexing: IdeographIndexing = .bigram, termTopMinimumRows: Int = 2_000,
+                readOnly: Bool = false) throws {
         self.termTopMinimumRows = termTopMinimumRows
         var configuration = Configuration()
+        configuration.readonly = readOnly
         // The schema names its foreign keys (for people reading it), but SQLite does not enforce them here:
         // `deleteDocuments` removes a document's nodes, records and kinds itself, by row id range, and checking
         // the key on a document's deletion would scan every node (nodes has no index on doc_id; its row ids
@@ -35,16 +42,29 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             PageRanker.register(in: db)
             // The WAL gives durability of the last commit up to a power cut, which is enough for an index
             // that can be rebuilt; it makes each per-document commit cheap.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            try db.execute(sql: readOnly ? "PRAGMA cache_size = -65536" : "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try refuseStaleTokenizer()
         // A file that is up to date is only read: no write transaction for every query that opens it.
         let migrator = Schema.migrator(indexing: indexing)
+        if readOnly {
+            let upToDate = try pool.read { db in
+                try migrator.hasCompletedMigrations(db) && Self.info("tokenizer_version", in: db) == String(IndexTokenizer.version)
+            }
+            if !upToDate {
+                try pool.close()
+                throw NeedsWriting()
+            }
+            return
+        }
         if try !pool.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(pool) }
         try recordTokenizerVersion()
     }
+
+    /// A file opened read-only that must be written to first (a migration, its tokenizer version).
+    public struct NeedsWriting: Error {}
 
     /// How ideographs are indexed in this file (`plankb_cjk bigram`).
     public func tokenizerDescription() throws -> String {
