@@ -46,6 +46,20 @@ import Testing
         return records
     }
 
+    /// Readers open the file read-only: a query, kwic or terms run leaves the knowledge base byte for byte as
+    /// it was (no write transaction, no checkpoint), so it can sit on a read-only share or beside an index run.
+    @Test func readersLeaveTheKnowledgeBaseUntouched() throws {
+        let database = try Self.indexedKnowledgeBase()
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let walBefore = (try? Data(contentsOf: URL(fileURLWithPath: database + "-wal"))) ?? Data()
+        for arguments in [["query", "金融", "--db", database], ["kwic", "金融", "--db", database], ["terms", "金融", "--db", database]] {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 0, "\(arguments[0]): \(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+        #expect(((try? Data(contentsOf: URL(fileURLWithPath: database + "-wal"))) ?? Data()) == walBefore, "nothing was written to the WAL")
+    }
+
     @Test func aLaterPageGoesOnCountingAndHoldsTheNextHits() throws {
         let database = try Self.indexedKnowledgeBase()
         let firstThree = try rows(["金融", "--db", database, "--limit", "3"])
