@@ -20,6 +20,7 @@ struct RecordsCommand: ParsableCommand {
         Examples:
           plankb records corpus/plans/shenyang-ftz-plan-2021.txt --type target
           plankb records corpus/reports/government-work-reports-2021-2025.jsonl --format csv > targets.csv
+          plankb records corpus/govcn-2019 --type measure --format table
         """
     )
 
@@ -27,7 +28,7 @@ struct RecordsCommand: ParsableCommand {
         case jsonl, csv, table
     }
 
-    @Argument(help: "The documents to read (HTML, text, Markdown, JSON Lines).")
+    @Argument(help: "The documents or folders to read (PDF, DOCX, DOC/WPS, OFD, HTML, text, Markdown, JSON Lines); folders are walked as index walks them.")
     var files: [String]
 
     @Option(name: .shortAndLong, help: "Only records of this type (repeatable).")
@@ -46,7 +47,12 @@ struct RecordsCommand: ParsableCommand {
         var rows: [(source: String, record: Record)] = []
         var failed = false
         let stages = DocumentLoader.Stages(extraction: try coding.settings())
-        for file in files {
+        let (found, missing) = DocumentFiles.find(under: files)
+        for path in missing {
+            FileHandle.standardError.write(Data("\(path): error: no such file or folder\n".utf8))
+            failed = true
+        }
+        for file in found.map(\.path) {
             do {
                 for document in try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file), stages: stages) {
                     let source = document.metadata.source ?? file

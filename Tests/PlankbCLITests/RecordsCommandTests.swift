@@ -61,6 +61,20 @@ struct RecordsCommandTests {
         #expect(!validator.validate(milestone).isEmpty, "a milestone has a step")
     }
 
+    /// A folder is walked as index walks it; a missing path is an error naming it, and the others still count.
+    @Test func foldersAreWalkedAndAMissingPathIsNamed() throws {
+        let result = try CLI.run(["records", "corpus/govcn-2019", "no-such-folder"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no-such-folder: error: no such file or folder"))
+        let sources = Set(result.stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["source"] as? String
+        })
+        // Every one of the folder's 40 pages has records (a reference, a figure at least).
+        #expect(sources.count == 40 && sources.allSatisfy { $0.hasPrefix("corpus/govcn-2019/") }, "\(sources.count) \(sources.prefix(3))")
+        let parse = try CLI.run(["parse", "corpus/govcn-2019"])
+        #expect(parse.status == 1 && parse.stderr.contains("is a folder, not a document"))
+    }
+
     @Test func typeFilterKeepsOnlyThatType() throws {
         let result = try CLI.run(["records", "corpus/plans/shenyang-ftz-plan-2021.txt", "--type", "milestone"])
         #expect(result.status == 0)

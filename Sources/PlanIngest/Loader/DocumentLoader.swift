@@ -24,10 +24,16 @@ public enum DocumentLoader {
     public static func load(contentsOf url: URL, stages: Stages = .all,
                             options: ReaderOptions = ReaderOptions()) throws -> [PlanDocument] {
         let data: Data
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw IngestError.unreadable("\(url.path) is a folder, not a document (index, convert and records take folders)")
+        }
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw IngestError.unreadable("\(url.path): \((error as NSError).localizedDescription)")
+            // Foundation's own message on Linux names no cause ("The operation could not be completed"); errno does.
+            let reason = FileManager.default.fileExists(atPath: url.path) ? String(cString: strerror(EACCES)) : "no such file"
+            throw IngestError.unreadable("\(url.path): \(reason)")
         }
         return try load(data: data, source: url.relativePath, pathExtension: url.pathExtension, fileURL: url,
                         stages: stages, options: options)
