@@ -12,8 +12,9 @@ struct BenchParseCommand: ParsableCommand {
         format (grouped by the reader that takes each file). Beside each format it runs, over the same files
         the same number of times, the floor an external tool sets: `xmllint --html --noout` for HTML
         (libxml2-utils), `pdftotext` for PDF (poppler-utils), `unzip -p F word/document.xml | xmllint --noout -`
-        for DOCX; and prints the ratio. Both sides are measured in the same run, so the ratios hold on any
-        machine. Build in release mode first:
+        for DOCX, unpacking an OFD and `xmllint --noout` over its XML parts (unzip, libxml2-utils); and prints
+        the ratio (DOC has none: its floor is LibreOffice's own conversion, which plankb runs). Both sides are
+        measured in the same run, so the ratios hold on any machine. Build in release mode first:
 
           swift build -c release && .build/release/plankb bench-parse corpus --repeat 5
         """
@@ -110,6 +111,15 @@ struct BenchParseCommand: ParsableCommand {
             return Baseline(name: "unzip -p … word/document.xml | xmllint --noout -") {
                 for file in files {
                     try runTool("/bin/sh", ["-c", "unzip -p \"$1\" word/document.xml | xmllint --noout -", "sh", file.path])
+                }
+            }
+        case "ofd":
+            guard which("unzip") != nil, which("xmllint") != nil else { return missing("unzip and xmllint", "unzip libxml2-utils") }
+            // The floor of a ZIP of XML parts: unpack the package and parse every part, nothing more.
+            return Baseline(name: "unzip -d … && xmllint --noout every .xml part") {
+                for file in files {
+                    try runTool("/bin/sh", ["-c", "d=$(mktemp -d) && unzip -qq \"$1\" -d \"$d\" && find \"$d\" -name '*.xml' -exec xmllint --noout {} +; rm -rf \"$d\"",
+                                            "sh", file.path])
                 }
             }
         default:
