@@ -221,6 +221,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var end_column: Int
         var start_page: Int?
         var end_page: Int?
+        var text_start: Int?
+        var text_end: Int?
         var parent_id: String?
         var searchable: Int
         var token_count: Int
@@ -263,22 +265,24 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             }
             // Paths are kept for the nodes a query can return, as in SQLite.
             return NodeRecord(ordinal: row.ordinal, node_id: row.nodeID, kind: row.kind.rawValue, num: row.num,
-                              label: row.label, heading: row.heading, text: row.text, lead: row.lead,
+                              label: row.label, heading: row.heading, text: row.storedText, lead: row.lead,
                               path: row.searchable == .none ? nil : row.path, start_line: row.span.startLine,
                               start_column: row.span.startColumn, end_line: row.span.endLine, end_column: row.span.endColumn,
-                              start_page: row.span.startPage, end_page: row.span.endPage, parent_id: row.parentID, searchable: row.searchable.rawValue,
+                              start_page: row.span.startPage, end_page: row.span.endPage,
+                              text_start: row.textSlice?.lowerBound, text_end: row.textSlice?.upperBound, parent_id: row.parentID, searchable: row.searchable.rawValue,
                               token_count: vector?.tokenCount ?? 0, long: vector?.isLong ?? false, search: vector?.text)
         }
         try session.query("""
             INSERT INTO nodes (doc_id, ordinal, node_id, kind, num, label, heading, text, lead, path, start_line,
-                               start_column, end_line, end_column, start_page, end_page, parent_id, searchable,
-                               token_count, long, search)
+                               start_column, end_line, end_column, start_page, end_page, text_start, text_end,
+                               parent_id, searchable, token_count, long, search)
             SELECT $1, r.ordinal, r.node_id, r.kind, r.num, r.label, r.heading, r.text, r.lead, r.path, r.start_line,
-                   r.start_column, r.end_line, r.end_column, r.start_page, r.end_page, r.parent_id, r.searchable,
-                   r.token_count, r.long, r.search::tsvector
+                   r.start_column, r.end_line, r.end_column, r.start_page, r.end_page, r.text_start, r.text_end,
+                   r.parent_id, r.searchable, r.token_count, r.long, r.search::tsvector
             FROM json_to_recordset($2::json) AS r(ordinal integer, node_id text, kind text, num integer, label text,
                  heading text, text text, lead text, path text, start_line integer, start_column integer,
-                 end_line integer, end_column integer, start_page integer, end_page integer, parent_id text,
+                 end_line integer, end_column integer, start_page integer, end_page integer, text_start integer,
+                 text_end integer, parent_id text,
                  searchable smallint, token_count integer, long boolean, search text)
             """, [.integer(documentID), .text(String(decoding: try encoder.encode(records), as: UTF8.self))])
         if !entry.records.isEmpty {
@@ -418,10 +422,17 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
         try read { session in
-            try session.query("""
-                SELECT n.text FROM documents d JOIN nodes n ON n.doc_id = d.id
-                WHERE d.doc_key = $1 AND n.node_id = $2 ORDER BY n.ordinal LIMIT 1
-                """, [.text(documentKey), .text(nodeID)]).first?.string(0)
+            // A lead or clause stored as a slice of its paragraph's text comes with the paragraph's text.
+            guard let row = try session.query("""
+                SELECT n.text, n.text_start, n.text_end, p.text FROM documents d JOIN nodes n ON n.doc_id = d.id
+                LEFT JOIN nodes p ON p.doc_id = n.doc_id AND p.node_id = n.parent_id AND n.text_start IS NOT NULL
+                WHERE d.doc_key = $1 AND n.node_id = $2 ORDER BY n.ordinal, p.ordinal LIMIT 1
+                """, [.text(documentKey), .text(nodeID)]).first else { return nil }
+            if let start = try row.integer(1), let end = try row.integer(2), let parent = try row.string(3),
+               let text = ParentSlice.text(of: parent, start..<max(start, end)) {
+                return text
+            }
+            return try row.string(0)
         }
     }
 
@@ -488,22 +499,23 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                 ?? Metadata(title: summary.title, date: summary.date, issuer: summary.issuer)
             let nodeRows = try session.query("""
                 SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column, parent_id,
-                       start_page, end_page
+                       start_page, end_page, text_start, text_end
                 FROM nodes WHERE doc_id = $1 ORDER BY ordinal
-                """, [.integer(documentID)]).map { row -> (node: Node, parentID: String?) in
+                """, [.integer(documentID)]).map { row -> (node: Node, parentID: String?, slice: Range<Int>?) in
                     let span = SourceSpan(startLine: try row.integer(6)!, startColumn: try row.integer(7)!,
                                           endLine: try row.integer(8)!, endColumn: try row.integer(9)!,
                                           startPage: try row.integer(11), endPage: try row.integer(12))
                     let kind = NodeKind(rawValue: try row.string(1)!) ?? .paragraph
                     let node = Node(id: try row.string(0)!, kind: kind, num: try row.integer(2), label: try row.string(3),
                                     heading: try row.string(4), text: try row.string(5)!, span: span)
-                    return (node, try row.string(10))
+                    let start = try row.integer(13), end = try row.integer(14)
+                    return (node, try row.string(10), start.flatMap { start in end.map { start..<max(start, $0) } })
                 }
             let records = try session.query("SELECT node_id, type, year, json FROM records WHERE doc_id = $1 ORDER BY id",
                                             [.integer(documentID)]).map {
                 IndexedRecord(nodeID: try $0.string(0)!, type: try $0.string(1)!, year: try $0.integer(2), json: try $0.string(3)!)
             }
-            let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: nodeRows)
+            let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: ParentSlice.restore(nodeRows))
             return StoredDocument(summary: summary, metadata: metadata, root: root, records: records)
         }
     }

@@ -86,6 +86,12 @@ enum PostgresSchema {
             ALTER TABLE nodes ADD COLUMN start_page integer;
             ALTER TABLE nodes ADD COLUMN end_page integer;
             """),
+        // For a lead sentence or a clause, where its text sits in its parent's (UTF-8 byte offsets); its own
+        // text is then empty, so the text is stored once. NULL for other nodes and for rows written before.
+        (3, "leads and clauses as slices of their paragraph", """
+            ALTER TABLE nodes ADD COLUMN text_start integer;
+            ALTER TABLE nodes ADD COLUMN text_end integer;
+            """),
     ]
 
     /// Any number that no other application's advisory locks use (ASCII "plankbmg").

@@ -225,8 +225,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var insertNode = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path,
                                start_line, start_column, end_line, end_column, parent_id, ordinal, searchable,
-                               start_page, end_page)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               start_page, end_page, text_start, text_end)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         var insertText = RawStatement(try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)"))
         for row in rows {
@@ -238,7 +238,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             insertNode.bind(row.num)
             insertNode.bind(row.label)
             insertNode.bind(row.heading)
-            insertNode.bind(row.text)
+            insertNode.bind(row.storedText)
             insertNode.bind(row.lead)
             // Paths are kept for the nodes a query can return; a clause's path is its paragraph's plus 句N.
             insertNode.bind(row.searchable == .none ? nil : row.path)
@@ -251,6 +251,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             insertNode.bind(row.searchable.rawValue)
             insertNode.bind(row.span.startPage)
             insertNode.bind(row.span.endPage)
+            insertNode.bind(row.textSlice?.lowerBound)
+            insertNode.bind(row.textSlice?.upperBound)
             try insertNode.step()
             if let searchText = row.searchText {
                 insertText.bind(rowID)
@@ -621,11 +623,19 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
         try pool.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT n.text FROM documents d JOIN nodes n
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT n.text, n.text_start, n.text_end, n.parent_id, d.id AS doc_id FROM documents d JOIN nodes n
                   ON n.row_id BETWEEN d.id << \(Self.ordinalBits) AND ((d.id + 1) << \(Self.ordinalBits)) - 1
                 WHERE d.doc_key = ? AND n.node_id = ?
-                """, arguments: [documentKey, nodeID])
+                """, arguments: [documentKey, nodeID]) else { return nil }
+            // A lead or clause stored as a slice of its paragraph's text.
+            guard let start: Int = row["text_start"], let end: Int = row["text_end"], let parentID: String = row["parent_id"]
+            else { return row["text"] }
+            let documentID: Int64 = row["doc_id"]
+            let parent = try String.fetchOne(db, sql: """
+                SELECT text FROM nodes WHERE row_id BETWEEN ? AND ? AND node_id = ?
+                """, arguments: [documentID << Self.ordinalBits, ((documentID + 1) << Self.ordinalBits) - 1, parentID])
+            return parent.flatMap { ParentSlice.text(of: $0, start..<max(start, end)) } ?? row["text"]
         }
     }
 
@@ -682,23 +692,24 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             let first = documentID << Self.ordinalBits, last = ((documentID + 1) << Self.ordinalBits) - 1
             let nodeRows = try Row.fetchAll(db, sql: """
                 SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column,
-                       parent_id, start_page, end_page
+                       parent_id, start_page, end_page, text_start, text_end
                 FROM nodes WHERE row_id BETWEEN ? AND ? ORDER BY row_id
-                """, arguments: [first, last]).map { row -> (node: Node, parentID: String?) in
+                """, arguments: [first, last]).map { row -> (node: Node, parentID: String?, slice: Range<Int>?) in
                     let span = SourceSpan(startLine: row["start_line"], startColumn: row["start_column"],
                                           endLine: row["end_line"], endColumn: row["end_column"],
                                           startPage: row["start_page"], endPage: row["end_page"])
                     let kind = NodeKind(rawValue: row["kind"]) ?? .paragraph
                     let node = Node(id: row["node_id"], kind: kind, num: row["num"], label: row["label"],
                                     heading: row["heading"], text: row["text"], span: span)
-                    return (node, row["parent_id"])
+                    let start: Int? = row["text_start"], end: Int? = row["text_end"]
+                    return (node, row["parent_id"], start.flatMap { start in end.map { start..<max(start, $0) } })
                 }
             let records = try Row.fetchAll(db, sql: """
                 SELECT node_id, type, year, json FROM records WHERE doc_id = ? ORDER BY id
                 """, arguments: [documentID]).map {
                 IndexedRecord(nodeID: $0["node_id"], type: $0["type"], year: $0["year"], json: $0["json"])
             }
-            let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: nodeRows)
+            let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: ParentSlice.restore(nodeRows))
             return StoredDocument(summary: summary, metadata: metadata, root: root, records: records)
         }
     }

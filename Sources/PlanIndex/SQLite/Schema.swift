@@ -154,6 +154,15 @@ enum Schema {
                 ALTER TABLE nodes ADD COLUMN end_page INTEGER;
                 """)
         }
+        migrator.registerMigration("v8: leads and clauses as slices of their paragraph") { db in
+            // text_start, text_end: for a lead sentence or a clause, where its text sits in its parent's (UTF-8
+            // byte offsets); its own text column is then empty, so the text is stored once. NULL for other
+            // nodes, and for rows written before this migration, which keep their text.
+            try db.execute(sql: """
+                ALTER TABLE nodes ADD COLUMN text_start INTEGER;
+                ALTER TABLE nodes ADD COLUMN text_end INTEGER;
+                """)
+        }
         return migrator
     }
 }

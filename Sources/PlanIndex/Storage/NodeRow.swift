@@ -17,6 +17,12 @@ struct NodeRow: Sendable {
     var ordinal: Int
     /// What the full-text index holds for this node (see `Searchable`).
     var searchable: Searchable
+    /// For a lead sentence or a clause: where its text sits in its paragraph's, as UTF-8 byte offsets. The text is
+    /// then stored once, in the paragraph, and `storedText` is empty; reading puts it back (`ParentSlice`).
+    var textSlice: Range<Int>? = nil
+
+    /// The text written to the `text` column: empty where `textSlice` says where it is in the parent's.
+    var storedText: String { textSlice == nil ? text : "" }
 
     /// What of a node is indexed, so that each piece of text is indexed once and a hit is never given twice.
     enum Searchable: Int, Sendable {
@@ -62,6 +68,9 @@ struct NodeRow: Sendable {
         // The path of each ancestor and whether it is inside a table of contents, by depth: the walk is depth
         // first, so entries deeper than the current node belong to finished subtrees.
         var ancestorPaths: [(path: String, insideTOC: Bool)] = []
+        // Where in its paragraph's text the last lead and the last clause were found, so that a sentence printed
+        // twice in a paragraph is found at its own place.
+        var sliceCursor: (parent: String, kind: NodeKind, end: String.Index)?
         document.root.forEach { node, ancestors in
             guard node.kind != .document else { return }
             let headings = ancestors.lazy.filter { $0.kind != .document }
@@ -82,6 +91,16 @@ struct NodeRow: Sendable {
                 text: node.text, lead: node.children.first { $0.kind == .lead }?.text,
                 path: path,
                 span: node.span, parentID: parent, ordinal: ordinal, searchable: .none)
+            if node.kind == .lead || node.kind == .clause, let paragraph = ancestors.last, paragraph.kind != .document,
+               !node.text.isEmpty {
+                let text = paragraph.text
+                let from = sliceCursor.flatMap { $0.parent == paragraph.id && $0.kind == node.kind ? $0.end : nil } ?? text.startIndex
+                if let found = text[from...].firstRange(of: node.text) {
+                    row.textSlice = text.utf8.distance(from: text.startIndex, to: found.lowerBound)
+                        ..< text.utf8.distance(from: text.startIndex, to: found.upperBound)
+                    sliceCursor = (paragraph.id, node.kind, found.upperBound)
+                }
+            }
             if !insideTOC && ![.lead, .clause, .toc].contains(node.kind) {
                 if !bodyInChildren && !node.text.isEmpty {
                     row.searchable = .fullText
@@ -97,4 +116,32 @@ struct NodeRow: Sendable {
 
     /// 段2 for the second paragraph, 句3 for a clause, the title for headings.
     static func pathSegment(for node: Node) -> String { node.pathSegment }
+}
+
+/// Puts back the text of leads and clauses stored as slices of their paragraph's text (`NodeRow.textSlice`), for
+/// every backend's reading of a document or a node.
+enum ParentSlice {
+    /// The text `slice` (UTF-8 offsets) cuts out of `parent`; nil when it does not fall on character boundaries.
+    static func text(of parent: String, _ slice: Range<Int>) -> String? {
+        let utf8 = parent.utf8
+        guard slice.lowerBound >= 0, slice.upperBound <= utf8.count else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: slice.lowerBound)
+        let end = utf8.index(utf8.startIndex, offsetBy: slice.upperBound)
+        guard let lower = start.samePosition(in: parent), let upper = end.samePosition(in: parent) else { return nil }
+        return String(parent[lower..<upper])
+    }
+
+    /// Rows in document order (parents before children) with the texts of sliced rows filled in from their parent.
+    static func restore(_ rows: [(node: Node, parentID: String?, slice: Range<Int>?)]) -> [(node: Node, parentID: String?)] {
+        var texts: [String: String] = [:]
+        return rows.map { row in
+            var node = row.node
+            if let slice = row.slice, let parentID = row.parentID, let parent = texts[parentID],
+               let text = text(of: parent, slice) {
+                node.text = text
+            }
+            texts[node.id] = node.text
+            return (node, row.parentID)
+        }
+    }
 }
