@@ -246,8 +246,6 @@ final class ParallelLoader: @unchecked Sendable {
             let documents = try DocumentLoader.load(data: data, source: path,
                                                     pathExtension: URL(fileURLWithPath: path).pathExtension,
                                                     stages: DocumentLoader.Stages(extractRecords: extractRecords, extraction: extraction))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             // So are each document's rows and what the backend derives from them; the tree is then dropped
             // here, off the writer's thread, which stores the prepared rows.
             let loaded = documents.map { document in
@@ -255,8 +253,7 @@ final class ParallelLoader: @unchecked Sendable {
                 var stripped = document
                 stripped.root.children = []
                 return (document: stripped, records: !extractRecords ? [] : document.records.map { record in
-                    IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
-                                  json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
+                    IndexedRecord(record)
                 }, prepared: prepared)
             }
             return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: loaded))

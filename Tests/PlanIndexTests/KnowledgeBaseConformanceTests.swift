@@ -20,8 +20,6 @@ import PlanKit
 
     /// The documents of every source as `plankb index` stores them: loaded, records extracted, keyed by path.
     static func sourceDocuments() throws -> [SourceDocuments] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try sources.map { source in
             let data = try Data(contentsOf: Fixtures.corpus.appendingPathComponent(source))
             let documents = try DocumentLoader.load(data: data, source: source, pathExtension: URL(fileURLWithPath: source).pathExtension)
@@ -29,8 +27,7 @@ import PlanKit
                                    documents: documents.enumerated().map { index, document in
                 IndexedDocument(key: documents.count == 1 ? source : "\(source)#\(index + 1)", document: document,
                                 records: document.records.map { record in
-                    IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
-                                  json: String(decoding: try! encoder.encode(record), as: UTF8.self))
+                    IndexedRecord(record)
                 })
             })
         }

@@ -39,11 +39,8 @@ enum WebFixtures {
     }
 
     static func indexedRecords(of document: PlanDocument) -> [IndexedRecord] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return document.records.map { record in
-            IndexedRecord(nodeID: record.node, type: record.type.rawValue, year: record.year,
-                          json: String(decoding: (try? encoder.encode(record)) ?? Data("{}".utf8), as: UTF8.self))
+            IndexedRecord(record)
         }
     }
 

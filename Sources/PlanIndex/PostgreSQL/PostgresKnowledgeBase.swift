@@ -237,6 +237,9 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var type: String
         var year: Int?
         var json: String
+        var text_ordinal: Int?
+        var text_start: Int?
+        var text_end: Int?
     }
 
     private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
@@ -286,13 +289,15 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                  searchable smallint, token_count integer, long boolean, search text)
             """, [.integer(documentID), .text(String(decoding: try encoder.encode(records), as: UTF8.self))])
         if !entry.records.isEmpty {
-            let recordRows = entry.records.enumerated().map {
-                RecordRecord(i: $0.offset, node_id: $0.element.nodeID, type: $0.element.type, year: $0.element.year, json: $0.element.json)
+            let recordRows = RecordRow.rows(of: entry.records, nodes: rows).enumerated().map { index, row in
+                RecordRecord(i: index, node_id: row.nodeID, type: row.type, year: row.year, json: row.json,
+                             text_ordinal: row.textOrdinal, text_start: row.textSlice?.lowerBound, text_end: row.textSlice?.upperBound)
             }
             try session.query("""
-                INSERT INTO records (doc_id, node_id, type, year, json)
-                SELECT $1, r.node_id, r.type, r.year, r.json
-                FROM json_to_recordset($2::json) AS r(i integer, node_id text, type text, year integer, json text)
+                INSERT INTO records (doc_id, node_id, type, year, json, text_ordinal, text_start, text_end)
+                SELECT $1, r.node_id, r.type, r.year, r.json, r.text_ordinal, r.text_start, r.text_end
+                FROM json_to_recordset($2::json) AS r(i integer, node_id text, type text, year integer, json text,
+                     text_ordinal integer, text_start integer, text_end integer)
                 ORDER BY r.i
                 """, [.integer(documentID), .text(String(decoding: try encoder.encode(recordRows), as: UTF8.self))])
         }
@@ -412,12 +417,22 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// The records of a node and of the clauses below it (ids `node__…`; `~` sorts after id characters).
     private static func records(documentID: Int, nodeID: String, in session: PostgresSession) throws -> [IndexedRecord] {
         try session.query("""
-            SELECT node_id, type, year, json FROM records
-            WHERE doc_id = $1 AND (node_id = $2 OR (node_id > $3 AND node_id < $4))
-            ORDER BY id
-            """, [.integer(documentID), .text(nodeID), .text(nodeID + "__"), .text(nodeID + "__~")]).map {
-            IndexedRecord(nodeID: try $0.string(0)!, type: try $0.string(1)!, year: try $0.integer(2), json: try $0.string(3)!)
-        }
+            SELECT \(recordColumns) FROM records r
+            LEFT JOIN nodes b ON b.doc_id = r.doc_id AND b.ordinal = r.text_ordinal
+            WHERE r.doc_id = $1 AND (r.node_id = $2 OR (r.node_id > $3 AND r.node_id < $4))
+            ORDER BY r.id
+            """, [.integer(documentID), .text(nodeID), .text(nodeID + "__"), .text(nodeID + "__~")]).map(indexedRecord)
+    }
+
+    /// What `indexedRecord` reads of a record `r` and its base node `b`.
+    private static let recordColumns = "r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text"
+
+    /// A record read back, its text put back from its base node's (see `RecordRow`).
+    private static func indexedRecord(_ row: PostgresRandomAccessRow) throws -> IndexedRecord {
+        let start = try row.integer(4), end = try row.integer(5)
+        return IndexedRecord(nodeID: try row.string(0)!, type: try row.string(1)!, year: try row.integer(2),
+                             json: RecordRow.json(stored: try row.string(3)!, base: try row.string(6),
+                                                  slice: start.flatMap { start in end.map { start..<max(start, $0) } }))
     }
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
@@ -511,10 +526,11 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                     let start = try row.integer(13), end = try row.integer(14)
                     return (node, try row.string(10), start.flatMap { start in end.map { start..<max(start, $0) } })
                 }
-            let records = try session.query("SELECT node_id, type, year, json FROM records WHERE doc_id = $1 ORDER BY id",
-                                            [.integer(documentID)]).map {
-                IndexedRecord(nodeID: try $0.string(0)!, type: try $0.string(1)!, year: try $0.integer(2), json: try $0.string(3)!)
-            }
+            let records = try session.query("""
+                SELECT \(Self.recordColumns) FROM records r
+                LEFT JOIN nodes b ON b.doc_id = r.doc_id AND b.ordinal = r.text_ordinal
+                WHERE r.doc_id = $1 ORDER BY r.id
+                """, [.integer(documentID)]).map(Self.indexedRecord)
             let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: ParentSlice.restore(nodeRows))
             return StoredDocument(summary: summary, metadata: metadata, root: root, records: records)
         }

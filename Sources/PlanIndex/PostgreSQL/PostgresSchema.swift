@@ -92,6 +92,13 @@ enum PostgresSchema {
             ALTER TABLE nodes ADD COLUMN text_start integer;
             ALTER TABLE nodes ADD COLUMN text_end integer;
             """),
+        // Which node row's stored text (its ordinal) holds a record's text, and where (UTF-8 byte offsets); the
+        // JSON is then written without its "text" member (see RecordRow). NULL for records that keep their text.
+        (4, "records' text as a slice of their node's", """
+            ALTER TABLE records ADD COLUMN text_ordinal integer;
+            ALTER TABLE records ADD COLUMN text_start integer;
+            ALTER TABLE records ADD COLUMN text_end integer;
+            """),
     ]
 
     /// Any number that no other application's advisory locks use (ASCII "plankbmg").

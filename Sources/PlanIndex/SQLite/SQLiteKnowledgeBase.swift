@@ -263,10 +263,12 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             }
         }
         let insertRecord = try db.cachedStatement(sql: """
-            INSERT INTO records (doc_id, node_id, type, year, json) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO records (doc_id, node_id, type, year, json, text_ordinal, text_start, text_end)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for record in entry.records {
-            try insertRecord.execute(arguments: [documentID, record.nodeID, record.type, record.year, record.json])
+        for record in RecordRow.rows(of: entry.records, nodes: rows) {
+            try insertRecord.execute(arguments: [documentID, record.nodeID, record.type, record.year, record.json,
+                                                 record.textOrdinal, record.textSlice?.lowerBound, record.textSlice?.upperBound])
         }
     }
 
@@ -613,12 +615,19 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private static func records(documentID: Int64, nodeID: String, in db: Database) throws -> [IndexedRecord] {
         // Cached: a page asks it once per hit.
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT node_id, type, year, json FROM records
-            WHERE doc_id = ? AND (node_id = ? OR (node_id > ? AND node_id < ?))
-            ORDER BY id
-            """), arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]).map {
-            IndexedRecord(nodeID: $0["node_id"], type: $0["type"], year: $0["year"], json: $0["json"])
-        }
+            SELECT r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
+            LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(ordinalBits)) | r.text_ordinal
+            WHERE r.doc_id = ? AND (r.node_id = ? OR (r.node_id > ? AND r.node_id < ?))
+            ORDER BY r.id
+            """), arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]).map(indexedRecord)
+    }
+
+    /// A record read back (columns node_id, type, year, json, text_start, text_end and its base text `base`).
+    private static func indexedRecord(_ row: Row) -> IndexedRecord {
+        let start: Int? = row["text_start"], end: Int? = row["text_end"]
+        return IndexedRecord(nodeID: row["node_id"], type: row["type"], year: row["year"],
+                             json: RecordRow.json(stored: row["json"], base: row["base"],
+                                                  slice: start.flatMap { start in end.map { start..<max(start, $0) } }))
     }
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
@@ -705,10 +714,10 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                     return (node, row["parent_id"], start.flatMap { start in end.map { start..<max(start, $0) } })
                 }
             let records = try Row.fetchAll(db, sql: """
-                SELECT node_id, type, year, json FROM records WHERE doc_id = ? ORDER BY id
-                """, arguments: [documentID]).map {
-                IndexedRecord(nodeID: $0["node_id"], type: $0["type"], year: $0["year"], json: $0["json"])
-            }
+                SELECT r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
+                LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(Self.ordinalBits)) | r.text_ordinal
+                WHERE r.doc_id = ? ORDER BY r.id
+                """, arguments: [documentID]).map(Self.indexedRecord)
             let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: ParentSlice.restore(nodeRows))
             return StoredDocument(summary: summary, metadata: metadata, root: root, records: records)
         }

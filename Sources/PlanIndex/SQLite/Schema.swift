@@ -163,6 +163,17 @@ enum Schema {
                 ALTER TABLE nodes ADD COLUMN text_end INTEGER;
                 """)
         }
+        migrator.registerMigration("v9: records' text as a slice of their node's") { db in
+            // text_ordinal, text_start, text_end: which node row's stored text (its ordinal in the document) holds
+            // the record's text, and where (UTF-8 byte offsets); the JSON is then written without its "text"
+            // member (see RecordRow). NULL for records whose text is kept in their JSON, and for rows written
+            // before this migration.
+            try db.execute(sql: """
+                ALTER TABLE records ADD COLUMN text_ordinal INTEGER;
+                ALTER TABLE records ADD COLUMN text_start INTEGER;
+                ALTER TABLE records ADD COLUMN text_end INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import PlanIngest
+import PlanKit
+@testable import PlanIndex
+
+/// Records keep their text once: in the node's text, which the record's JSON points into. What a user reads back
+/// (`plankb records`, the web page, MCP) is the JSON as it was extracted, byte for byte, on every backend.
+struct RecordStorageTests {
+    @Test(arguments: TestBackend.available)
+    func recordsReadBackAreTheRecordsWrittenByteForByte(backend: TestBackend) throws {
+        let sources = try KnowledgeBaseConformanceTests.sourceDocuments()
+        let knowledgeBase = try backend.scratch().knowledgeBase
+        let preparer = try knowledgeBase.documentPreparer()
+        for (index, var source) in sources.enumerated() {
+            // Prepared rows (as `plankb index` gives them) and the tree alone must store the same.
+            if index % 2 == 0 {
+                source.documents = source.documents.map { var entry = $0; entry.prepared = preparer.prepare(entry.document); return entry }
+            }
+            try knowledgeBase.replaceDocuments([source])
+        }
+        var checked = 0, inClauses = 0
+        for entry in sources.flatMap(\.documents) {
+            let stored = try #require(try knowledgeBase.document(withKey: entry.key))
+            #expect(stored.records.map(\.json) == entry.records.map(\.json), "\(entry.key): records read back differ")
+            // A node's records, as a hit's page asks for them: its own and its clauses'.
+            let owners = entry.records.map { record in
+                record.nodeID.range(of: "__clause_").map { String(record.nodeID[..<$0.lowerBound]) }
+                    ?? (record.nodeID.hasSuffix("__lead") ? String(record.nodeID.dropLast(6)) : record.nodeID)
+            }
+            for nodeID in Set(owners).sorted().prefix(40) {
+                let expected = entry.records.filter { $0.nodeID == nodeID || $0.nodeID.hasPrefix(nodeID + "__") }.map(\.json)
+                #expect(try knowledgeBase.records(inDocument: entry.key, nodeID: nodeID).map(\.json) == expected,
+                        "\(entry.key) \(nodeID)")
+                checked += 1
+            }
+            inClauses += entry.records.filter { $0.nodeID.contains("__clause_") }.count
+        }
+        #expect(checked > 100)
+        #expect(inClauses > 100, "records of clauses, whose text is in their paragraph's, are among those checked")
+    }
+
+    @Test func mostRecordsOfRealDocumentsAreStoredWithoutACopyOfTheirText() throws {
+        var records = 0, sliced = 0, bytesBefore = 0, bytesAfter = 0
+        for entry in try KnowledgeBaseConformanceTests.sourceDocuments().flatMap(\.documents) {
+            let rows = RecordRow.rows(of: entry.records, nodes: NodeRow.rows(of: entry.document))
+            for (record, row) in zip(entry.records, rows) {
+                records += 1
+                bytesBefore += record.json.utf8.count
+                bytesAfter += row.json.utf8.count
+                guard let slice = row.textSlice, let ordinal = row.textOrdinal else {
+                    #expect(row.json == record.json)
+                    continue
+                }
+                sliced += 1
+                #expect(JSONMembers.member("text", in: row.json) == nil, "\(record.nodeID): text still in the JSON")
+                let base = try #require(NodeRow.rows(of: entry.document).first { $0.ordinal == ordinal })
+                #expect(RecordRow.json(stored: row.json, base: base.storedText, slice: slice) == record.json)
+            }
+        }
+        #expect(records > 500)
+        #expect(Double(sliced) > 0.95 * Double(records), "\(sliced) of \(records) records stored as slices")
+        #expect(Double(bytesAfter) < 0.7 * Double(bytesBefore), "records' JSON \(bytesBefore) → \(bytesAfter) bytes")
+    }
+
+    @Test func membersAreFoundAtTheTopLevelOnlyAndPutBackInSortedPlace() throws {
+        // A nested "text", escapes and braces inside strings must not confuse the scan.
+        let json = #"{"a":{"text":"inner"},"b":"x\"}{,","text":"外\"层\\","title":"t","z":[1,{"text":2}]}"#
+        let member = try #require(JSONMembers.member("text", in: json))
+        #expect(member.string == #"外"层\"#)
+        #expect(member.removed == #"{"a":{"text":"inner"},"b":"x\"}{,","title":"t","z":[1,{"text":2}]}"#)
+        #expect(JSONMembers.inserting("text", literal: #""外\"层\\""#, into: member.removed) == json)
+        // As the last member, and as the only one.
+        let last = #"{"id":"a","text":"末"}"#
+        let withoutLast = try #require(JSONMembers.member("text", in: last))
+        #expect(withoutLast.removed == #"{"id":"a"}"#)
+        #expect(JSONMembers.inserting("text", literal: #""末""#, into: withoutLast.removed) == last)
+        let only = try #require(JSONMembers.member("text", in: #"{"text":"一"}"#))
+        #expect(only.removed == "{}")
+        #expect(JSONMembers.inserting("text", literal: #""一""#, into: "{}") == #"{"text":"一"}"#)
+        #expect(JSONMembers.member("text", in: #"{"title":"t"}"#) == nil)
+        #expect(JSONMembers.member("text", in: "not json") == nil)
+    }
+}
