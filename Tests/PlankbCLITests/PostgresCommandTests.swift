@@ -154,4 +154,53 @@ import Testing
             #expect(!text.contains(server.password), "\(command) --help")
         }
     }
+
+    /// A URL without a password finds it in the password file psql reads (`PGPASSFILE` here, `~/.pgpass` by
+    /// default), and, as with psql, not when the file is readable by others: then the one-line error says where
+    /// a password may come from.
+    @Test(.enabled(if: enabled))
+    func thePasswordComesFromThePasswordFileWhenTheURLHasNone() throws {
+        let server = try Server()
+        let database = try server.scratchDatabase()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-pgpass-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("pgpass")
+        try """
+            # other servers first: the first matching line wins
+            \(server.host):\(server.port):other_database:\(server.user):wrong
+            \(server.host):\(server.port):*:\(server.user):\(server.password.replacingOccurrences(of: ":", with: "\\:"))
+            *:*:*:*:wrong-too
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let url = "postgres://\(server.user)@\(server.host):\(server.port)/\(database)"
+        func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = CLI.binaryURL
+            process.arguments = arguments + ["--db", url]
+            process.currentDirectoryURL = CLI.repositoryURL
+            var environment = ProcessInfo.processInfo.environment
+            environment["PGPASSWORD"] = nil
+            environment["PGPASSFILE"] = file.path
+            process.environment = environment
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, message)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        let index = try run(["index", "corpus/plans", "--quiet"])
+        #expect(index.status == 0, "\(index.stderr)")
+        let query = try run(["query", "跨境电商"])
+        #expect(query.status == 0, "\(query.stderr)")
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        let refused = try run(["query", "跨境电商"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("database \(database)") && refused.stderr.contains("~/.pgpass"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains(server.password))
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 import PostgresNIO
 
 /// A `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` (or `postgresql://`) location, read once; the password, from
-/// the URL or else `PGPASSWORD`, is kept here and never printed: `description` leaves it out.
+/// the URL, else `PGPASSWORD`, else the password file (`PGPASSFILE` or `~/.pgpass`, as libpq reads it), is kept
+/// here and never printed: `description` leaves it out.
 struct PostgresLocation: Sendable, CustomStringConvertible {
     var host: String
     var port: Int
@@ -26,14 +27,40 @@ struct PostgresLocation: Sendable, CustomStringConvertible {
         host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
         port = components.port ?? 5432
         user = components.user.flatMap { $0.isEmpty ? nil : $0 } ?? environment["PGUSER"] ?? environment["USER"] ?? "postgres"
-        password = components.password ?? environment["PGPASSWORD"]
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !path.isEmpty, !path.contains("/") else {
             throw KnowledgeBaseOpenError("the PostgreSQL URL \(Self.redacted(value)) names no database; write postgres://USER@HOST[:PORT]/DB")
         }
         database = path.removingPercentEncoding ?? path
+        password = components.password ?? environment["PGPASSWORD"]
+            ?? Self.passwordFromFile(host: host, port: port, database: database, user: user, environment: environment)
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         requiresTLS = ["require", "verify-ca", "verify-full"].contains(mode)
+    }
+
+    /// The password for this server, database and user in the password file libpq and psql read (`PGPASSFILE`,
+    /// else `~/.pgpass`): lines `host:port:database:user:password`, `*` matching any value, `\:` and `\\`
+    /// escaped, the first matching line winning. As libpq does, a file its group or others may read is not used.
+    static func passwordFromFile(host: String, port: Int, database: String, user: String,
+                                 environment: [String: String]) -> String? {
+        guard let path = environment["PGPASSFILE"] ?? environment["HOME"].map({ $0 + "/.pgpass" }),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let permissions = (attributes[.posixPermissions] as? NSNumber)?.intValue, permissions & 0o077 == 0,
+              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let wanted = [host, String(port), database, user]
+        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+            var fields: [String] = [""]
+            var escaped = false
+            for character in line {
+                if escaped { fields[fields.count - 1].append(character); escaped = false }
+                else if character == "\\" { escaped = true }
+                else if character == ":" && fields.count < 5 { fields.append("") }
+                else { fields[fields.count - 1].append(character) }
+            }
+            guard fields.count == 5 else { continue }
+            if zip(fields.prefix(4), wanted).allSatisfy({ $0 == "*" || $0 == $1 }) { return fields[4] }
+        }
+        return nil
     }
 
     /// Where, without credentials: `postgres://plankb@127.0.0.1:5432/plankb`.

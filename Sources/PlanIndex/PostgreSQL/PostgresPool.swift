@@ -164,7 +164,7 @@ struct PostgresSession {
             switch error.code {
             case .connectionError: return "no server accepts connections there"
             case .serverClosedConnection: return "the server closed the connection"
-            case .authMechanismRequiresPassword: return "the server asks for a password; give it in the URL or PGPASSWORD"
+            case .authMechanismRequiresPassword: return "the server asks for a password; give it in the URL, PGPASSWORD or ~/.pgpass (mode 0600)"
             case .sslUnsupported: return "the server does not offer TLS (sslmode=require)"
             default: return error.underlying.map { String(describing: $0) } ?? String(describing: error.code)
             }
