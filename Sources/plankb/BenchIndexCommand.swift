@@ -156,11 +156,11 @@ struct BenchIndexCommand: ParsableCommand {
             }
         }
         report += "### Query latency (top 20 hits with snippets; \(queries.count) queries × \(runs) runs after a warm-up)\n\n"
-        report += String(format: "- all: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n", percentile(latencies, 0.5),
-                         percentile(latencies, 0.95), latencies.max() ?? 0)
+        report += String(format: "- all: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n", Latency.percentile(latencies, 0.5),
+                         Latency.percentile(latencies, 0.95), latencies.max() ?? 0)
         report += String(format: "- baseline in the same run, every query ranked by FTS5 alone: p50 %.2f ms, p95 %.2f ms, max %.2f ms (p95 ratio %.0f×)\n",
-                         percentile(exactLatencies, 0.5), percentile(exactLatencies, 0.95), exactLatencies.max() ?? 0,
-                         percentile(exactLatencies, 0.95) / max(percentile(latencies, 0.95), 0.001))
+                         Latency.percentile(exactLatencies, 0.5), Latency.percentile(exactLatencies, 0.95), exactLatencies.max() ?? 0,
+                         Latency.percentile(exactLatencies, 0.95) / max(Latency.percentile(latencies, 0.95), 0.001))
         let allShares = agreement.values.flatMap { $0 }
         report += String(format: "- agreement with FTS5's top 20: %.3f on average (share of the page that FTS5 scores at least as high as its own 20th hit); %d of %d queries agree fully\n",
                          allShares.reduce(0, +) / Double(max(allShares.count, 1)), allShares.filter { $0 == 1 }.count, allShares.count)
@@ -174,8 +174,8 @@ struct BenchIndexCommand: ParsableCommand {
             guard let values = byCategory[category], let exactValues = exactByCategory[category] else { continue }
             let shares = agreement[category] ?? []
             report += String(format: "| %@ | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.3f |\n", category, values.count / runs,
-                             fromLists[category] ?? 0, percentile(values, 0.5), percentile(values, 0.95), values.max() ?? 0,
-                             percentile(exactValues, 0.5), percentile(exactValues, 0.95),
+                             fromLists[category] ?? 0, Latency.percentile(values, 0.5), Latency.percentile(values, 0.95), values.max() ?? 0,
+                             Latency.percentile(exactValues, 0.5), Latency.percentile(exactValues, 0.95),
                              shares.reduce(0, +) / Double(max(shares.count, 1)))
         }
         report += "\n"
@@ -287,13 +287,7 @@ struct BenchIndexCommand: ParsableCommand {
         return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
     }
 
-    func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
-    }
-
-    func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
+    func median(_ values: [Double]) -> Double { Latency.percentile(values, 0.5) }
 
     func findExecutable(_ name: String) -> String? {
         for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {

@@ -57,8 +57,8 @@ struct PostgresBenchmark {
             for _ in 0..<runs { latencies.append(try bench.time { _ = try knowledgeBase.search(request) }) }
         }
         report += String(format: "- queries (top 20 with snippets, %d × %d runs): p50 %.2f ms, p95 %.2f ms, max %.2f ms; SQLite in the same run: p50 %.2f ms, p95 %.2f ms\n",
-                         queries.count, runs, bench.percentile(latencies, 0.5), bench.percentile(latencies, 0.95),
-                         latencies.max() ?? 0, bench.percentile(baseline.latencies, 0.5), bench.percentile(baseline.latencies, 0.95))
+                         queries.count, runs, Latency.percentile(latencies, 0.5), Latency.percentile(latencies, 0.95),
+                         latencies.max() ?? 0, Latency.percentile(baseline.latencies, 0.5), Latency.percentile(baseline.latencies, 0.95))
         report += String(format: "- pages identical to SQLite's (hits, order, scores, snippets, records): %d of %d; agreement with FTS5's top 20: %.3f\n",
                          identical, queries.count, shares.reduce(0, +) / Double(max(shares.count, 1)))
         if !differing.isEmpty { report += "- pages that differ from SQLite's: " + differing.joined(separator: ", ") + "\n" }
