@@ -10,7 +10,8 @@ import PostgresNIO
 ///   content hash is read again: a source another process has just written with the same content is left as
 ///   it is, so two runs over the same files neither lose nor duplicate a document. A killed run's open
 ///   transaction is rolled back by the server: the previous state stays, and readers never see half a document.
-/// - Search: the GIN index over `nodes.search` (see `SearchVector`) narrows the rows with a `tsquery`
+/// - Search: the first pages of common terms come from the term top lists, as in SQLite (`PostgresTermTop`).
+///   Otherwise the GIN index over `nodes.search` (see `SearchVector`) narrows the rows with a `tsquery`
 ///   (`TextSearchQuery`); `RowMatcher` decides each candidate and measures its weighted frequencies exactly as
 ///   the SQLite backend's FTS5 does, and BM25 is computed here in Swift with FTS5's formula and operation order
 ///   (`BM25`), from the counts in `kb_counts` — so both backends give the same hits, in the same order, with the
@@ -25,10 +26,15 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// removed when the run finishes. Nil when not rebuilding.
     private var rebuildWritten: Set<String>?
     private let lock = NSLock()
+    /// Digests of the documents this instance wrote since the last refresh of the term top lists.
+    let termTopStaging = TermTopStaging(ordinalBits: PostgresKnowledgeBase.ordinalBits)
+    /// Below this many rows for the rarest token of every term, a query is ranked without the lists (as in SQLite).
+    let termTopMinimumRows: Int
 
     /// Connects (checking the server at once) and brings the schema up to date. `poolSize` bounds the
     /// connections open at the same time.
-    init(location: PostgresLocation, access: KnowledgeBaseAccess, poolSize: Int) throws {
+    init(location: PostgresLocation, access: KnowledgeBaseAccess, poolSize: Int, termTopMinimumRows: Int = 2_000) throws {
+        self.termTopMinimumRows = termTopMinimumRows
         pool = try PostgresPool(location: location, maximum: poolSize)
         try pool.withSession { session in try PostgresSchema.migrate(session, creating: access != .reading) }
         let tokenizer = try pool.withSession { try $0.query("SELECT value FROM kb_info WHERE key = 'tokenizer'").first?.string(0) } ?? ""
@@ -84,11 +90,20 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func documentPreparer() throws -> DocumentPreparer {
         let indexing = indexing
+        let parameters = try pool.withSession { try Self.termTopParameters(in: $0) }
         return DocumentPreparer { rows in
-            rows.map { row in
-                row.searchText.map { SearchVector(columns: [row.heading, row.searchLead, $0], indexing: indexing) }
-            }
+            Prepared(vectors: Self.vectors(of: rows, indexing: indexing), digest: TermDigest(rows: rows, parameters: parameters))
         }
+    }
+
+    /// What the loading threads make of a document for this backend: its rows' search vectors and term digest.
+    struct Prepared: TermDigestCarrier {
+        var vectors: [SearchVector?]
+        var digest: TermDigest?
+    }
+
+    static func vectors(of rows: [NodeRow], indexing: IdeographIndexing) -> [SearchVector?] {
+        rows.map { row in row.searchText.map { SearchVector(columns: [row.heading, row.searchLead, $0], indexing: indexing) } }
     }
 
     public func replaceDocuments(_ sources: [SourceDocuments]) throws {
@@ -99,10 +114,13 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// it to stand for a run killed halfway).
     func replaceDocuments(_ sources: [SourceDocuments], afterEachDocument: (Int) throws -> Void) throws {
         guard !sources.isEmpty else { return }
+        var digests: [(documentID: Int64, digest: TermDigest)] = []
         let written: [String] = try pool.withSession { session in
             try session.transaction {
+                digests = []
                 try lockSources(sources.map(\.source), in: session)
                 var delta = (rows: 0, tokens: 0)
+                var uncounted: [String: Int] = [:]
                 var written: [String] = []
                 var count = 0
                 let now = ISO8601DateFormatter().string(from: Date())
@@ -113,7 +131,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                     if stored == source.contentHash && lock.withLock({ rebuildWritten == nil }) {
                         continue
                     }
-                    let removed = try deleteDocuments(fromSource: source.source, in: session)
+                    let removed = try deleteDocuments(fromSource: source.source, uncounting: &uncounted, in: session)
                     delta.rows -= removed.rows
                     delta.tokens -= removed.tokens
                     for entry in source.documents {
@@ -121,15 +139,19 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                                                indexedAt: now, in: session)
                         delta.rows += added.rows
                         delta.tokens += added.tokens
+                        if let digest = entry.prepared?.digest { digests.append((added.documentID, digest)) }
                         try afterEachDocument(count)
                         count += 1
                     }
                     written.append(source.source)
                 }
+                try writeUncounted(uncounted, in: session)
                 try updateCounts(rows: delta.rows, tokens: delta.tokens, in: session)
                 return written
             }
         }
+        // Digests join the staging area only once their transaction has committed.
+        if !digests.isEmpty { termTopStaging.add(digests) }
         lock.withLock { rebuildWritten?.formUnion(written) }
     }
 
@@ -139,20 +161,24 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             try session.transaction {
                 try lockSources(sources, in: session)
                 var delta = (rows: 0, tokens: 0)
+                var uncounted: [String: Int] = [:]
                 for source in sources {
-                    let removed = try deleteDocuments(fromSource: source, in: session)
+                    let removed = try deleteDocuments(fromSource: source, uncounting: &uncounted, in: session)
                     delta.rows -= removed.rows
                     delta.tokens -= removed.tokens
                 }
+                try writeUncounted(uncounted, in: session)
                 try updateCounts(rows: delta.rows, tokens: delta.tokens, in: session)
             }
         }
     }
 
-    /// Completes a rebuild (sources this run did not write are removed) and refreshes the planner's statistics
-    /// after a run that changed anything.
+    /// Completes a rebuild (sources this run did not write are removed), brings the term top lists up to date
+    /// (also after a run that wrote nothing while documents of another or an interrupted run wait for them), and
+    /// refreshes the planner's statistics after a run that changed anything.
     public func finishIndexRun(changedDocuments: Bool) throws {
         guard let written = lock.withLock({ rebuildWritten }) else {
+            try refreshTermTopLists()
             if changedDocuments { try pool.withSession { session in _ = try session.query("ANALYZE") } }
             return
         }
@@ -162,14 +188,17 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         for start in stride(from: 0, to: stale.count, by: 256) {
             try removeDocuments(fromSources: Array(stale[start..<min(start + 256, stale.count)]))
         }
+        try refreshTermTopLists()
         try pool.withSession { session in _ = try session.query("ANALYZE") }
     }
 
     /// Empties the knowledge base in one transaction (for benchmarks): document ids start again at 1.
     public func removeEverything() throws {
+        termTopStaging.clear()
         try pool.withSession { session in
             try session.transaction {
-                try session.query("TRUNCATE records, nodes, documents RESTART IDENTITY")
+                try session.query("TRUNCATE records, nodes, term_top_pending, documents, term_top, term_top_uncounted RESTART IDENTITY")
+                try session.query("DELETE FROM kb_info WHERE key LIKE 'term\\_top\\_%'")
                 try session.query("UPDATE kb_counts SET searchable_rows = 0, tokens = 0, version = version + 1 WHERE id = 1")
             }
         }
@@ -195,8 +224,10 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     /// Deletes a source's documents (nodes and records go with them), returning the searchable rows and tokens
-    /// that leave the BM25 counts.
-    private func deleteDocuments(fromSource source: String, in session: PostgresSession) throws -> (rows: Int, tokens: Int) {
+    /// that leave the BM25 counts; the rows leaving the term top lists' counts join `uncounted`.
+    private func deleteDocuments(fromSource source: String, uncounting uncounted: inout [String: Int],
+                                 in session: PostgresSession) throws -> (rows: Int, tokens: Int) {
+        try uncount(source: source, into: &uncounted, in: session)
         let row = try session.query("""
             SELECT count(*), coalesce(sum(n.token_count), 0)::bigint FROM nodes n
             WHERE n.doc_id IN (SELECT id FROM documents WHERE source = $1) AND n.searchable > 0
@@ -243,15 +274,16 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
-                        in session: PostgresSession) throws -> (rows: Int, tokens: Int) {
+                        in session: PostgresSession) throws -> (documentID: Int64, rows: Int, tokens: Int) {
         let metadata = entry.document.metadata
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let metadataJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
         let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
-        let vectors = (entry.prepared?.payload as? [SearchVector?]) ?? rows.map { row in
-            row.searchText.map { SearchVector(columns: [row.heading, row.searchLead, $0], indexing: indexing) }
+        guard rows.count < 1 << Self.ordinalBits else {
+            throw PostgresStoreError(location: pool.location, reason: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
         }
+        let vectors = (entry.prepared?.payload as? Prepared)?.vectors ?? Self.vectors(of: rows, indexing: indexing)
         guard let documentID = try session.query("""
             INSERT INTO documents (doc_key, source, content_hash, title, date, written_date, issuer, document_number,
                                    subject, node_count, diagnostic_count, metadata_json, indexed_at)
@@ -260,7 +292,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                   .text(metadata.writtenDate), .text(metadata.issuer), .text(metadata.documentNumber), .text(metadata.subject),
                   .integer(rows.count), .integer(entry.document.diagnostics.count), .text(metadataJSON), .text(indexedAt)])
             .first?.integer(0) else { throw PostgresStoreError(location: pool.location, reason: "no document id returned") }
-        var added = (rows: 0, tokens: 0)
+        try session.query("INSERT INTO term_top_pending (doc_id) VALUES ($1)", [.integer(documentID)])
+        var added = (documentID: Int64(documentID), rows: 0, tokens: 0)
         let records = zip(rows, vectors).map { row, vector -> NodeRecord in
             if let vector {
                 added.rows += 1
@@ -320,6 +353,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func search(_ request: SearchRequest) throws -> [SearchHit] {
         guard request.offset + request.limit > 0 else { return [] }
         return try read { session in
+            if let page = try topListPage(request, in: session) { return try hits(page, request: request, in: session) }
             let scored = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
                 .sorted { ($0.score, $1.documentID, $1.ordinal) > ($1.score, $0.documentID, $0.ordinal) }
             let page = Array(scored.dropFirst(request.offset).prefix(request.limit))

@@ -113,6 +113,10 @@ enum SQLValue: Sendable {
     case integer(Int?)
     case double(Double?)
     case boolean(Bool?)
+    /// Arrays, for bulk statements (`unnest($1::text[], …)`, `= ANY($1::bigint[])`).
+    case texts([String])
+    case integers([Int])
+    case booleans([Bool])
 }
 
 /// One lent connection: queries with bound parameters, and transactions.
@@ -131,6 +135,9 @@ struct PostgresSession {
             case .integer(let number): if let number { bindings.append(number) } else { bindings.appendNull() }
             case .double(let number): if let number { bindings.append(number) } else { bindings.appendNull() }
             case .boolean(let flag): if let flag { bindings.append(flag) } else { bindings.appendNull() }
+            case .texts(let values): bindings.append(values)
+            case .integers(let values): bindings.append(values)
+            case .booleans(let values): bindings.append(values)
             }
         }
         do {
@@ -186,4 +193,5 @@ extension PostgresRandomAccessRow {
     func integer(_ column: Int) throws -> Int? { try self[column].decode(Int?.self) }
     func double(_ column: Int) throws -> Double? { try self[column].decode(Double?.self) }
     func boolean(_ column: Int) throws -> Bool? { try self[column].decode(Bool?.self) }
+    func data(_ column: Int) throws -> Data? { try self[column].decode(Data?.self) }
 }

@@ -99,6 +99,24 @@ enum PostgresSchema {
             ALTER TABLE records ADD COLUMN text_start integer;
             ALTER TABLE records ADD COLUMN text_end integer;
             """),
+        // Term top lists, as in SQLite (see PostgresTermTop): entries packed 8 bytes each. Documents stored before
+        // this migration are pending, so that the next refresh builds the lists from them.
+        (5, "term top lists", """
+            CREATE TABLE term_top (
+                token text COLLATE "C" PRIMARY KEY,
+                rows bigint NOT NULL,
+                complete boolean NOT NULL,
+                entries bytea NOT NULL
+            );
+            CREATE TABLE term_top_pending (
+                doc_id bigint PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE
+            );
+            INSERT INTO term_top_pending (doc_id) SELECT id FROM documents;
+            CREATE TABLE term_top_uncounted (
+                token text COLLATE "C" PRIMARY KEY,
+                rows bigint NOT NULL
+            );
+            """),
     ]
 
     /// Any number that no other application's advisory locks use (ASCII "plankbmg").

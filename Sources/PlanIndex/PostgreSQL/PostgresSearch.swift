@@ -65,6 +65,11 @@ struct PostgresSearch {
     private func rowsHolding(_ leaf: RowMatcher.Leaf, version: Int, in session: PostgresSession) throws -> Int {
         if let known = cache.rows(for: leaf.text, version: version) { return known }
         let tokenizer = IndexTokenizer(indexing: indexing)
+        let tokens = tokenizer.tokens(of: leaf.text, forQuery: true)
+        if tokens.count == 1, let known = try PostgresKnowledgeBase.knownRows(ofToken: tokens[0].token, in: session) {
+            cache.set(known, for: leaf.text, version: version)
+            return known
+        }
         guard let exact = TextSearchQuery.phrase(leaf.text, tokenizer: tokenizer, exact: true),
               let lexemes = TextSearchQuery.phrase(leaf.text, tokenizer: tokenizer, exact: false) else { return 0 }
         var count = try session.query("SELECT count(*) FROM nodes WHERE search @@ $1::tsquery", [.text(exact)])
@@ -96,9 +101,23 @@ struct PostgresSearch {
 /// A request's filters as SQL conditions over the node row `n`, with their values appended to the parameters
 /// (`$n`), never pasted: the same conditions as the SQLite backend's (`documentFilter`, `nodeFilter`).
 struct PostgresFilters {
-    var conditions: [String] = []
+    /// Which filters to turn into conditions.
+    struct Parts: OptionSet {
+        let rawValue: Int
+        /// Document filters (document, issuer, dates).
+        static let documents = Parts(rawValue: 1)
+        /// Node filters (kinds, records).
+        static let nodes = Parts(rawValue: 2)
+        static let all: Parts = [.documents, .nodes]
+    }
 
-    init(request: SearchRequest, parameters: inout [SQLValue]) {
+    /// Conditions over the node row `n`.
+    var conditions: [String] = []
+    /// The document filters as one condition over the document row `d` (nil without document filters); with
+    /// `.nodes` among the parts, `conditions` holds it too, as `n.doc_id IN (…)`.
+    var documentCondition: String?
+
+    init(request: SearchRequest, parameters: inout [SQLValue], parts: Parts = .all) {
         func bind(_ value: SQLValue) -> String {
             parameters.append(value)
             return "$\(parameters.count)"
@@ -109,17 +128,21 @@ struct PostgresFilters {
         }
         // SQLite's LIKE ignores the case of ASCII letters; ILIKE over "C"-collated columns does the same.
         var documents: [String] = []
-        if let document = request.document {
+        if parts.contains(.documents), let document = request.document {
             documents.append("(d.doc_key = \(bind(.text(document))) OR d.title ILIKE \(bind(.text(like(document)))) ESCAPE '\\' OR d.source ILIKE \(bind(.text(like(document)))) ESCAPE '\\')")
         }
-        if let issuer = request.issuer {
+        if parts.contains(.documents), let issuer = request.issuer {
             documents.append("d.issuer ILIKE \(bind(.text(like(issuer)))) ESCAPE '\\'")
         }
-        if let after = request.publishedAfter { documents.append("d.date >= \(bind(.text(after)))") }
-        if let before = request.publishedBefore { documents.append("d.date <= \(bind(.text(before)))") }
+        if parts.contains(.documents), let after = request.publishedAfter { documents.append("d.date >= \(bind(.text(after)))") }
+        if parts.contains(.documents), let before = request.publishedBefore { documents.append("d.date <= \(bind(.text(before)))") }
         if !documents.isEmpty {
-            conditions.append("n.doc_id IN (SELECT d.id FROM documents d WHERE " + documents.joined(separator: " AND ") + ")")
+            documentCondition = documents.joined(separator: " AND ")
+            if parts.contains(.nodes) {
+                conditions.append("n.doc_id IN (SELECT d.id FROM documents d WHERE " + documentCondition! + ")")
+            }
         }
+        guard parts.contains(.nodes) else { return }
         if !request.kinds.isEmpty {
             // A node of the kind, or one inside such a node: its id has the kind's alias as a step.
             var kinds: [String] = []

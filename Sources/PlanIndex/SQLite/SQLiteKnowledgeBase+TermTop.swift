@@ -4,8 +4,6 @@ import GRDB
 /// The term top lists (`term_top`) of the SQLite knowledge base: brought up to date after an index run, and used
 /// by `search` to rank the first pages of hits for common terms without scoring every row that contains them.
 extension SQLiteKnowledgeBase {
-    /// Rows kept per token. Pages that reach further than this (offset + limit) are ranked by FTS5.
-    static let termTopCapacity = 128
     /// How this knowledge base weighs rows for its lists; loaders pass it to `TermDigest`.
     public func termTopParameters() throws -> TermTopParameters? {
         try pool.read { db in try Self.termTopParameters(in: db) }
@@ -51,7 +49,7 @@ extension SQLiteKnowledgeBase {
                 if hasStoredLists, let row = try Row.fetchOne(read, arguments: [token]) {
                     stored = TermTopList(rows: row[0], isComplete: row[1], entries: TermTopList.entries(fromBlob: row[2]))
                 }
-                var list = TermTopAccumulator.merge(stored: stored, new: new, capacity: Self.termTopCapacity, isLive: isLive)
+                var list = TermTopAccumulator.merge(stored: stored, new: new, capacity: TermTopList.capacity, isLive: isLive)
                 list.rows -= uncounted.removeValue(forKey: token) ?? 0
                 try write.execute(arguments: [token, list.rows, list.isComplete, list.blob])
             }
@@ -169,138 +167,58 @@ extension SQLiteKnowledgeBase {
         try pool.read { db in try topListPage(request, in: db) != nil }
     }
 
-    /// The ranked page of a search from the term top lists, or nil when FTS5 must rank it: the lists are behind
-    /// the documents, the page reaches past what a list keeps, every term is rare (FTS5 is quick then), or the
-    /// candidates the lists give cannot fill the page with certainty.
-    ///
-    /// The candidates are the rows in the list of each term's rarest token, checked against the whole query and
-    /// the filters. The page is certain when its last row outscores every row outside the candidates (see the
-    /// bound below): always for a single token whose list holds the page, often for phrases and boolean
-    /// queries. Certainty is with the lists' weighing (a fixed average length, see `BM25`); `bench-index`
-    /// measures the agreement with FTS5's own ranking.
+    /// The ranked page of a search from the term top lists (see `TermTopRanking`), or nil when FTS5 must rank
+    /// it: the lists are behind the documents, or they cannot give this page.
     func topListPage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, score: Double)]? {
-        let needed = request.offset + request.limit
-        guard needed > 0, needed <= Self.termTopCapacity,
-              try !Self.hasPendingDocuments(in: db),
+        guard request.offset + request.limit > 0, try !Self.hasPendingDocuments(in: db),
               // Set by the first refresh: without it there are no lists yet.
               let totalRows = try Self.info("term_top_rows", in: db).flatMap(Int.init)
         else { return nil }
         let parameters = try Self.termTopParameters(in: db)
-        let average = parameters.averageLength
-        let matcher = RowMatcher(query: request.query, indexing: parameters.indexing)
-        guard matcher.leaves.contains(where: { !$0.isExcluded }),
-              matcher.leaves.allSatisfy({ !$0.tokens.isEmpty }) else { return nil }
+        let ranking = TermTopRanking(parameters: parameters, totalRows: totalRows,
+                                     liveAverageLength: try Self.fts5AverageLength(in: db) ?? parameters.averageLength,
+                                     minimumRows: termTopMinimumRows, ordinalBits: Self.ordinalBits)
+        return try ranking.page(request, reader: SQLiteTermTopReader(db: db, documents: documentFilter(request),
+                                                                     nodes: nodeFilter(request)))
+    }
+}
 
-        // Per positive term: the list of its rarest token, and that token's rows as the term's frequency.
+/// The term top lists and candidate rows of one SQLite read, for `TermTopRanking`.
+private struct SQLiteTermTopReader: TermTopReader {
+    let db: Database
+    let documents: (condition: String, arguments: StatementArguments)?
+    let nodes: (conditions: [String], arguments: StatementArguments)
+
+    func termTopList(_ token: String) throws -> TermTopList? {
         let read = try db.cachedStatement(sql: "SELECT rows, complete, entries FROM term_top WHERE token = ?")
-        var chosen: [Int: TermTopList] = [:]
-        for (index, leaf) in matcher.leaves.enumerated() where !leaf.isExcluded {
-            var rarest: TermTopList?
-            for token in Set(matcher.tokenTexts(of: leaf)) {
-                // A token without a list is in no row: FTS5 answers at once.
-                guard let row = try Row.fetchOne(read, arguments: [token]) else { return nil }
-                let rows: Int = row[0]
-                if rarest == nil || rows < rarest!.rows {
-                    rarest = TermTopList(rows: rows, isComplete: row[1], entries: TermTopList.entries(fromBlob: row[2]))
-                }
-            }
-            chosen[index] = rarest
-        }
-        guard chosen.values.contains(where: { $0.rows >= termTopMinimumRows }) else { return nil }
+        guard let row = try Row.fetchOne(read, arguments: [token]) else { return nil }
+        return TermTopList(rows: row[0], isComplete: row[1], entries: TermTopList.entries(fromBlob: row[2]))
+    }
 
-        var candidates = Set(chosen.values.flatMap { $0.entries.map(TermTopEntry.row) })
-        if let documents = documentFilter(request) {
-            // Only the candidates' documents are looked at, not every document the filter allows.
-            let wanted = "[" + Set(candidates.map { $0 >> Self.ordinalBits }).map(String.init).joined(separator: ",") + "]"
-            let allowed = Set(try Int64.fetchAll(db, sql: """
-                SELECT d.id FROM documents d WHERE d.id IN (SELECT value FROM json_each(?)) AND \(documents.condition)
-                """, arguments: [wanted] + documents.arguments))
-            candidates = candidates.filter { allowed.contains($0 >> Self.ordinalBits) }
-        }
-        let filters = nodeFilter(request)
-        let candidateJSON = "[" + candidates.map(String.init).joined(separator: ",") + "]"
-        let incomplete = chosen.values.contains { !$0.isComplete }
-        if incomplete, !filters.conditions.isEmpty {
-            // Fewer candidates than the page needs pass the node filters: the page cannot be sure (see the bound
-            // below), and reading and matching their text would be in vain.
-            let passing = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM nodes n WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
-                """ + filters.conditions.map { " AND " + $0 }.joined(),
-                arguments: [candidateJSON] + filters.arguments) ?? 0
-            if passing < needed { return nil }
-        } else if incomplete, candidates.count < needed {
-            return nil
-        }
-        let sql = """
+    func documentsAllowed(among wanted: Set<Int64>) throws -> Set<Int64>? {
+        guard let documents else { return nil }
+        return Set(try Int64.fetchAll(db, sql: """
+            SELECT d.id FROM documents d WHERE d.id IN (SELECT value FROM json_each(?)) AND \(documents.condition)
+            """, arguments: [Self.json(wanted)] + documents.arguments))
+    }
+
+    var hasNodeFilters: Bool { !nodes.conditions.isEmpty }
+
+    func countPassingNodeFilters(_ rows: Set<Int64>) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM nodes n WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
+            """ + nodes.conditions.map { " AND " + $0 }.joined(), arguments: [Self.json(rows)] + nodes.arguments) ?? 0
+    }
+
+    func candidateColumns(_ rows: Set<Int64>) throws -> [(rowID: Int64, columns: [String?])] {
+        try Row.fetchAll(db, sql: """
             SELECT n.row_id, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,
                    CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END
             FROM nodes n
             WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
-            """ + filters.conditions.map { " AND " + $0 }.joined()
-        // Certainty is judged with the lists' own weighing (the fixed average length); the page is then ordered
-        // and scored with FTS5's live average, so that scores read the same whichever way a page was ranked.
-        let bm25 = BM25(averageLength: average)
-        let live = BM25(averageLength: try Self.fts5AverageLength(in: db) ?? average)
-        var scored: [(rowID: Int64, score: Double, liveScore: Double)] = []
-        for row in try Row.fetchAll(db, sql: sql, arguments: [candidateJSON] + filters.arguments) {
-            let evaluation = matcher.evaluate(columns: [row[1], row[2], row[3]])
-            guard evaluation.matches else { continue }
-            var score = 0.0, liveScore = 0.0
-            for (index, list) in chosen {
-                let idf = BM25.idf(rows: totalRows, matching: list.rows)
-                score += idf * bm25.impact(weightedFrequency: evaluation.frequencies[index], rowLength: evaluation.length)
-                liveScore += idf * live.impact(weightedFrequency: evaluation.frequencies[index], rowLength: evaluation.length)
-            }
-            scored.append((row[0], score, liveScore))
-        }
-        // A row outside the candidates is in no chosen list: for each term, either the list holds every row of
-        // its rarest token (the row lacks the term) or the row weighs at most the list's weakest entry there.
-        // So no such row can score above this bound (Fagin's threshold algorithm), and the page is certain
-        // when its last row reaches it. Stored impacts are rounded down by less than 2^-15 of their value, so
-        // rows within 0.01% of the page's last row count as ties.
-        var bound = 0.0
-        for list in chosen.values where !list.isComplete {
-            guard let weakest = list.entries.last else { return nil }
-            bound += BM25.idf(rows: totalRows, matching: list.rows) * TermTopEntry.impact(weakest)
-        }
-        scored.sort { ($0.score, $1.rowID) > ($1.score, $0.rowID) }
-        if scored.count < needed ? bound > 0 : scored[needed - 1].score < bound * (1 - 1e-4) { return nil }
-        scored.sort { ($0.liveScore, $1.rowID) > ($1.liveScore, $0.rowID) }
-        return scored.dropFirst(request.offset).prefix(request.limit).map { (rowID: $0.rowID, score: $0.liveScore) }
-    }
-}
-
-/// Digests of documents written by this instance whose lists are not refreshed yet. A digest joins only after
-/// its document's transaction committed, so a rolled-back write leaves nothing behind.
-final class TermTopStaging: @unchecked Sendable {
-    /// Merging digests costs about an eighth of the writer's time, and the writer is what an index run waits
-    /// for: the merge runs on its own queue, and reading the result waits for the merges queued before it.
-    private let queue = DispatchQueue(label: "plankb.term-top-staging")
-    private var accumulator = TermTopAccumulator(capacity: SQLiteKnowledgeBase.termTopCapacity)
-    private var documents = Set<Int64>()
-
-    func add(_ digests: [(documentID: Int64, digest: TermDigest)]) {
-        queue.async { [self] in
-            for (documentID, digest) in digests {
-                accumulator.add(digest, documentID: documentID, ordinalBits: SQLiteKnowledgeBase.ordinalBits)
-                documents.insert(documentID)
-            }
-        }
+            """ + nodes.conditions.map { " AND " + $0 }.joined(), arguments: [Self.json(rows)] + nodes.arguments)
+            .map { (rowID: $0[0], columns: [$0[1], $0[2], $0[3]]) }
     }
 
-    /// A copy of what was collected (the refresh may still fail and need it again).
-    func take() -> TermTopAccumulator {
-        queue.sync { accumulator }
-    }
-
-    func digestedDocuments() -> Set<Int64> {
-        queue.sync { documents }
-    }
-
-    func clear() {
-        queue.sync {
-            accumulator = TermTopAccumulator(capacity: SQLiteKnowledgeBase.termTopCapacity)
-            documents = []
-        }
-    }
+    private static func json(_ values: Set<Int64>) -> String { "[" + values.map(String.init).joined(separator: ",") + "]" }
 }

@@ -10,7 +10,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// For a rebuild (`KnowledgeBaseAccess.rebuilding`): the file this one replaces when the run is finished.
     /// Set once, right after opening.
     var replacesOnFinish: String?
-    let termTopStaging = TermTopStaging()
+    let termTopStaging = TermTopStaging(ordinalBits: SQLiteKnowledgeBase.ordinalBits)
     let documentSets = DocumentSetCache()
 
     /// Below this many rows for the rarest token of every term, a query is ranked by FTS5: it is as quick then,

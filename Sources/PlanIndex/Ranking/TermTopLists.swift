@@ -10,6 +10,9 @@ import PlanKit
 /// the same tokens FTS5 stores and kept exact: a list always holds the true top-n rows of its token for its
 /// current length n, or every row of the token when `isComplete`.
 struct TermTopList: Equatable, Sendable {
+    /// Rows kept per token. Pages that reach further than this (offset + limit) are ranked without the lists.
+    static let capacity = 128
+
     /// Rows that hold the token (its document frequency, for the idf): added by each refresh, and the rows of
     /// deleted documents taken away by the next one (`SQLiteKnowledgeBase.uncount`).
     var rows: Int
@@ -314,7 +317,7 @@ extension TermTopList {
 }
 
 extension TermTopList {
-    /// The entries as stored in SQLite: 8 bytes each, little-endian, best first.
+    /// The entries as stored (SQLite blob, PostgreSQL bytea): 8 bytes each, little-endian, best first.
     var blob: Data {
         var data = Data(capacity: entries.count * 8)
         for entry in entries { withUnsafeBytes(of: entry.littleEndian) { data.append(contentsOf: $0) } }
@@ -329,12 +332,56 @@ extension TermTopList {
 }
 
 extension PreparedDocument {
-    /// Rows and, with `termTopParameters`, their term digest (the SQLite backend's preparation).
+    /// Rows and, with `termTopParameters`, their term digest (what the SQLite backend's preparer makes).
     public init(document: PlanDocument, termTopParameters: TermTopParameters?) {
         let rows = NodeRow.rows(of: document)
         self.init(rows: rows, payload: termTopParameters.map { TermDigest(rows: rows, parameters: $0) })
     }
 
-    /// The term digest the SQLite backend's preparer made, if any.
-    var digest: TermDigest? { payload as? TermDigest }
+    /// The term digest the backend's preparer made, if any (alone, or beside the backend's own material).
+    var digest: TermDigest? { payload as? TermDigest ?? (payload as? TermDigestCarrier)?.digest }
+}
+
+/// A backend's prepared material that carries a term digest beside its own (PostgreSQL: the search vectors).
+protocol TermDigestCarrier: Sendable {
+    var digest: TermDigest? { get }
+}
+
+/// Digests of documents written by this instance whose lists are not refreshed yet. A digest joins only after
+/// its document's transaction committed, so a rolled-back write leaves nothing behind.
+final class TermTopStaging: @unchecked Sendable {
+    /// Merging digests costs about an eighth of the writer's time, and the writer is what an index run waits
+    /// for: the merge runs on its own queue, and reading the result waits for the merges queued before it.
+    private let queue = DispatchQueue(label: "plankb.term-top-staging")
+    private var accumulator = TermTopAccumulator(capacity: TermTopList.capacity)
+    private var documents = Set<Int64>()
+    /// How the backend numbers a row: `documentID << ordinalBits | ordinal`.
+    private let ordinalBits: Int64
+
+    init(ordinalBits: Int64) { self.ordinalBits = ordinalBits }
+
+    func add(_ digests: [(documentID: Int64, digest: TermDigest)]) {
+        queue.async { [self] in
+            for (documentID, digest) in digests {
+                accumulator.add(digest, documentID: documentID, ordinalBits: ordinalBits)
+                documents.insert(documentID)
+            }
+        }
+    }
+
+    /// A copy of what was collected (the refresh may still fail and need it again).
+    func take() -> TermTopAccumulator {
+        queue.sync { accumulator }
+    }
+
+    func digestedDocuments() -> Set<Int64> {
+        queue.sync { documents }
+    }
+
+    func clear() {
+        queue.sync {
+            accumulator = TermTopAccumulator(capacity: TermTopList.capacity)
+            documents = []
+        }
+    }
 }
