@@ -375,7 +375,9 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             """, [.text(pageJSON)])
         let needles = request.query.positiveStrings
         let highlighter = Highlighter()
-        return try zip(rows, page).map { row, match in
+        let records = try Self.records(ofHits: try rows.map { (try $0.integer(5)!, try $0.string(6)!) }, in: session)
+        return try zip(rows, page).enumerated().map { index, pair in
+            let (row, match) = pair
             let nodeID = try row.string(6)!
             let key = try row.string(0)!
             return SearchHit(
@@ -383,7 +385,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                 date: try row.string(3), source: try row.string(4)!, nodeID: nodeID, kind: try row.string(7)!,
                 path: try row.string(8) ?? nodeID, startPage: try row.integer(10), endPage: try row.integer(11),
                 snippet: highlighter.snippet(of: try row.string(9)!, needles: needles), score: match.score,
-                records: try Self.records(documentID: try row.integer(5)!, nodeID: nodeID, in: session))
+                records: records[index] ?? [])
         }
     }
 
@@ -458,14 +460,39 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             """, [.integer(documentID), .text(nodeID), .text(nodeID + "__"), .text(nodeID + "__~")]).map(indexedRecord)
     }
 
+    /// The records of each hit's node and the nodes inside it, by the hit's place in `hits`, in one statement
+    /// (one per hit cost a round trip each).
+    private static func records(ofHits hits: [(documentID: Int, nodeID: String)], in session: PostgresSession) throws -> [Int: [IndexedRecord]] {
+        var result: [Int: [IndexedRecord]] = [:]
+        for row in try session.query("""
+            SELECT p.i, t.node_id, t.type, t.year, t.json, t.text_start, t.text_end, t.text
+            FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS p(doc_id, node_id, i)
+            CROSS JOIN LATERAL (
+                SELECT r.id, \(recordColumns) FROM records r
+                LEFT JOIN nodes b ON b.doc_id = r.doc_id AND b.ordinal = r.text_ordinal
+                WHERE r.doc_id = p.doc_id AND (r.node_id = p.node_id COLLATE "C"
+                      OR (r.node_id > (p.node_id || '__') COLLATE "C" AND r.node_id < (p.node_id || '__~') COLLATE "C"))
+            ) AS t
+            ORDER BY p.i, t.id
+            """, [.integers(hits.map(\.documentID)), .texts(hits.map(\.nodeID))]) {
+            result[try row.integer(0)! - 1, default: []].append(try indexedRecord(row, from: 1))
+        }
+        return result
+    }
+
     /// What `indexedRecord` reads of a record `r` and its base node `b`.
     private static let recordColumns = "r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text"
 
     /// A record read back, its text put back from its base node's (see `RecordRow`).
     private static func indexedRecord(_ row: PostgresRandomAccessRow) throws -> IndexedRecord {
-        let start = try row.integer(4), end = try row.integer(5)
-        return IndexedRecord(nodeID: try row.string(0)!, type: try row.string(1)!, year: try row.integer(2),
-                             json: RecordRow.json(stored: try row.string(3)!, base: try row.string(6),
+        try indexedRecord(row, from: 0)
+    }
+
+    /// The same, with `recordColumns` from column `first` on.
+    private static func indexedRecord(_ row: PostgresRandomAccessRow, from first: Int) throws -> IndexedRecord {
+        let start = try row.integer(first + 4), end = try row.integer(first + 5)
+        return IndexedRecord(nodeID: try row.string(first)!, type: try row.string(first + 1)!, year: try row.integer(first + 2),
+                             json: RecordRow.json(stored: try row.string(first + 3)!, base: try row.string(first + 6),
                                                   slice: start.flatMap { start in end.map { start..<max(start, $0) } }))
     }
 
