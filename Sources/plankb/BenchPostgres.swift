@@ -40,6 +40,8 @@ struct PostgresBenchmark {
         var identical = 0
         var shares: [Double] = []
         var differing: [String] = []
+        var medians: [(label: String, milliseconds: Double, fromLists: Bool)] = []
+        var answeredFromLists = 0
         for query in queries {
             let request = try query.request()
             let hits = try knowledgeBase.search(request)
@@ -54,7 +56,12 @@ struct PostgresBenchmark {
                 let good = try sqlite.fts5Scores(request, of: hits).filter { ($0 ?? -.infinity) >= floor }.count
                 shares.append(Double(good) / Double(max(hits.count, exact.count)))
             }
-            for _ in 0..<runs { latencies.append(try bench.time { _ = try knowledgeBase.search(request) }) }
+            var times: [Double] = []
+            for _ in 0..<runs { times.append(try bench.time { _ = try knowledgeBase.search(request) }) }
+            latencies += times
+            let fromLists = try knowledgeBase.answersFromTermTopLists(request)
+            if fromLists { answeredFromLists += 1 }
+            medians.append((query.label, Latency.percentile(times, 0.5), fromLists))
         }
         report += String(format: "- queries (top 20 with snippets, %d × %d runs): p50 %.2f ms, p95 %.2f ms, max %.2f ms; SQLite in the same run: p50 %.2f ms, p95 %.2f ms\n",
                          queries.count, runs, Latency.percentile(latencies, 0.5), Latency.percentile(latencies, 0.95),
@@ -62,6 +69,10 @@ struct PostgresBenchmark {
         report += String(format: "- pages identical to SQLite's (hits, order, scores, snippets, records): %d of %d; agreement with FTS5's top 20: %.3f\n",
                          identical, queries.count, shares.reduce(0, +) / Double(max(shares.count, 1)))
         if !differing.isEmpty { report += "- pages that differ from SQLite's: " + differing.joined(separator: ", ") + "\n" }
+        report += "- answered from the term top lists: \(answeredFromLists) of \(queries.count); slowest (median): "
+            + medians.sorted { $0.milliseconds > $1.milliseconds }.prefix(8).map {
+                String(format: "%@ %.1f ms (%@)", $0.label, $0.milliseconds, $0.fromLists ? "top lists" : "GIN candidates")
+            }.joined(separator: ", ") + "\n"
         try knowledgeBase.close()
 
         // 3. Two writers: two `plankb index` processes over the same folder at once, into an emptied database.
