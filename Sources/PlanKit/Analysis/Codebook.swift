@@ -42,12 +42,19 @@ public struct Codebook: Hashable, Sendable {
 
     /// Cues longest first, so that a longer cue claims its characters before the shorter ones inside it.
     private let byLength: [Entry]
+    /// `byLength`'s cues as characters, and as scalar values when every cue is plain text (`PlainText`): a
+    /// plain text is then matched scalar by scalar, which gives the same matches without comparing
+    /// `Character`s (a unicode-aware string comparison each).
+    private let cueCharacters: [[Character]]
+    private let cueScalars: [[UInt32]]?
 
     public init(entries: [Entry]) {
         self.entries = entries
         byLength = entries.enumerated().sorted {
             $0.element.cue.count != $1.element.cue.count ? $0.element.cue.count > $1.element.cue.count : $0.offset < $1.offset
         }.map(\.element)
+        cueCharacters = byLength.map { Array($0.cue) }
+        cueScalars = byLength.allSatisfy { PlainText.isPlain($0.cue) } ? byLength.map { $0.cue.unicodeScalars.map(\.value) } : nil
     }
 
     public static func == (lhs: Codebook, rhs: Codebook) -> Bool { lhs.entries == rhs.entries }
@@ -155,16 +162,16 @@ public struct Codebook: Hashable, Sendable {
         }
         var scores: [String: Score] = [:]
         let verbSet = Set(verbs)
-        for (part, text) in [(0, Self.withoutAsides(lead)), (1, Self.withoutAsides(body))] where !text.isEmpty {
-            let characters = Array(text)
+        /// Rule 1 over one part: `characters` are its characters (or scalars), `cues` byLength's.
+        func match<Element: Equatable>(_ characters: [Element], _ cues: [[Element]], part: Int) {
             var taken = [Bool](repeating: false, count: characters.count)
             let offset = part == 0 ? 0 : 1_000_000
-            for entry in byLength {
-                let cue = Array(entry.cue)
+            for (entry, cue) in zip(byLength, cues) {
                 guard cue.count <= characters.count else { continue }
+                let first = cue[0]
                 var index = 0
                 while index + cue.count <= characters.count {
-                    if characters[index] == cue[0], !taken[index], characters[index..<(index + cue.count)].elementsEqual(cue),
+                    if characters[index] == first, !taken[index], characters[index..<(index + cue.count)].elementsEqual(cue),
                        !taken[index..<(index + cue.count)].contains(true) {
                         for position in index..<(index + cue.count) { taken[position] = true }
                         var score = scores[entry.tool] ?? Score()
@@ -180,6 +187,14 @@ public struct Codebook: Hashable, Sendable {
                         index += 1
                     }
                 }
+            }
+        }
+        for (part, text) in [(0, Self.withoutAsides(lead)), (1, Self.withoutAsides(body))] where !text.isEmpty {
+            // In plain text a character is one scalar, so positions and matches are the same either way.
+            if let cueScalars, PlainText.isPlain(text) {
+                match(text.unicodeScalars.map(\.value), cueScalars, part: part)
+            } else {
+                match(Array(text), cueCharacters, part: part)
             }
         }
         guard !scores.isEmpty else { return nil }

@@ -30,7 +30,7 @@ public enum AbbreviationFinder {
         var seen: Set<String> = []
         root.forEach { node, _ in
             guard ![.document, .lead, .clause, .toc].contains(node.kind),
-                  node.text.contains("简称") || node.text.contains("下称") else { return }
+                  WordSearch.containsAny(node.text, ["简称", "下称"]) else { return }
             for (short, full) in definitions(in: node.text) where seen.insert(short).inserted {
                 result.append(Abbreviation(short: short, full: full, node: node.id))
             }

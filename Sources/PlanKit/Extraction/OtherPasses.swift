@@ -136,8 +136,9 @@ enum MeasurePass {
 
     static func verbsIn(_ text: String) -> [String] {
         var found: [(String, String.Index)] = []
+        let haystack = WordSearch.Haystack(text)
         for verb in verbs {
-            if let range = text.firstRange(of: verb) { found.append((verb, range.lowerBound)) }
+            if let index = haystack.firstIndex(of: verb) { found.append((verb, index)) }
         }
         return found.sorted { $0.1 < $1.1 }.map(\.0)
     }
@@ -189,17 +190,18 @@ enum ReferencePass {
             guard !found.contains(where: { $0.0 == name || $0.2.overlaps(range) }) else { return }
             found.append((name, kind, range))
         }
-        if WordSearch.contains(text, "《") {
+        let haystack = WordSearch.Haystack(text)
+        if haystack.contains("《") {
             for match in titlePattern.matches(in: text) {
                 if let title = match.groups[0] { add(String(title), .title, offsets(match.range)) }
             }
         }
-        if WordSearch.contains(text, "号") {
+        if haystack.contains("号") {
             for match in documentNumberPattern.matches(in: text) {
                 add(String(match.text), .documentNumber, offsets(match.range))
             }
         }
-        for agreement in agreements where WordSearch.contains(text, agreement) {
+        for agreement in agreements where haystack.contains(agreement) {
             var searchStart = text.startIndex
             while let range = text.range(of: agreement, range: searchStart..<text.endIndex) {
                 add(agreement, .agreement, offsets(range))
@@ -208,7 +210,7 @@ enum ReferencePass {
         }
         // Bilateral and regional agreements named in full: 中欧全面投资协定, 中日韩自贸协定, …伙伴关系协定.
         // Generic phrases (国际多边协定, 其他自贸协定) name no agreement.
-        for match in WordSearch.contains(text, "协定") ? namedAgreement.matches(in: text) : [] {
+        for match in haystack.contains("协定") ? namedAgreement.matches(in: text) : [] {
             var name = String(match.text)
             for verb in ["完成", "签署", "加入", "实施", "落实", "对标", "利用", "用好", "推进", "加快", "推动"] {
                 if let range = name.range(of: verb, options: .backwards) { name = String(name[range.upperBound...]) }

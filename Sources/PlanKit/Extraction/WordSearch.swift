@@ -8,36 +8,58 @@
 enum WordSearch {
     /// Whether `text` contains `word`, as Foundation's `contains` answers.
     static func contains(_ text: String, _ word: String) -> Bool {
-        containsAny(text, CollectionOfOne(word))
+        Haystack(text).contains(word)
     }
 
     /// Whether `text` contains one of `words`, as Foundation's `contains` answers for each.
     /// - Complexity: O(n · m) for n bytes of text and m words, with one plain-text check.
     static func containsAny(_ text: String, _ words: some Collection<String>) -> Bool {
-        guard PlainText.isPlain(text) else { return words.contains { text.contains($0) } }
-        var text = text
-        return text.withUTF8 { bytes in
-            words.contains { word in
-                guard !word.isEmpty, PlainText.isPlain(word) else { return String(decoding: bytes, as: UTF8.self).contains(word) }
-                var word = word
-                return word.withUTF8 { needle in contains(bytes, needle) }
-            }
+        let haystack = Haystack(text)
+        return words.contains { haystack.contains($0) }
+    }
+
+    /// A text that is searched for several words: whether it is plain is checked once, not once a word.
+    struct Haystack {
+        let text: String
+        let isPlain: Bool
+
+        init(_ text: String) {
+            self.text = text
+            isPlain = PlainText.isPlain(text)
+        }
+
+        /// Whether the text contains `word`, as Foundation's `contains` answers.
+        func contains(_ word: String) -> Bool {
+            guard isPlain, !word.isEmpty, PlainText.isPlain(word) else { return text.contains(word) }
+            return firstByteOffset(of: word) != nil
+        }
+
+        /// Where `word` first occurs, as the standard library's `firstRange(of:)` finds it.
+        func firstIndex(of word: String) -> String.Index? {
+            guard isPlain, !word.isEmpty, PlainText.isPlain(word) else { return text.firstRange(of: word)?.lowerBound }
+            return firstByteOffset(of: word).map { text.utf8.index(text.utf8.startIndex, offsetBy: $0) }
+        }
+
+        /// The first byte offset where the UTF-8 of `word` occurs in the text's.
+        private func firstByteOffset(of word: String) -> Int? {
+            var text = text, word = word
+            return text.withUTF8 { haystack in word.withUTF8 { needle in WordSearch.firstOffset(of: needle, in: haystack) } }
         }
     }
 
-    /// Whether `needle` occurs in `haystack`, byte for byte.
-    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard needle.count <= haystack.count, let first = needle.first else { return false }
+    /// Where `needle` first occurs in `haystack`, byte for byte.
+    private static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard needle.count <= haystack.count, let first = needle.first else { return nil }
         let lastStart = haystack.count - needle.count
         var start = 0
         while start <= lastStart {
             if haystack[start] == first {
                 var offset = 1
                 while offset < needle.count, haystack[start + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return true }
+                if offset == needle.count { return start }
             }
             start += 1
         }
-        return false
+        return nil
     }
 }
