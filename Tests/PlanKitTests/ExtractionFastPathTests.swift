@@ -37,6 +37,50 @@ struct ExtractionFastPathTests {
         #expect(found > 100)
     }
 
+    /// Where a word first occurs: the byte search gives the standard library's `firstRange(of:)` index, on a
+    /// real plan's sentences and where the text or the word is not plain (combining mark, compatibility
+    /// ideograph with a canonical twin).
+    @Test func firstIndexAgreesWithTheCharacterSearch() throws {
+        let document = try ExtractionRecordTests.shenyang()
+        let words = MeasurePass.verbs + ReferencePass.agreements + ["\u{F9B2}", "零", "已经\u{0301}"]
+        var sentences = Passage.passages(in: document.root).flatMap(\.sentences).map(\.text)
+        sentences += ["已经\u{0301}完成推进", "数字\u{F9B2}推进零", "", "推进"]
+        var found = 0
+        for sentence in sentences {
+            let haystack = WordSearch.Haystack(sentence)
+            for word in words {
+                let fast = haystack.firstIndex(of: word)
+                #expect(fast == sentence.firstRange(of: word)?.lowerBound, "\(word) in \(sentence)")
+                #expect(haystack.contains(word) == sentence.contains(word), "\(word) in \(sentence)")
+                if fast != nil { found += 1 }
+            }
+        }
+        #expect(found > 100)
+    }
+
+    /// The codebook codes plain text scalar by scalar and anything else character by character; both give the
+    /// same instrument. A combining mark (not plain) sends a unit down the character path.
+    @Test func codebookCodesPlainAndNonPlainTextAlike() throws {
+        let document = try ExtractionRecordTests.shenyang()
+        let codebook = Codebook.standard
+        var coded = 0
+        for sentence in Passage.passages(in: document.root).flatMap(\.sentences).map(\.text) {
+            let plain = codebook.code(lead: sentence, body: sentence)
+            // U+20DD (a combining enclosing circle) after a full stop: not plain, and no cue contains 。.
+            let marked = sentence.replacingOccurrences(of: "。", with: "。\u{20DD}")
+            guard marked != sentence else { continue }
+            #expect(!PlainText.isPlain(marked))
+            #expect(codebook.code(lead: marked, body: marked) == plain, "\(sentence)")
+            if plain != nil { coded += 1 }
+        }
+        #expect(coded > 20)
+        // A non-plain cue makes every text take the character path; plain cues still match as before.
+        let withMark = try Codebook(csv: "dimension,tool,cue\nsupply,资金投入,资金\nsupply,标记,标\u{20DD}\n", file: "test")
+        #expect(withMark.code(lead: "加大资金投入", body: "")?.tool == "资金投入")
+        #expect(withMark.code(lead: "标\u{20DD}记", body: "")?.tool == "标记")
+        #expect(withMark.code(lead: "标记", body: "") == nil)
+    }
+
     /// Trimming by scalars keeps the `Set<Character>` answer, also for a character that has a canonical twin.
     @Test func trimmingMatchesCharacterComparison() {
         #expect("。（二）基本原则：".trimmingCharacters(in: "。.：:") == "（二）基本原则")
@@ -68,5 +112,21 @@ struct ExtractionFastPathTests {
             return ChineseNumerals.isNumeralCharacter(character) != inTables
         }
         #expect(disagreeing.isEmpty, "\(disagreeing)")
+    }
+}
+
+/// `convert` writes a document's .json file and its documents.jsonl line from one encoding; the line must be
+/// byte for byte what the compact encoder writes.
+@Suite struct CompactJSONTests {
+    @Test func compactFromPrettyIsTheCompactEncoding() throws {
+        var shenyang = try ExtractionRecordTests.shenyang()
+        shenyang.records = RecordExtractor.extract(from: shenyang)
+        // Strings with what a whitespace stripper could break: spaces, quotes, backslashes, line breaks, tabs.
+        let awkward = segment("总 则\n\n第一条 \"引号\" 与 \\ 反斜杠\t制表符 ，  两个空格。\n\n{ [ : , ] }  “全角”")
+        for document in [shenyang, awkward, segment("")] {
+            let pretty = try DocumentJSONExporter.encode(document, pretty: true)
+            #expect(pretty.contains("\n  "))
+            #expect(DocumentJSONExporter.compact(fromPretty: pretty) == (try DocumentJSONExporter.encode(document, pretty: false)))
+        }
     }
 }

@@ -10,6 +10,26 @@ public enum DocumentJSONExporter {
             : [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
+
+    /// The compact form of pretty JSON from this encoder: the same tokens without the spaces and line
+    /// breaks between them, which is what `encode(_:pretty: false)` writes — so that a caller that needs
+    /// both (`convert` writes the .json file and the documents.jsonl line) encodes the document once.
+    public static func compact(fromPretty pretty: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pretty.utf8.count)
+        var inString = false, escaped = false
+        for byte in pretty.utf8 {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
+                continue
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// One record a JSON line with the document's `source` first (`schemas/record.schema.json`): what `plankb

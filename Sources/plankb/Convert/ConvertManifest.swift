@@ -103,10 +103,46 @@ struct AtomicWriter: Sendable {
     func finish() { try? FileManager.default.removeItem(at: temporaryDirectory) }
 
     /// Writes `data` to `name` (relative to DIR) through a temporary file and a rename.
+    ///
+    /// Plain open/write/close, not `Data.write`: Foundation syncs every file it writes to disk, and a
+    /// convert run writes seven files an input. The rename is what keeps readers and killed runs from a
+    /// half-written file; a sync would only guard against the machine itself going down mid-run.
     func write(_ data: Data, to name: String) throws {
         let temporary = temporaryURL(for: name)
-        try data.write(to: temporary)
+        try Self.writeFile(data, to: temporary.path)
         try moveIntoPlace(temporary, name: name)
+    }
+
+    /// Creates or truncates `path` and writes `data` to it, with an error naming the file.
+    static func writeFile(_ data: Data, to path: String) throws {
+        func failure(_ code: Int32) -> CocoaError {
+            let kind: CocoaError.Code = switch code {
+            case ENOSPC, EDQUOT: .fileWriteOutOfSpace
+            case EACCES, EPERM, EROFS: .fileWriteNoPermission
+            default: .fileWriteUnknown
+            }
+            return CocoaError(kind, userInfo: [NSFilePathErrorKey: path,
+                                               NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw failure(errno) }
+        var written = 0
+        let result: Int32 = data.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return 0
+        }
+        if result != 0 {
+            close(descriptor)
+            throw failure(result)
+        }
+        guard close(descriptor) == 0 else { throw failure(errno) }
     }
 
     /// A temporary file name unique to this process and file, for writers that stream.

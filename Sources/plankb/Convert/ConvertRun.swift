@@ -183,8 +183,10 @@ final class ConvertRun: @unchecked Sendable {
             let stem = ConvertInputs.documentStem(inputStem: input.stem, source: document.metadata.source,
                                                   documentCount: documents.count, index: index)
             let source = document.metadata.source ?? input.path
-            if formats.contains(.json) {
-                try writer.write(Data((try DocumentJSONExporter.encode(document, pretty: true) + "\n").utf8), to: stem + ".json")
+            // One encoding for both the .json file and the documents.jsonl line.
+            let prettyJSON = formats.contains(.json) ? try DocumentJSONExporter.encode(document, pretty: true) : nil
+            if let prettyJSON {
+                try writer.write(Data((prettyJSON + "\n").utf8), to: stem + ".json")
                 outputs.append(stem + ".json")
             }
             if formats.contains(.markdown) {
@@ -196,7 +198,9 @@ final class ConvertRun: @unchecked Sendable {
                 outputs.append(stem + ".akn.xml")
             }
             if formats.contains(.jsonl) {
-                documentLines += try DocumentJSONExporter.encode(document, pretty: false) + "\n"
+                documentLines += try prettyJSON.map(DocumentJSONExporter.compact(fromPretty:))
+                    ?? DocumentJSONExporter.encode(document, pretty: false)
+                documentLines += "\n"
                 for record in document.records where settings.extractRecords {
                     recordLines += try RecordLinesExporter.line(record, source: source) + "\n"
                 }
