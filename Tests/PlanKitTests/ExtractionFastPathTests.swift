@@ -44,7 +44,7 @@ struct ExtractionFastPathTests {
         let document = try ExtractionRecordTests.shenyang()
         let words = MeasurePass.verbs + ReferencePass.agreements + ["\u{F9B2}", "零", "已经\u{0301}"]
         var sentences = Passage.passages(in: document.root).flatMap(\.sentences).map(\.text)
-        sentences += ["已经\u{0301}完成推进", "数字\u{F9B2}推进零", "", "推进"]
+        sentences += ["已经\u{0301}完成推进", "数字\u{F9B2}推进零", "", "推进", "推进推进推", "a推进b推进"]
         var found = 0
         for sentence in sentences {
             let haystack = WordSearch.Haystack(sentence)
@@ -52,6 +52,8 @@ struct ExtractionFastPathTests {
                 let fast = haystack.firstIndex(of: word)
                 #expect(fast == sentence.firstRange(of: word)?.lowerBound, "\(word) in \(sentence)")
                 #expect(haystack.contains(word) == sentence.contains(word), "\(word) in \(sentence)")
+                let middle = sentence.index(sentence.startIndex, offsetBy: sentence.count / 2)
+                #expect(haystack.firstRange(of: word, from: middle) == sentence[middle...].firstRange(of: word), "\(word) in \(sentence)")
                 if fast != nil { found += 1 }
             }
         }

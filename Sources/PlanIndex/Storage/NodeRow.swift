@@ -95,7 +95,7 @@ struct NodeRow: Sendable {
                !node.text.isEmpty {
                 let text = paragraph.text
                 let from = sliceCursor.flatMap { $0.parent == paragraph.id && $0.kind == node.kind ? $0.end : nil } ?? text.startIndex
-                if let found = text[from...].firstRange(of: node.text) {
+                if let found = WordSearch.Haystack(text).firstRange(of: node.text, from: from) {
                     row.textSlice = text.utf8.distance(from: text.startIndex, to: found.lowerBound)
                         ..< text.utf8.distance(from: text.startIndex, to: found.upperBound)
                     sliceCursor = (paragraph.id, node.kind, found.upperBound)

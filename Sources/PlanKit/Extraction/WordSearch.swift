@@ -1,3 +1,5 @@
+import Glibc
+
 /// 词语查找 — whether a sentence contains a word, answered on UTF-8 bytes for plain text.
 ///
 /// `String.contains(_: String)` resolves to Foundation's, which bridges the sentence to `NSString` and
@@ -5,7 +7,7 @@
 /// In plain text (`PlainText.isPlain`) with a plain word, a character match is a scalar match, and a scalar
 /// match is a byte match of their UTF-8 (which never matches in the middle of a scalar), so the bytes give
 /// the same answer. Anything else still goes to Foundation.
-enum WordSearch {
+public enum WordSearch {
     /// Whether `text` contains `word`, as Foundation's `contains` answers.
     static func contains(_ text: String, _ word: String) -> Bool {
         Haystack(text).contains(word)
@@ -19,46 +21,65 @@ enum WordSearch {
     }
 
     /// A text that is searched for several words: whether it is plain is checked once, not once a word.
-    struct Haystack {
-        let text: String
+    public struct Haystack {
+        public let text: String
         let isPlain: Bool
 
-        init(_ text: String) {
+        public init(_ text: String) {
             self.text = text
             isPlain = PlainText.isPlain(text)
         }
 
         /// Whether the text contains `word`, as Foundation's `contains` answers.
-        func contains(_ word: String) -> Bool {
+        public func contains(_ word: String) -> Bool {
             guard isPlain, !word.isEmpty, PlainText.isPlain(word) else { return text.contains(word) }
-            return firstByteOffset(of: word) != nil
+            return firstByteOffset(of: word, from: 0) != nil
         }
 
         /// Where `word` first occurs, as the standard library's `firstRange(of:)` finds it.
-        func firstIndex(of word: String) -> String.Index? {
-            guard isPlain, !word.isEmpty, PlainText.isPlain(word) else { return text.firstRange(of: word)?.lowerBound }
-            return firstByteOffset(of: word).map { text.utf8.index(text.utf8.startIndex, offsetBy: $0) }
+        public func firstIndex(of word: String) -> String.Index? {
+            firstRange(of: word)?.lowerBound
         }
 
-        /// The first byte offset where the UTF-8 of `word` occurs in the text's.
-        private func firstByteOffset(of word: String) -> Int? {
+        /// Where `word` first occurs at or after `start` (a character boundary), as `text[start...].firstRange(of:)`
+        /// finds it.
+        public func firstRange(of word: String, from start: String.Index? = nil) -> Range<String.Index>? {
+            let start = start ?? text.startIndex
+            guard isPlain, !word.isEmpty, PlainText.isPlain(word) else { return text[start...].firstRange(of: word) }
+            let utf8 = text.utf8
+            guard let offset = firstByteOffset(of: word, from: utf8.distance(from: utf8.startIndex, to: start)) else { return nil }
+            let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+            return lower..<utf8.index(lower, offsetBy: word.utf8.count)
+        }
+
+        /// The first byte offset at or after `start` where the UTF-8 of `word` occurs in the text's.
+        private func firstByteOffset(of word: String, from start: Int) -> Int? {
             var text = text, word = word
-            return text.withUTF8 { haystack in word.withUTF8 { needle in WordSearch.firstOffset(of: needle, in: haystack) } }
+            return text.withUTF8 { haystack in
+                word.withUTF8 { needle in WordSearch.firstOffset(of: needle, in: haystack, from: start) }
+            }
         }
     }
 
-    /// Where `needle` first occurs in `haystack`, byte for byte.
-    private static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard needle.count <= haystack.count, let first = needle.first else { return nil }
+    /// Where `needle` first occurs in `haystack` at or after `start`, byte for byte.
+    ///
+    /// `memchr` finds the candidates: it looks for the last byte of the needle's first scalar (a continuation
+    /// byte of a Han character is one of 64 values, where its lead byte is one of a handful), then the rest
+    /// is compared.
+    private static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>,
+                                    from start: Int) -> Int? {
+        guard !needle.isEmpty, start >= 0, needle.count <= haystack.count - start,
+              let base = haystack.baseAddress, let needleBase = needle.baseAddress else { return nil }
+        var pivot = 0
+        while pivot + 1 < needle.count, needle[pivot + 1] & 0xC0 == 0x80 { pivot += 1 }
+        let pivotByte = Int32(needle[pivot])
         let lastStart = haystack.count - needle.count
-        var start = 0
-        while start <= lastStart {
-            if haystack[start] == first {
-                var offset = 1
-                while offset < needle.count, haystack[start + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return start }
-            }
-            start += 1
+        var candidate = start
+        while candidate <= lastStart {
+            guard let found = memchr(base + candidate + pivot, pivotByte, lastStart - candidate + 1) else { return nil }
+            let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - pivot
+            if memcmp(base + position, needleBase, needle.count) == 0 { return position }
+            candidate = position + 1
         }
         return nil
     }
