@@ -67,7 +67,10 @@ let package = Package(
         .testTarget(name: "PlanIngestTests", dependencies: [
             "PlanIngest", "PlanKit", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "PlanIndexTests", dependencies: ["PlanIndex", "PlanIngest", "PlanKit"]),
+        // PostgresNIO: a test lets a knowledge base go on one of its event loops.
+        .testTarget(name: "PlanIndexTests", dependencies: [
+            "PlanIndex", "PlanIngest", "PlanKit", .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(
             name: "PlanWebTests",
             dependencies: [

@@ -45,7 +45,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     deinit {
         // Kept alive until closed: postgres-nio asserts that a connection is closed before it goes.
         if let connection = claimSession?.connection { connection.close().whenComplete { _ in _ = connection } }
-        pool.close()
+        pool.close(waiting: false)
     }
 
     public func close() throws {

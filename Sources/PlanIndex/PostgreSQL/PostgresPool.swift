@@ -96,14 +96,24 @@ final class PostgresPool: @unchecked Sendable {
         }
     }
 
-    func close() {
+    /// Closes the idle connections; lent ones close when they come back. `waiting`: return only once the server
+    /// has been told goodbye. A deinit must not wait: the last reference can go on one of NIO's event loops (a
+    /// server's router torn down there), where NIO traps any wait.
+    func close(waiting: Bool = true) {
         condition.lock()
         closed = true
         let connections = idle
         idle.removeAll()
         condition.broadcast()
         condition.unlock()
-        for connection in connections { try? connection.close().wait() }
+        for connection in connections {
+            if waiting {
+                try? connection.close().wait()
+            } else {
+                // Kept alive until closed: postgres-nio asserts that a connection is closed before it goes.
+                connection.close().whenComplete { _ in _ = connection }
+            }
+        }
     }
 }
 
