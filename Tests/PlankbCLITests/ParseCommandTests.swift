@@ -6,8 +6,13 @@ struct CLI {
     static let repositoryURL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The binary next to the test bundle (SwiftPM builds it because the test target depends on it).
+    /// The binary next to the test bundle (SwiftPM builds it because the test target depends on it), or the one
+    /// `PLANKB_TEST_BINARY` names — to run these tests against a release build as shipped
+    /// (`PLANKB_TEST_BINARY=$PWD/.build/release/plankb swift test --filter PlankbCLITests`).
     static let binaryURL: URL = {
+        if let path = ProcessInfo.processInfo.environment["PLANKB_TEST_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         var directory = Bundle.main.bundleURL
         for _ in 0..<4 {
             let candidate = directory.appendingPathComponent("plankb")

@@ -14,7 +14,7 @@ enum SimplifiedFolding {
         var basic = [UInt16](repeating: 0, count: Int(0xA000 - base))
         var supplementary: [UInt32: UInt32] = [:]
         var pending: UInt32?
-        for scalar in pairs.unicodeScalars where !scalar.properties.isWhitespace {
+        for scalar in pairs.unicodeScalars where scalar != " " && scalar != "\n" {  // cheaper than properties
             guard let traditional = pending else { pending = scalar.value; continue }
             pending = nil
             let simplified = scalar.value
