@@ -22,7 +22,12 @@ extension SQLiteKnowledgeBase {
     /// before the key existed count as version 1; a file without documents can take any version.
     func refuseStaleTokenizer() throws {
         let stale: Int? = try pool.read { db in
-            guard try db.tableExists("kb_info"), try db.tableExists("documents") else { return nil }
+            // One look at sqlite_master: GRDB's tableExists would load and cache the whole schema, a cost every
+            // query command paid at open.
+            let tables = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('kb_info', 'documents')
+                """)
+            guard tables == 2 else { return nil }
             let stored = try Self.info("tokenizer_version", in: db).flatMap { Int($0) } ?? 1
             guard stored != IndexTokenizer.version else { return nil }
             let empty = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0
