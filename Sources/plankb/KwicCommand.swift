@@ -48,7 +48,7 @@ struct KwicCommand: ParsableCommand {
         var lines: [Line] = []
         for hit in hits {
             let text = try knowledgeBase.nodeText(documentKey: hit.documentKey, nodeID: hit.nodeID) ?? hit.snippet.text
-            let characters = Array(text.replacingOccurrences(of: "\n", with: " "))
+            let characters = Array(DisplayWidth.oneLine(text))
             for mark in highlighter.matches(of: query.positiveStrings, in: text) where lines.count < limit {
                 lines.append(Line(documentKey: hit.documentKey, nodeID: hit.nodeID, page: hit.startPage,
                                   left: DisplayWidth.tail(String(characters[..<mark.lowerBound]), width),

@@ -91,7 +91,7 @@ enum QueryOutput {
                     + (hit.pageCitation.map { "  " + $0 } ?? "")
                 output += header + "\n"
                 output += "     " + shortenedPath(hit.path) + "\n"
-                output += "     " + hit.snippet.rendered(open: open, close: close).replacingOccurrences(of: "\n", with: " ") + "\n"
+                output += "     " + DisplayWidth.oneLine(hit.snippet.rendered(open: open, close: close)) + "\n"
                 if let match = hit.matchedThroughAbbreviation {
                     output += "     via abbreviation: \(match.short) = \(match.full)\n"
                 }
@@ -138,8 +138,7 @@ enum QueryOutput {
     static func shortenedPath(_ path: String) -> String {
         let steps = path.components(separatedBy: " › ")
         return steps.enumerated().map { index, step in
-            index == steps.count - 1 ? DisplayWidth.fit(step, 40).trimmingCharacters(in: .whitespaces)
-                : DisplayWidth.fit(step, 24).trimmingCharacters(in: .whitespaces)
+            DisplayWidth.trimmingSpaces(DisplayWidth.fit(step, index == steps.count - 1 ? 40 : 24))
         }.joined(separator: " › ")
     }
 

@@ -141,6 +141,21 @@ enum DisplayWidth {
         return alignRight ? padding + result : result + padding
     }
 
+    /// `text` on one line: each line feed a space.
+    static func oneLine(_ text: String) -> String { text.replacingScalars(["\n": " "]) }
+
+    /// `text` without the spaces and tabs at either end (CharacterSet.whitespaces: tab and the Zs spaces,
+    /// U+3000 among them), without Foundation.
+    static func trimmingSpaces(_ text: String) -> String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || scalar == "\t" || (scalar.value > 0x7F && scalar.properties.generalCategory == .spaceSeparator)
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        return String(scalars[first...last])
+    }
+
     /// The last `width` columns of `text` (for left contexts), cut at a character boundary.
     static func tail(_ text: String, _ width: Int) -> String {
         var result: [Character] = []
@@ -162,7 +177,7 @@ enum CSV {
     static func row(_ fields: [String]) -> String {
         fields.map { field in
             field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+                ? "\"" + field.replacingScalars(["\"": "\"\""]) + "\"" : field
         }.joined(separator: ",") + "\r\n"
     }
 }

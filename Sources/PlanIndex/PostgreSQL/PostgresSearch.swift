@@ -123,8 +123,7 @@ struct PostgresFilters {
             return "$\(parameters.count)"
         }
         func like(_ text: String) -> String {
-            "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            "%" + text.replacingScalars(["\\": "\\\\", "%": "\\%", "_": "\\_"]) + "%"
         }
         // SQLite's LIKE ignores the case of ASCII letters; ILIKE over "C"-collated columns does the same.
         var documents: [String] = []

@@ -67,7 +67,7 @@ struct SearchVector: Sendable, Equatable {
 
     /// A lexeme in `tsvector`/`tsquery` quotes: `'` doubled and `\` escaped.
     static func quoted(_ lexeme: String) -> String {
-        "'" + lexeme.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + lexeme.replacingScalars(["\\": "\\\\", "'": "''"]) + "'"
     }
 }
 

@@ -307,8 +307,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         func like(_ text: String) -> String {
-            "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            "%" + text.replacingScalars(["\\": "\\\\", "%": "\\%", "_": "\\_"]) + "%"
         }
         if let document = request.document {
             conditions.append("(d.doc_key = ? OR d.title LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\')")

@@ -24,7 +24,7 @@ extension SearchQuery {
     public var fts5MatchExpression: String {
         switch self {
         case .term(let text), .phrase(let text):
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "\"" + text.replacingScalars(["\"": "\"\""]) + "\""
         case .any(let members):
             return members.map { "(" + $0.fts5MatchExpression + ")" }.joined(separator: " OR ")
         case .all(let members):
