@@ -19,7 +19,8 @@ struct BenchIndexCommand: ParsableCommand {
         Build with -c release. The report is Markdown on standard output; progress goes to standard error.
 
         Example:
-          swift build -c release && .build/release/plankb bench-index --out /tmp/plankb-scale --size-mb 1024
+          swift build -c release --static-swift-stdlib
+          .build/release/plankb bench-index --out /tmp/plankb-scale --size-mb 1024
         """
     )
 
