@@ -4,6 +4,14 @@ import PackageDescription
 // PlanKB: a core library (PlanKit, Foundation only) with thin targets around it:
 // PlanIngest (HTML through libxml2, the one document loader), PlanIndex (SQLite through GRDB, PostgreSQL through
 // postgres-nio), PlanMCP (the MCP server) and the `plankb` command-line tool.
+// Release builds of our modules reach type metadata through accessor functions rather than mangled names: a
+// mangled name is demangled at first use and its generic requirements are checked by a linear scan of the
+// binary's ~12,000 protocol conformances, which was most of what a query command spends above its start-up
+// (README, "Query as a command").
+let metadataAccessors: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "PlanKB",
     platforms: [.macOS(.v14)],
@@ -24,7 +32,7 @@ let package = Package(
     ],
     targets: [
         // Tree, ids, normalisation, text ingest, segmentation, extraction, diff. No I/O-heavy dependency.
-        .target(name: "PlanKit"),
+        .target(name: "PlanKit", swiftSettings: metadataAccessors),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -35,32 +43,35 @@ let package = Package(
         // entry point for every format.
         .target(name: "PlanIngest", dependencies: [
             "PlanKit", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        ], swiftSettings: metadataAccessors),
         // The knowledge base behind one protocol: SQLite/ (FTS5 with a Chinese tokenizer) and PostgreSQL/ (tsvector
         // with the same tokens, BM25 in Swift), queries.
         .target(name: "PlanIndex", dependencies: [
             "PlanKit", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
-        ], exclude: ["Text/make_fold_table.py"]),
+        ], exclude: ["Text/make_fold_table.py"], swiftSettings: metadataAccessors),
         // `plankb serve`: server-rendered search, reading and compare pages plus a JSON API, on Hummingbird.
         .target(
             name: "PlanWeb",
             dependencies: [
                 "PlanKit", "PlanIngest", "PlanIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+            ],
+            swiftSettings: metadataAccessors
         ),
         // `plankb mcp`: the Model Context Protocol server (tools and resources over stdio) on the MCP Swift SDK.
         .target(
             name: "PlanMCP",
-            dependencies: ["PlanKit", "PlanIndex", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["PlanKit", "PlanIndex", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: metadataAccessors
         ),
         .executableTarget(
             name: "plankb",
             dependencies: [
                 "PlanKit", "PlanIngest", "PlanIndex", "PlanWeb", "PlanMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: metadataAccessors
         ),
         .testTarget(name: "PlanKitTests", dependencies: ["PlanKit"]),
         // ZIPFoundation: the DOCX and hostile-archive tests build damaged packages in memory.
