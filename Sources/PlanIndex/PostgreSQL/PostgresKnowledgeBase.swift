@@ -43,8 +43,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     deinit {
-        // Kept alive until closed: postgres-nio asserts that a connection is closed before it goes.
-        if let connection = claimSession?.connection { connection.close().whenComplete { _ in _ = connection } }
+        // Neither waits: the last reference can go on one of NIO's event loops (see PostgresPool.close).
+        if let connection = claimSession?.connection { PostgresPool.closeWithoutWaiting(connection) }
         pool.close(waiting: false)
     }
 

@@ -82,8 +82,7 @@ final class PostgresPool: @unchecked Sendable {
             idle.append(connection)
         } else {
             opened -= 1
-            // Kept alive until closed: postgres-nio asserts that a connection is closed before it goes.
-            connection.close().whenComplete { _ in _ = connection }
+            Self.closeWithoutWaiting(connection)
         }
     }
 
@@ -94,6 +93,12 @@ final class PostgresPool: @unchecked Sendable {
         } catch {
             throw KnowledgeBaseOpenError("cannot open the knowledge base in \(location.naming): \(PostgresSession.reason(error))")
         }
+    }
+
+    /// Starts closing `connection` and returns at once; the connection is kept alive until it is closed, since
+    /// postgres-nio asserts that a connection is closed before it goes.
+    static func closeWithoutWaiting(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in _ = connection }
     }
 
     /// Closes the idle connections; lent ones close when they come back. `waiting`: return only once the server
@@ -110,8 +115,7 @@ final class PostgresPool: @unchecked Sendable {
             if waiting {
                 try? connection.close().wait()
             } else {
-                // Kept alive until closed: postgres-nio asserts that a connection is closed before it goes.
-                connection.close().whenComplete { _ in _ = connection }
+                Self.closeWithoutWaiting(connection)
             }
         }
     }
