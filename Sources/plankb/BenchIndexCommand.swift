@@ -48,10 +48,10 @@ struct BenchIndexCommand: ParsableCommand {
     @Flag(help: "Also extract records while indexing (off by default: the benchmark measures the index).")
     var withRecords = false
 
-    @Flag(help: "Reuse the knowledge base from a previous run (skip indexing).")
+    @Flag(help: "Reuse the knowledge bases from a previous run (skip indexing, SQLite's and PostgreSQL's).")
     var reuseIndex = false
 
-    @Option(help: ArgumentHelp("A PostgreSQL database to benchmark beside SQLite (its plankb tables are emptied first); default $PLANKB_DB when it is a URL.",
+    @Option(help: ArgumentHelp("A PostgreSQL database to benchmark beside SQLite (its plankb tables are emptied first, unless --reuse-index); default $PLANKB_DB when it is a URL.",
                                valueName: "postgres-url"))
     var db: String?
 
@@ -183,7 +183,8 @@ struct BenchIndexCommand: ParsableCommand {
 
         // 5. PostgreSQL, beside these figures (before grep, so that the report keeps its sections together).
         if let location = KnowledgeBaseLocation(option: db), location.backend == PostgresBackend.self {
-            report += try PostgresBenchmark(location: location, corpus: outRoot, withRecords: withRecords, runs: runs, bench: self)
+            report += try PostgresBenchmark(location: location, corpus: outRoot, withRecords: withRecords, runs: runs,
+                                          reuse: reuseIndex, bench: self)
                 .report(queries: queries, sqlite: knowledgeBase,
                         baseline: .init(megabytesPerSecond: sqliteMegabytesPerSecond, latencies: latencies))
         } else if db != nil {

@@ -8,6 +8,8 @@ struct PostgresBenchmark {
     let corpus: String
     let withRecords: Bool
     let runs: Int
+    /// Query the database as a previous run left it (no indexing, no two-writer run).
+    let reuse: Bool
     let bench: BenchIndexCommand
 
     /// What SQLite measured earlier in the same run.
@@ -20,17 +22,23 @@ struct PostgresBenchmark {
         var report = "### PostgreSQL (\(location), beside SQLite from the same run)\n\n"
         // 1. One writer, in this process.
         var knowledgeBase = try open()
-        try knowledgeBase.removeEverything()
-        bench.log("indexing \(corpus) into \(location) (1 writer)")
-        let outcome = try IndexRun(paths: [corpus], extractRecords: withRecords, showProgress: true).run(into: knowledgeBase)
-        let finishSeconds = try bench.time { try knowledgeBase.finishIndexRun(changedDocuments: true) } / 1000
-        let megabytes = Double(outcome.bytesWritten) / 1_048_576
-        let oneWriter = megabytes / (outcome.seconds + finishSeconds)
-        let single = try knowledgeBase.summary()
+        var single = try knowledgeBase.summary()
+        var megabytes = 0.0
+        if !reuse {
+            try knowledgeBase.removeEverything()
+            bench.log("indexing \(corpus) into \(location) (1 writer)")
+            let outcome = try IndexRun(paths: [corpus], extractRecords: withRecords, showProgress: true).run(into: knowledgeBase)
+            let finishSeconds = try bench.time { try knowledgeBase.finishIndexRun(changedDocuments: true) } / 1000
+            megabytes = Double(outcome.bytesWritten) / 1_048_576
+            let oneWriter = megabytes / (outcome.seconds + finishSeconds)
+            single = try knowledgeBase.summary()
+            report += String(format: "- indexing, 1 writer: %.1f MB in %.1f s (+ %.1f s ANALYZE): **%.1f MB/s** (SQLite: %@)\n",
+                             megabytes, outcome.seconds, finishSeconds, oneWriter,
+                             baseline.megabytesPerSecond.map { String(format: "%.1f MB/s", $0) } ?? "not measured, --reuse-index")
+        } else {
+            report += "- indexing not measured (--reuse-index): the database as the previous run left it\n"
+        }
         let stored = try knowledgeBase.storedBytes()
-        report += String(format: "- indexing, 1 writer: %.1f MB in %.1f s (+ %.1f s ANALYZE): **%.1f MB/s** (SQLite: %@)\n",
-                         megabytes, outcome.seconds, finishSeconds, oneWriter,
-                         baseline.megabytesPerSecond.map { String(format: "%.1f MB/s", $0) } ?? "not measured, --reuse-index")
         report += String(format: "- stored: %.1f MB of tables and indexes; %d documents, %d nodes (%d searchable), %d records\n",
                          Double(stored) / 1_048_576, single.documents, single.nodes, single.searchableNodes, single.records)
 
@@ -74,6 +82,7 @@ struct PostgresBenchmark {
                 String(format: "%@ %.1f ms (%@)", $0.label, $0.milliseconds, $0.fromLists ? "top lists" : "GIN candidates")
             }.joined(separator: ", ") + "\n"
         try knowledgeBase.close()
+        guard !reuse else { return report + "\n" }
 
         // 3. Two writers: two `plankb index` processes over the same folder at once, into an emptied database.
         knowledgeBase = try open()
