@@ -20,17 +20,34 @@ struct RowMatcher {
     }
 
     private(set) var leaves: [Leaf] = []
-    private let query: SearchQuery
     private let tokenizer: IndexTokenizer
     private let keys: TokenKeys
-    private let wanted: Set<UInt64>
+    /// The keys of the leaves' tokens, each once: a query has a handful, and comparing a token's key with each
+    /// costs less than hashing it (this runs for every token of every candidate row).
+    private let wanted: [UInt64]
+    /// Per leaf, its tokens as indices into `wanted`.
+    private let leafTokens: [[Int]]
+    /// The query's boolean structure in postfix order, evaluated over the leaves' frequencies.
+    private let program: [Step]
+
+    /// One step of `program`: pushes whether a leaf occurs, or combines the results on top of the stack.
+    private enum Step {
+        case leaf(Int)
+        /// Replaces the top result with its negation (an excluded member of an AND).
+        case negate
+        /// Any of the top `count` results.
+        case any(count: Int)
+        /// All of the top `count` results, and false when none of them was an included member.
+        case all(count: Int, included: Int)
+    }
 
     init(query: SearchQuery, indexing: IdeographIndexing) {
-        self.query = query
         tokenizer = IndexTokenizer(indexing: indexing)
         var leaves: [Leaf] = []
+        var program: [Step] = []
         var keys = TokenKeys()
         let tokenizer = tokenizer
+        // Leaves in the query's order (FTS5's phrase order), and the program that combines them.
         func collect(_ query: SearchQuery, excluded: Bool) {
             switch query {
             case .term(let text), .phrase(let text):
@@ -42,17 +59,36 @@ struct RowMatcher {
                         return true
                     }
                 }
+                program.append(.leaf(leaves.count))
                 leaves.append(Leaf(text: text, tokens: tokens, isExcluded: excluded))
-            case .all(let members), .any(let members):
+            case .any(let members):
                 for member in members { collect(member, excluded: excluded) }
+                program.append(.any(count: members.count))
+            case .all(let members):
+                var included = 0
+                for member in members {
+                    if case .exclude(let inner) = member {
+                        collect(inner, excluded: true)
+                        program.append(.negate)
+                    } else {
+                        collect(member, excluded: excluded)
+                        included += 1
+                    }
+                }
+                program.append(.all(count: members.count, included: included))
             case .exclude(let inner):
+                // Never produced outside `.all`; `fts5MatchExpression` treats it as its inner query.
                 collect(inner, excluded: true)
             }
         }
         collect(query, excluded: false)
         self.leaves = leaves
         self.keys = keys
-        wanted = Set(leaves.flatMap(\.tokens))
+        self.program = program
+        var wanted: [UInt64] = []
+        for key in leaves.flatMap(\.tokens) where !wanted.contains(key) { wanted.append(key) }
+        self.wanted = wanted
+        leafTokens = leaves.map { leaf in leaf.tokens.map { wanted.firstIndex(of: $0)! } }
     }
 
     /// The leaf's tokens as index terms (what `term_top` is keyed by).
@@ -62,66 +98,78 @@ struct RowMatcher {
     func evaluate(columns: [String?]) -> Evaluation {
         var frequencies = [Double](repeating: 0, count: leaves.count)
         var length = 0
-        for (column, value) in columns.enumerated() {
-            guard var text = value else { continue }
-            // Positions of the query's tokens in this column.
-            var positions: [UInt64: [Int]] = [:]
-            var position = -1
-            text.withUTF8 { bytes in
-                tokenizer.tokenize(bytes, forQuery: false) { token in
-                    if !token.colocated { position += 1 }
-                    if let key = keys.existingKey(token.bytes), wanted.contains(key) {
-                        positions[key, default: []].append(position)
+        // Per wanted token, its positions in the current column (ascending).
+        var positions = [[Int]](repeating: [], count: wanted.count)
+        let tokenizer = tokenizer
+        // The per-token closure sees the keys and the wanted tokens through pointers: a captured struct with
+        // collections inside was copied (retained and released) on every ideograph.
+        withUnsafePointer(to: keys) { keys in
+            wanted.withUnsafeBufferPointer { wanted in
+                for (column, value) in columns.enumerated() {
+                    guard var text = value else { continue }
+                    var position = -1
+                    var found = false
+                    text.withUTF8 { bytes in
+                        tokenizer.tokenize(bytes, forQuery: false) { token in
+                            if !token.colocated { position += 1 }
+                            if let key = keys.pointee.existingKey(token.bytes), let index = wanted.firstIndex(of: key) {
+                                positions[index].append(position)
+                                found = true
+                            }
+                            return true
+                        }
                     }
-                    return true
+                    length += position + 1
+                    guard found else { continue }
+                    let weight = BM25.columnWeights[column]
+                    for (leaf, tokens) in leafTokens.enumerated() {
+                        let count = Self.occurrences(of: tokens, in: positions)
+                        if count > 0 { frequencies[leaf] += weight * Double(count) }
+                    }
+                    for index in positions.indices { positions[index].removeAll(keepingCapacity: true) }
                 }
             }
-            length += position + 1
-            guard !positions.isEmpty else { continue }
-            for (index, leaf) in leaves.enumerated() {
-                frequencies[index] += BM25.columnWeights[column] * Double(Self.occurrences(of: leaf.tokens, in: positions))
-            }
         }
-        var leafIndex = 0
-        let matches = Self.matches(query, frequencies: frequencies, leafIndex: &leafIndex)
-        return Evaluation(matches: matches, frequencies: frequencies, length: length)
+        return Evaluation(matches: matches(frequencies), frequencies: frequencies, length: length)
     }
 
-    /// Start positions where the tokens stand one after another.
-    private static func occurrences(of tokens: [UInt64], in positions: [UInt64: [Int]]) -> Int {
-        guard let first = tokens.first, let starts = positions[first] else { return 0 }
-        if tokens.count == 1 { return starts.count }
-        let following = tokens.dropFirst().map { positions[$0].map(Set.init) ?? [] }
-        return starts.filter { start in
-            following.enumerated().allSatisfy { offset, set in set.contains(start + offset + 1) }
-        }.count
+    /// Start positions where the tokens (indices into `positions`) stand one after another.
+    private static func occurrences(of tokens: [Int], in positions: [[Int]]) -> Int {
+        guard let first = tokens.first else { return 0 }
+        let starts = positions[first]
+        if tokens.count == 1 || starts.isEmpty { return starts.count }
+        var count = 0
+        for start in starts {
+            var consecutive = true
+            for offset in 1..<tokens.count where !positions[tokens[offset]].contains(start + offset) {
+                consecutive = false
+                break
+            }
+            if consecutive { count += 1 }
+        }
+        return count
     }
 
-    /// Walks the query in the order `init` collected its leaves.
-    private static func matches(_ query: SearchQuery, frequencies: [Double], leafIndex: inout Int) -> Bool {
-        switch query {
-        case .term, .phrase:
-            defer { leafIndex += 1 }
-            return frequencies[leafIndex] > 0
-        case .any(let members):
-            var any = false
-            for member in members where matches(member, frequencies: frequencies, leafIndex: &leafIndex) { any = true }
-            return any
-        case .all(let members):
-            var all = true
-            var included = 0
-            for member in members {
-                if case .exclude(let inner) = member {
-                    if matches(inner, frequencies: frequencies, leafIndex: &leafIndex) { all = false }
-                } else {
-                    included += 1
-                    if !matches(member, frequencies: frequencies, leafIndex: &leafIndex) { all = false }
-                }
+    /// Runs `program` over the leaves' frequencies: a leaf matches where it occurs.
+    private func matches(_ frequencies: [Double]) -> Bool {
+        var stack: [Bool] = []
+        stack.reserveCapacity(program.count)
+        for step in program {
+            switch step {
+            case .leaf(let index):
+                stack.append(frequencies[index] > 0)
+            case .negate:
+                stack[stack.count - 1].toggle()
+            case .any(let count):
+                let any = stack.suffix(count).contains(true)
+                stack.removeLast(count)
+                stack.append(any)
+            case .all(let count, let included):
+                let all = !stack.suffix(count).contains(false)
+                stack.removeLast(count)
+                stack.append(all && included > 0)
             }
-            return all && included > 0
-        case .exclude(let inner):
-            // Never produced outside `.all`; `fts5MatchExpression` treats it as its inner query.
-            return matches(inner, frequencies: frequencies, leafIndex: &leafIndex)
         }
+        return stack.last ?? false
     }
 }

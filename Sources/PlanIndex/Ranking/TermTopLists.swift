@@ -68,7 +68,9 @@ struct TokenKeys: Sendable {
 
     /// The key of a token seen before, without adding one.
     func existingKey(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        Self.packed(bytes) ?? longKeys[String(decoding: bytes, as: UTF8.self)]
+        // Not `??`: its autoclosure copied the two collections (a retain and release each) on every call.
+        if let key = Self.packed(bytes) { return key }
+        return longKeys[String(decoding: bytes, as: UTF8.self)]
     }
 
     func text(_ key: UInt64) -> String {

@@ -38,131 +38,131 @@ struct IndexTokenizer {
     func tokenize(_ text: UnsafeBufferPointer<UInt8>, forQuery: Bool, emit: (Token) -> Bool) {
         guard let base = text.baseAddress else { return }
         let count = text.count
-        var scratch = [UInt8](repeating: 0, count: 64)
-        var ideographScratch = [UInt8](repeating: 0, count: 8)
-        var wordLength = 0
-        var wordStart = -1
-        var wordEnd = 0
-        // The ideograph waiting for its right neighbour (bigram mode): byte range, folded value, and whether it
-        // closes a pair.
-        var pendingStart = -1
-        var pendingEnd = 0
-        var pendingValue: UInt32 = 0
-        var pendingClosesPair = false
-        var pendingJoins = false
-        var stopped = false
+        // One or two ideographs' bytes (at most 8) live on the stack: an array here cost a retain and release
+        // per token.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { ideographScratch in
+            var scratch = [UInt8](repeating: 0, count: 64)
+            var wordLength = 0
+            var wordStart = -1
+            var wordEnd = 0
+            // The ideograph waiting for its right neighbour (bigram mode): byte range, folded value, and whether it
+            // closes a pair.
+            var pendingStart = -1
+            var pendingEnd = 0
+            var pendingValue: UInt32 = 0
+            var pendingClosesPair = false
+            var pendingJoins = false
+            var stopped = false
 
-        func send(_ token: Token) {
-            if !stopped && !emit(token) { stopped = true }
-        }
-        /// Sends one or two folded ideographs as one token.
-        func sendIdeographs(_ first: UInt32, _ second: UInt32?, start: Int, end: Int, colocated: Bool, joins: Bool) {
-            var length = 0
-            appendUTF8(first, to: &ideographScratch, at: &length)
-            if let second { appendUTF8(second, to: &ideographScratch, at: &length) }
-            ideographScratch.withUnsafeBufferPointer { buffer in
-                send(Token(bytes: UnsafeBufferPointer(rebasing: buffer[0..<length]), start: start, end: end,
+            func send(_ token: Token) {
+                if !stopped && !emit(token) { stopped = true }
+            }
+            /// Sends one or two folded ideographs as one token.
+            func sendIdeographs(_ first: UInt32, _ second: UInt32?, start: Int, end: Int, colocated: Bool, joins: Bool) {
+                var length = writeUTF8(first, to: ideographScratch.baseAddress!)
+                if let second { length += writeUTF8(second, to: ideographScratch.baseAddress! + length) }
+                send(Token(bytes: UnsafeBufferPointer(start: ideographScratch.baseAddress!, count: length), start: start, end: end,
                            colocated: colocated, joinsPrevious: joins))
             }
-        }
-        func flushWord() {
-            guard wordStart >= 0 else { return }
-            scratch.withUnsafeBufferPointer { buffer in
-                send(Token(bytes: UnsafeBufferPointer(rebasing: buffer[0..<wordLength]), start: wordStart,
-                           end: wordEnd, colocated: false, joinsPrevious: false))
+            func flushWord() {
+                guard wordStart >= 0 else { return }
+                scratch.withUnsafeBufferPointer { buffer in
+                    send(Token(bytes: UnsafeBufferPointer(rebasing: buffer[0..<wordLength]), start: wordStart,
+                               end: wordEnd, colocated: false, joinsPrevious: false))
+                }
+                wordStart = -1
+                wordLength = 0
             }
-            wordStart = -1
-            wordLength = 0
-        }
-        /// Settles the pending ideograph once its right neighbour is known: `pairs` when the next ideograph
-        /// (`nextValue`, ending at `nextEnd`) continues its run.
-        func settlePending(pairs: Bool, nextValue: UInt32, nextEnd: Int, moreFollows: Bool) {
-            guard pendingStart >= 0 else { return }
-            if forQuery {
-                if pairs {
-                    sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: false,
-                                   joins: pendingJoins)
-                } else if moreFollows || !pendingClosesPair {
-                    // Keeps positions aligned with the document when a word or another run follows.
+            /// Settles the pending ideograph once its right neighbour is known: `pairs` when the next ideograph
+            /// (`nextValue`, ending at `nextEnd`) continues its run.
+            func settlePending(pairs: Bool, nextValue: UInt32, nextEnd: Int, moreFollows: Bool) {
+                guard pendingStart >= 0 else { return }
+                if forQuery {
+                    if pairs {
+                        sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: false,
+                                       joins: pendingJoins)
+                    } else if moreFollows || !pendingClosesPair {
+                        // Keeps positions aligned with the document when a word or another run follows.
+                        sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
+                                       joins: pendingJoins)
+                    }
+                } else {
                     sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
                                    joins: pendingJoins)
-                }
-            } else {
-                sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
-                               joins: pendingJoins)
-                if pairs {
-                    sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: true,
-                                   joins: pendingJoins)
-                }
-            }
-            pendingStart = -1
-        }
-
-        var index = 0
-        // Whether the last ideograph is still the end of a run: nothing but spacing has followed it.
-        var inIdeographRun = false
-        while index < count && !stopped {
-            let start = index
-            let lead = base[index]
-            var value: UInt32
-            var length: Int
-            if lead < 0x80 {
-                value = UInt32(lead); length = 1
-            } else if lead & 0xE0 == 0xC0 {
-                value = UInt32(lead & 0x1F); length = 2
-            } else if lead & 0xF0 == 0xE0 {
-                value = UInt32(lead & 0x0F); length = 3
-            } else if lead & 0xF8 == 0xF0 {
-                value = UInt32(lead & 0x07); length = 4
-            } else {
-                value = 0xFFFD; length = 1
-            }
-            if length > 1 {
-                if start + length > count {
-                    value = 0xFFFD; length = 1
-                } else {
-                    for offset in 1..<length {
-                        let byte = base[start + offset]
-                        guard byte & 0xC0 == 0x80 else { value = 0xFFFD; length = 1; break }
-                        value = value << 6 | UInt32(byte & 0x3F)
+                    if pairs {
+                        sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: true,
+                                       joins: pendingJoins)
                     }
                 }
+                pendingStart = -1
             }
-            index += length
 
-            switch SearchCharacter.classify(value) {
-            case .word(let folded):
-                if pendingStart >= 0 { settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: true) }
-                if wordStart < 0 { wordStart = start }
-                wordEnd = index
-                appendUTF8(folded, to: &scratch, at: &wordLength)
-                inIdeographRun = false
-            case .ideograph:
-                flushWord()
-                let joins = inIdeographRun
-                let folded = SimplifiedFolding.simplified(value)
-                switch indexing {
-                case .unigram:
-                    sendIdeographs(folded, nil, start: start, end: index, colocated: false, joins: joins)
-                case .bigram:
-                    let closesPair = pendingStart >= 0 && joins
-                    settlePending(pairs: joins, nextValue: folded, nextEnd: index, moreFollows: true)
-                    pendingStart = start
-                    pendingEnd = index
-                    pendingValue = folded
-                    pendingClosesPair = closesPair
-                    pendingJoins = joins
+            var index = 0
+            // Whether the last ideograph is still the end of a run: nothing but spacing has followed it.
+            var inIdeographRun = false
+            while index < count && !stopped {
+                let start = index
+                let lead = base[index]
+                var value: UInt32
+                var length: Int
+                if lead < 0x80 {
+                    value = UInt32(lead); length = 1
+                } else if lead & 0xE0 == 0xC0 {
+                    value = UInt32(lead & 0x1F); length = 2
+                } else if lead & 0xF0 == 0xE0 {
+                    value = UInt32(lead & 0x0F); length = 3
+                } else if lead & 0xF8 == 0xF0 {
+                    value = UInt32(lead & 0x07); length = 4
+                } else {
+                    value = 0xFFFD; length = 1
                 }
-                inIdeographRun = true
-            case .spacing:
-                flushWord()
-            case .separator:
-                flushWord()
-                inIdeographRun = false
+                if length > 1 {
+                    if start + length > count {
+                        value = 0xFFFD; length = 1
+                    } else {
+                        for offset in 1..<length {
+                            let byte = base[start + offset]
+                            guard byte & 0xC0 == 0x80 else { value = 0xFFFD; length = 1; break }
+                            value = value << 6 | UInt32(byte & 0x3F)
+                        }
+                    }
+                }
+                index += length
+
+                switch SearchCharacter.classify(value) {
+                case .word(let folded):
+                    if pendingStart >= 0 { settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: true) }
+                    if wordStart < 0 { wordStart = start }
+                    wordEnd = index
+                    appendUTF8(folded, to: &scratch, at: &wordLength)
+                    inIdeographRun = false
+                case .ideograph:
+                    flushWord()
+                    let joins = inIdeographRun
+                    let folded = SimplifiedFolding.simplified(value)
+                    switch indexing {
+                    case .unigram:
+                        sendIdeographs(folded, nil, start: start, end: index, colocated: false, joins: joins)
+                    case .bigram:
+                        let closesPair = pendingStart >= 0 && joins
+                        settlePending(pairs: joins, nextValue: folded, nextEnd: index, moreFollows: true)
+                        pendingStart = start
+                        pendingEnd = index
+                        pendingValue = folded
+                        pendingClosesPair = closesPair
+                        pendingJoins = joins
+                    }
+                    inIdeographRun = true
+                case .spacing:
+                    flushWord()
+                case .separator:
+                    flushWord()
+                    inIdeographRun = false
+                }
             }
+            flushWord()
+            settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: false)
         }
-        flushWord()
-        settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: false)
     }
 
     /// The tokens of a Swift string, as (token, UTF-8 byte range, joins previous), for the highlighter and tests.
@@ -182,20 +182,30 @@ struct IndexTokenizer {
 @inline(__always)
 private func appendUTF8(_ value: UInt32, to buffer: inout [UInt8], at length: inout Int) {
     if length + 4 > buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+    buffer.withUnsafeMutableBufferPointer { length += writeUTF8(value, to: $0.baseAddress! + length) }
+}
+
+/// Writes a scalar's UTF-8 bytes (1–4) at `buffer`, which has room for 4, and returns how many.
+@inline(__always)
+private func writeUTF8(_ value: UInt32, to buffer: UnsafeMutablePointer<UInt8>) -> Int {
     switch value {
     case 0..<0x80:
-        buffer[length] = UInt8(value); length += 1
+        buffer[0] = UInt8(value)
+        return 1
     case 0x80..<0x800:
-        buffer[length] = UInt8(0xC0 | (value >> 6))
-        buffer[length + 1] = UInt8(0x80 | (value & 0x3F)); length += 2
+        buffer[0] = UInt8(0xC0 | (value >> 6))
+        buffer[1] = UInt8(0x80 | (value & 0x3F))
+        return 2
     case 0x800..<0x10000:
-        buffer[length] = UInt8(0xE0 | (value >> 12))
-        buffer[length + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
-        buffer[length + 2] = UInt8(0x80 | (value & 0x3F)); length += 3
+        buffer[0] = UInt8(0xE0 | (value >> 12))
+        buffer[1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+        buffer[2] = UInt8(0x80 | (value & 0x3F))
+        return 3
     default:
-        buffer[length] = UInt8(0xF0 | (value >> 18))
-        buffer[length + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
-        buffer[length + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
-        buffer[length + 3] = UInt8(0x80 | (value & 0x3F)); length += 4
+        buffer[0] = UInt8(0xF0 | (value >> 18))
+        buffer[1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+        buffer[2] = UInt8(0x80 | ((value >> 6) & 0x3F))
+        buffer[3] = UInt8(0x80 | (value & 0x3F))
+        return 4
     }
 }
