@@ -38,130 +38,146 @@ struct IndexTokenizer {
     func tokenize(_ text: UnsafeBufferPointer<UInt8>, forQuery: Bool, emit: (Token) -> Bool) {
         guard let base = text.baseAddress else { return }
         let count = text.count
-        // One or two ideographs' bytes (at most 8) live on the stack: an array here cost a retain and release
-        // per token.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { ideographScratch in
-            var scratch = [UInt8](repeating: 0, count: 64)
-            var wordLength = 0
-            var wordStart = -1
-            var wordEnd = 0
-            // The ideograph waiting for its right neighbour (bigram mode): byte range, folded value, and whether it
-            // closes a pair.
-            var pendingStart = -1
-            var pendingEnd = 0
-            var pendingValue: UInt32 = 0
-            var pendingClosesPair = false
-            var pendingJoins = false
-            var stopped = false
-
-            func send(_ token: Token) {
-                if !stopped && !emit(token) { stopped = true }
+        // The state lives in a value with mutating methods, not in variables captured by local functions: the
+        // compiler checked those captured variables' exclusive access at run time on every token.
+        var scan = TokenScan(forQuery: forQuery)
+        var index = 0
+        // Whether the last ideograph is still the end of a run: nothing but spacing has followed it.
+        var inIdeographRun = false
+        while index < count && !scan.stopped {
+            let start = index
+            let lead = base[index]
+            var value: UInt32
+            var length: Int
+            if lead < 0x80 {
+                value = UInt32(lead); length = 1
+            } else if lead & 0xE0 == 0xC0 {
+                value = UInt32(lead & 0x1F); length = 2
+            } else if lead & 0xF0 == 0xE0 {
+                value = UInt32(lead & 0x0F); length = 3
+            } else if lead & 0xF8 == 0xF0 {
+                value = UInt32(lead & 0x07); length = 4
+            } else {
+                value = 0xFFFD; length = 1
             }
-            /// Sends one or two folded ideographs as one token.
-            func sendIdeographs(_ first: UInt32, _ second: UInt32?, start: Int, end: Int, colocated: Bool, joins: Bool) {
-                var length = writeUTF8(first, to: ideographScratch.baseAddress!)
-                if let second { length += writeUTF8(second, to: ideographScratch.baseAddress! + length) }
-                send(Token(bytes: UnsafeBufferPointer(start: ideographScratch.baseAddress!, count: length), start: start, end: end,
-                           colocated: colocated, joinsPrevious: joins))
-            }
-            func flushWord() {
-                guard wordStart >= 0 else { return }
-                scratch.withUnsafeBufferPointer { buffer in
-                    send(Token(bytes: UnsafeBufferPointer(rebasing: buffer[0..<wordLength]), start: wordStart,
-                               end: wordEnd, colocated: false, joinsPrevious: false))
-                }
-                wordStart = -1
-                wordLength = 0
-            }
-            /// Settles the pending ideograph once its right neighbour is known: `pairs` when the next ideograph
-            /// (`nextValue`, ending at `nextEnd`) continues its run.
-            func settlePending(pairs: Bool, nextValue: UInt32, nextEnd: Int, moreFollows: Bool) {
-                guard pendingStart >= 0 else { return }
-                if forQuery {
-                    if pairs {
-                        sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: false,
-                                       joins: pendingJoins)
-                    } else if moreFollows || !pendingClosesPair {
-                        // Keeps positions aligned with the document when a word or another run follows.
-                        sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
-                                       joins: pendingJoins)
-                    }
-                } else {
-                    sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
-                                   joins: pendingJoins)
-                    if pairs {
-                        sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: true,
-                                       joins: pendingJoins)
-                    }
-                }
-                pendingStart = -1
-            }
-
-            var index = 0
-            // Whether the last ideograph is still the end of a run: nothing but spacing has followed it.
-            var inIdeographRun = false
-            while index < count && !stopped {
-                let start = index
-                let lead = base[index]
-                var value: UInt32
-                var length: Int
-                if lead < 0x80 {
-                    value = UInt32(lead); length = 1
-                } else if lead & 0xE0 == 0xC0 {
-                    value = UInt32(lead & 0x1F); length = 2
-                } else if lead & 0xF0 == 0xE0 {
-                    value = UInt32(lead & 0x0F); length = 3
-                } else if lead & 0xF8 == 0xF0 {
-                    value = UInt32(lead & 0x07); length = 4
-                } else {
+            if length > 1 {
+                if start + length > count {
                     value = 0xFFFD; length = 1
-                }
-                if length > 1 {
-                    if start + length > count {
-                        value = 0xFFFD; length = 1
-                    } else {
-                        for offset in 1..<length {
-                            let byte = base[start + offset]
-                            guard byte & 0xC0 == 0x80 else { value = 0xFFFD; length = 1; break }
-                            value = value << 6 | UInt32(byte & 0x3F)
-                        }
+                } else {
+                    for offset in 1..<length {
+                        let byte = base[start + offset]
+                        guard byte & 0xC0 == 0x80 else { value = 0xFFFD; length = 1; break }
+                        value = value << 6 | UInt32(byte & 0x3F)
                     }
-                }
-                index += length
-
-                switch SearchCharacter.classify(value) {
-                case .word(let folded):
-                    if pendingStart >= 0 { settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: true) }
-                    if wordStart < 0 { wordStart = start }
-                    wordEnd = index
-                    appendUTF8(folded, to: &scratch, at: &wordLength)
-                    inIdeographRun = false
-                case .ideograph:
-                    flushWord()
-                    let joins = inIdeographRun
-                    let folded = SimplifiedFolding.simplified(value)
-                    switch indexing {
-                    case .unigram:
-                        sendIdeographs(folded, nil, start: start, end: index, colocated: false, joins: joins)
-                    case .bigram:
-                        let closesPair = pendingStart >= 0 && joins
-                        settlePending(pairs: joins, nextValue: folded, nextEnd: index, moreFollows: true)
-                        pendingStart = start
-                        pendingEnd = index
-                        pendingValue = folded
-                        pendingClosesPair = closesPair
-                        pendingJoins = joins
-                    }
-                    inIdeographRun = true
-                case .spacing:
-                    flushWord()
-                case .separator:
-                    flushWord()
-                    inIdeographRun = false
                 }
             }
-            flushWord()
-            settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: false)
+            index += length
+
+            switch SearchCharacter.classify(value) {
+            case .word(let folded):
+                scan.settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: true, emit: emit)
+                scan.addToWord(folded, start: start, end: index)
+                inIdeographRun = false
+            case .ideograph:
+                scan.flushWord(emit: emit)
+                let joins = inIdeographRun
+                let folded = SimplifiedFolding.simplified(value)
+                switch indexing {
+                case .unigram:
+                    scan.sendIdeographs(folded, nil, start: start, end: index, colocated: false, joins: joins, emit: emit)
+                case .bigram:
+                    let closesPair = scan.pendingStart >= 0 && joins
+                    scan.settlePending(pairs: joins, nextValue: folded, nextEnd: index, moreFollows: true, emit: emit)
+                    scan.pendingStart = start
+                    scan.pendingEnd = index
+                    scan.pendingValue = folded
+                    scan.pendingClosesPair = closesPair
+                    scan.pendingJoins = joins
+                }
+                inIdeographRun = true
+            case .spacing:
+                scan.flushWord(emit: emit)
+            case .separator:
+                scan.flushWord(emit: emit)
+                inIdeographRun = false
+            }
+        }
+        scan.flushWord(emit: emit)
+        scan.settlePending(pairs: false, nextValue: 0, nextEnd: -1, moreFollows: false, emit: emit)
+    }
+
+    /// What `tokenize` keeps between characters: the word being read and, in bigram mode, the ideograph waiting
+    /// for its right neighbour.
+    private struct TokenScan {
+        let forQuery: Bool
+        var word = [UInt8](repeating: 0, count: 64)
+        var wordLength = 0
+        var wordStart = -1
+        var wordEnd = 0
+        // The pending ideograph: byte range, folded value, whether it closes a pair, whether it joins the one before.
+        var pendingStart = -1
+        var pendingEnd = 0
+        var pendingValue: UInt32 = 0
+        var pendingClosesPair = false
+        var pendingJoins = false
+        var stopped = false
+
+        init(forQuery: Bool) { self.forQuery = forQuery }
+
+        /// Sends one or two folded ideographs as one token, their bytes (at most 8) on the stack.
+        mutating func sendIdeographs(_ first: UInt32, _ second: UInt32?, start: Int, end: Int, colocated: Bool,
+                                     joins: Bool, emit: (Token) -> Bool) {
+            guard !stopped else { return }
+            var storage: UInt64 = 0
+            let accepted = withUnsafeMutableBytes(of: &storage) { raw in
+                let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var length = writeUTF8(first, to: bytes)
+                if let second { length += writeUTF8(second, to: bytes + length) }
+                return emit(Token(bytes: UnsafeBufferPointer(start: bytes, count: length), start: start, end: end,
+                                  colocated: colocated, joinsPrevious: joins))
+            }
+            if !accepted { stopped = true }
+        }
+
+        mutating func addToWord(_ folded: UInt32, start: Int, end: Int) {
+            if wordStart < 0 { wordStart = start }
+            wordEnd = end
+            appendUTF8(folded, to: &word, at: &wordLength)
+        }
+
+        mutating func flushWord(emit: (Token) -> Bool) {
+            guard wordStart >= 0 else { return }
+            let accepted = stopped || word.withUnsafeBufferPointer { buffer in
+                emit(Token(bytes: UnsafeBufferPointer(rebasing: buffer[0..<wordLength]), start: wordStart,
+                           end: wordEnd, colocated: false, joinsPrevious: false))
+            }
+            if !accepted { stopped = true }
+            wordStart = -1
+            wordLength = 0
+        }
+
+        /// Settles the pending ideograph once its right neighbour is known: `pairs` when the next ideograph
+        /// (`nextValue`, ending at `nextEnd`) continues its run.
+        mutating func settlePending(pairs: Bool, nextValue: UInt32, nextEnd: Int, moreFollows: Bool, emit: (Token) -> Bool) {
+            guard pendingStart >= 0 else { return }
+            if forQuery {
+                if pairs {
+                    sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: false,
+                                   joins: pendingJoins, emit: emit)
+                } else if moreFollows || !pendingClosesPair {
+                    // Keeps positions aligned with the document when a word or another run follows.
+                    sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
+                                   joins: pendingJoins, emit: emit)
+                }
+            } else {
+                sendIdeographs(pendingValue, nil, start: pendingStart, end: pendingEnd, colocated: false,
+                               joins: pendingJoins, emit: emit)
+                if pairs {
+                    sendIdeographs(pendingValue, nextValue, start: pendingStart, end: nextEnd, colocated: true,
+                                   joins: pendingJoins, emit: emit)
+                }
+            }
+            pendingStart = -1
         }
     }
 
