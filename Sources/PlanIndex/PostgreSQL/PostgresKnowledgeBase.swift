@@ -391,7 +391,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
         try read { session in
-            let matches = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
+            let matches = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache)
+                .matches(in: session, chapters: dimension == .chapter)
             var hitsByDocument: [Int: Int] = [:]
             var chapters: [Int: [String?: Int]] = [:]
             for match in matches {

@@ -22,16 +22,19 @@ struct PostgresSearch {
         var documentID: Int
         var ordinal: Int
         var score: Double
-        /// The outermost heading of the path, as `--count-by chapter` groups (nil before any heading).
+        /// The outermost heading of the path, as `--count-by chapter` groups (nil before any heading, and when the
+        /// search was not asked for chapters).
         var chapter: String?
     }
 
-    private typealias Evaluated = (documentID: Int, ordinal: Int, evaluation: RowMatcher.Evaluation, kind: String, path: String?)
+    private typealias Evaluated = (documentID: Int, ordinal: Int, evaluation: RowMatcher.Evaluation, kind: String?, path: String?)
 
     /// Below this many candidates per processor, one thread evaluates them all.
     static let rowsPerWorker = 256
 
-    func matches(in session: PostgresSession) throws -> [Match] {
+    /// The matching rows, each with its chapter when `chapters` (for `--count-by chapter`; nil otherwise, which
+    /// spares sending every candidate's path).
+    func matches(in session: PostgresSession, chapters: Bool = false) throws -> [Match] {
         let matcher = RowMatcher(query: request.query, indexing: indexing)
         let textQuery = TextSearchQuery(request.query, indexing: indexing)
         guard !textQuery.exact.isEmpty else { return [] }
@@ -43,7 +46,8 @@ struct PostgresSearch {
         let filters = PostgresFilters(request: request, parameters: &parameters)
         let candidates = try session.query("""
             SELECT n.doc_id, n.ordinal, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,
-                   CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END, n.kind, n.path
+                   CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END,
+                   \(chapters ? "n.kind, n.path" : "NULL, NULL")
             FROM nodes n
             WHERE (n.search @@ $1::tsquery OR (n.long AND n.search @@ $2::tsquery))
             """ + filters.conditions.map { " AND " + $0 }.joined(), parameters)
@@ -59,7 +63,7 @@ struct PostgresSearch {
                 for row in candidates[candidates.count * worker / workers ..< candidates.count * (worker + 1) / workers] {
                     let evaluation = matcher.evaluate(columns: [try row.string(2), try row.string(3), try row.string(4)])
                     guard evaluation.matches else { continue }
-                    evaluated.append((try row.integer(0)!, try row.integer(1)!, evaluation, try row.string(5)!, try row.string(6)))
+                    evaluated.append((try row.integer(0)!, try row.integer(1)!, evaluation, try row.string(5), try row.string(6)))
                 }
                 return evaluated
             })
@@ -75,7 +79,7 @@ struct PostgresSearch {
                 score += idf[index] * bm25.impact(weightedFrequency: row.evaluation.frequencies[index], rowLength: row.evaluation.length)
             }
             return Match(documentID: row.documentID, ordinal: row.ordinal, score: score,
-                         chapter: Self.chapter(path: row.path, kind: row.kind))
+                         chapter: row.kind.flatMap { Self.chapter(path: row.path, kind: $0) })
         }
     }
 
