@@ -25,13 +25,17 @@ struct SearchVector: Sendable, Equatable {
 
     init(columns: [String?], indexing: IdeographIndexing) {
         let tokenizer = IndexTokenizer(indexing: indexing)
-        var order: [String] = []
-        var positions: [String: [(position: Int, weight: Character?)]] = [:]
+        // Lexemes in first-seen order, found by their bytes (as FTS5 and `RowMatcher` compare tokens): a token
+        // of up to 8 bytes (every Han token) by the bytes packed into one number, a longer one by its bytes.
+        // Positions carry their column's weight in the low bits (0 text, 1 heading A, 2 lead B).
+        var lexemes: [(short: UInt64, long: [UInt8]?, positions: [Int])] = []
+        var shortIndex: [UInt64: Int] = [:]
+        var longIndex: [[UInt8]: Int] = [:]
         var next = 1
         var tokens = 0
         for (column, value) in columns.enumerated() {
             guard var value, !value.isEmpty else { continue }
-            let weight: Character? = column == 0 ? "A" : column == 1 ? "B" : nil
+            let weight = column == 0 ? 1 : column == 1 ? 2 : 0
             var position = next - 1
             var columnTokens = 0
             value.withUTF8 { bytes in
@@ -41,9 +45,23 @@ struct SearchVector: Sendable, Equatable {
                         columnTokens += 1
                     }
                     guard token.bytes.count <= Self.maximumLexemeBytes else { return true }
-                    let lexeme = String(decoding: token.bytes, as: UTF8.self)
-                    if positions[lexeme] == nil { order.append(lexeme) }
-                    positions[lexeme, default: []].append((position, weight))
+                    let entry = position << 2 | weight
+                    if let key = TokenKeys.packed(token.bytes) {
+                        if let index = shortIndex[key] {
+                            lexemes[index].positions.append(entry)
+                        } else {
+                            shortIndex[key] = lexemes.count
+                            lexemes.append((key, nil, [entry]))
+                        }
+                    } else {
+                        let bytes = Array(token.bytes)
+                        if let index = longIndex[bytes] {
+                            lexemes[index].positions.append(entry)
+                        } else {
+                            longIndex[bytes] = lexemes.count
+                            lexemes.append((0, bytes, [entry]))
+                        }
+                    }
                     return true
                 }
             }
@@ -51,18 +69,48 @@ struct SearchVector: Sendable, Equatable {
             if columnTokens > 0 { next = position + 2 }
         }
         tokenCount = tokens
-        isLong = next - 2 > Self.maximumPosition
-            || positions.values.contains { $0.count > Self.maximumPositionsPerLexeme }
-        var text = ""
-        for lexeme in order {
-            if !text.isEmpty { text += " " }
-            text += Self.quoted(lexeme)
+        let isLong = next - 2 > Self.maximumPosition
+            || lexemes.contains { $0.positions.count > Self.maximumPositionsPerLexeme }
+        self.isLong = isLong
+        var text: [UInt8] = []
+        text.reserveCapacity(lexemes.count * 12)
+        for lexeme in lexemes {
+            if !text.isEmpty { text.append(UInt8(ascii: " ")) }
+            text.append(UInt8(ascii: "'"))
+            if let long = lexeme.long {
+                for byte in long { Self.appendQuoted(byte, to: &text) }
+            } else {
+                // Token bytes are never 0, so the packed number ends where its bytes do.
+                var rest = lexeme.short
+                while rest != 0 {
+                    Self.appendQuoted(UInt8(truncatingIfNeeded: rest), to: &text)
+                    rest >>= 8
+                }
+            }
+            text.append(UInt8(ascii: "'"))
             if isLong { continue }
-            text += ":" + positions[lexeme]!.map { entry in
-                String(entry.position) + (entry.weight.map(String.init) ?? "")
-            }.joined(separator: ",")
+            for (offset, entry) in lexeme.positions.enumerated() {
+                text.append(offset == 0 ? UInt8(ascii: ":") : UInt8(ascii: ","))
+                Self.appendDecimal(entry >> 2, to: &text)
+                switch entry & 3 {
+                case 1: text.append(UInt8(ascii: "A"))
+                case 2: text.append(UInt8(ascii: "B"))
+                default: break
+                }
+            }
         }
-        self.text = text
+        self.text = String(decoding: text, as: UTF8.self)
+    }
+
+    /// A lexeme's byte inside `tsvector` quotes: `'` and `\` doubled.
+    private static func appendQuoted(_ byte: UInt8, to text: inout [UInt8]) {
+        if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") { text.append(byte) }
+        text.append(byte)
+    }
+
+    private static func appendDecimal(_ value: Int, to text: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &text) }
+        text.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// A lexeme in `tsvector`/`tsquery` quotes: `'` doubled and `\` escaped.
