@@ -164,4 +164,23 @@ import PlanKit
         #expect(results[1] == results[0])
         #expect(results[0].contains { $0.nodeID == "para_1" })
     }
+
+    @Test func vectorsTellLexemesApartByTheirBytesAsFTS5Does() throws {
+        // 更 (U+F901, a CJK compatibility ideograph) and 更 (U+66F4) are equal as Swift strings but different
+        // tokens in FTS5; the vector must keep them apart too, each at its own positions, quoted as PostgreSQL reads.
+        let vector = SearchVector(columns: ["\u{F901}", nil, "\u{66F4}\u{F901}"], indexing: .bigram)
+        #expect(vector.text == "'\u{F901}':1A,4 '\u{66F4}':3 '\u{66F4}\u{F901}':3")
+        #expect(vector.tokenCount == 3)
+        #expect(SearchVector(columns: [nil, nil, "RCEP 2025年"], indexing: .bigram).text == "'rcep':1 '2025':2 '年':3")
+        guard TestBackend.available.contains(.postgres) else { return }
+        let document = Fixtures.paragraphDocument(title: "兼容汉字", lines: ["\u{F901}字在前", "\u{66F4}字在后"])
+        var results: [[String]] = []
+        for backend in [TestBackend.sqlite, .postgres] {
+            let knowledgeBase = try backend.scratch().knowledgeBase
+            try knowledgeBase.replaceDocuments(fromSource: "c", contentHash: "h", with: [IndexedDocument(key: "c", document: document)])
+            results.append(try knowledgeBase.search(Fixtures.request("\u{66F4}")).map(\.nodeID))
+        }
+        #expect(results[0] == ["para_2"])
+        #expect(results[1] == results[0])
+    }
 }
