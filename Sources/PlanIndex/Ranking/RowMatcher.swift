@@ -141,13 +141,23 @@ struct RowMatcher {
         var count = 0
         for start in starts {
             var consecutive = true
-            for offset in 1..<tokens.count where !positions[tokens[offset]].contains(start + offset) {
+            for offset in 1..<tokens.count where !Self.contains(start + offset, ascending: positions[tokens[offset]]) {
                 consecutive = false
                 break
             }
             if consecutive { count += 1 }
         }
         return count
+    }
+
+    /// Binary search: a long row holds a common token at thousands of positions.
+    private static func contains(_ position: Int, ascending positions: [Int]) -> Bool {
+        var low = 0, high = positions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if positions[middle] < position { low = middle + 1 } else { high = middle }
+        }
+        return low < positions.count && positions[low] == position
     }
 
     /// Runs `program` over the leaves' frequencies: a leaf matches where it occurs.
