@@ -25,12 +25,12 @@ struct SearchVector: Sendable, Equatable {
 
     init(columns: [String?], indexing: IdeographIndexing) {
         let tokenizer = IndexTokenizer(indexing: indexing)
-        // Lexemes in first-seen order, found by their bytes (as FTS5 and `RowMatcher` compare tokens): a token
-        // of up to 8 bytes (every Han token) by the bytes packed into one number, a longer one by its bytes.
-        // Positions carry their column's weight in the low bits (0 text, 1 heading A, 2 lead B).
-        var lexemes: [(short: UInt64, long: [UInt8]?, positions: [Int])] = []
-        var shortIndex: [UInt64: Int] = [:]
-        var longIndex: [[UInt8]: Int] = [:]
+        // Lexemes in first-seen order, found by their keys (`TokenKeys`: a token of up to 8 bytes, every Han
+        // token, is its bytes packed into one number), as FTS5 and `RowMatcher` tell tokens apart. Positions
+        // carry their column's weight in the low bits (0 text, 1 heading A, 2 lead B).
+        var keys = TokenKeys()
+        var lexemes: [(key: UInt64, positions: [Int])] = []
+        var index: [UInt64: Int] = [:]
         var next = 1
         var tokens = 0
         for (column, value) in columns.enumerated() {
@@ -46,21 +46,12 @@ struct SearchVector: Sendable, Equatable {
                     }
                     guard token.bytes.count <= Self.maximumLexemeBytes else { return true }
                     let entry = position << 2 | weight
-                    if let key = TokenKeys.packed(token.bytes) {
-                        if let index = shortIndex[key] {
-                            lexemes[index].positions.append(entry)
-                        } else {
-                            shortIndex[key] = lexemes.count
-                            lexemes.append((key, nil, [entry]))
-                        }
+                    let key = keys.key(token.bytes)
+                    if let slot = index[key] {
+                        lexemes[slot].positions.append(entry)
                     } else {
-                        let bytes = Array(token.bytes)
-                        if let index = longIndex[bytes] {
-                            lexemes[index].positions.append(entry)
-                        } else {
-                            longIndex[bytes] = lexemes.count
-                            lexemes.append((0, bytes, [entry]))
-                        }
+                        index[key] = lexemes.count
+                        lexemes.append((key, [entry]))
                     }
                     return true
                 }
@@ -77,16 +68,7 @@ struct SearchVector: Sendable, Equatable {
         for lexeme in lexemes {
             if !text.isEmpty { text.append(UInt8(ascii: " ")) }
             text.append(UInt8(ascii: "'"))
-            if let long = lexeme.long {
-                for byte in long { Self.appendQuoted(byte, to: &text) }
-            } else {
-                // Token bytes are never 0, so the packed number ends where its bytes do.
-                var rest = lexeme.short
-                while rest != 0 {
-                    Self.appendQuoted(UInt8(truncatingIfNeeded: rest), to: &text)
-                    rest >>= 8
-                }
-            }
+            keys.forEachByte(of: lexeme.key) { Self.appendQuoted($0, to: &text) }
             text.append(UInt8(ascii: "'"))
             if isLong { continue }
             for (offset, entry) in lexeme.positions.enumerated() {
@@ -115,7 +97,10 @@ struct SearchVector: Sendable, Equatable {
 
     /// A lexeme in `tsvector`/`tsquery` quotes: `'` doubled and `\` escaped.
     static func quoted(_ lexeme: String) -> String {
-        "'" + lexeme.replacingScalars(["\\": "\\\\", "'": "''"]) + "'"
+        var text: [UInt8] = [UInt8(ascii: "'")]
+        for byte in lexeme.utf8 { appendQuoted(byte, to: &text) }
+        text.append(UInt8(ascii: "'"))
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

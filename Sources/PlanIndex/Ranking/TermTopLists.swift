@@ -76,12 +76,21 @@ struct TokenKeys: Sendable {
     func text(_ key: UInt64) -> String {
         if key & 0xFF == 0 { return longTexts[Int(key >> 8) - 1] }
         var bytes: [UInt8] = []
+        forEachByte(of: key) { bytes.append($0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The token's UTF-8 bytes in order, without making a string of a packed one.
+    func forEachByte(of key: UInt64, _ body: (UInt8) -> Void) {
+        if key & 0xFF == 0 {
+            for byte in longTexts[Int(key >> 8) - 1].utf8 { body(byte) }
+            return
+        }
         var rest = key
         while rest != 0 {
-            bytes.append(UInt8(rest & 0xFF))
+            body(UInt8(truncatingIfNeeded: rest))
             rest >>= 8
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The bytes as one number, the first byte lowest. Inlined: it runs for every token a matcher reads.
