@@ -144,16 +144,13 @@ struct PostgresFilters {
             parameters.append(value)
             return "$\(parameters.count)"
         }
-        func like(_ text: String) -> String {
-            "%" + text.replacingScalars(["\\": "\\\\", "%": "\\%", "_": "\\_"]) + "%"
-        }
         // SQLite's LIKE ignores the case of ASCII letters; ILIKE over "C"-collated columns does the same.
         var documents: [String] = []
         if parts.contains(.documents), let document = request.document {
-            documents.append("(d.doc_key = \(bind(.text(document))) OR d.title ILIKE \(bind(.text(like(document)))) ESCAPE '\\' OR d.source ILIKE \(bind(.text(like(document)))) ESCAPE '\\')")
+            documents.append("(d.doc_key = \(bind(.text(document))) OR d.title ILIKE \(bind(.text(likePattern(containing: document)))) ESCAPE '\\' OR d.source ILIKE \(bind(.text(likePattern(containing: document)))) ESCAPE '\\')")
         }
         if parts.contains(.documents), let issuer = request.issuer {
-            documents.append("d.issuer ILIKE \(bind(.text(like(issuer)))) ESCAPE '\\'")
+            documents.append("d.issuer ILIKE \(bind(.text(likePattern(containing: issuer)))) ESCAPE '\\'")
         }
         if parts.contains(.documents), let after = request.publishedAfter { documents.append("d.date >= \(bind(.text(after)))") }
         if parts.contains(.documents), let before = request.publishedBefore { documents.append("d.date <= \(bind(.text(before)))") }

@@ -306,16 +306,13 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     func documentFilter(_ request: SearchRequest) -> (condition: String, arguments: StatementArguments)? {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        func like(_ text: String) -> String {
-            "%" + text.replacingScalars(["\\": "\\\\", "%": "\\%", "_": "\\_"]) + "%"
-        }
         if let document = request.document {
             conditions.append("(d.doc_key = ? OR d.title LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\')")
-            arguments += [document, like(document), like(document)]
+            arguments += [document, likePattern(containing: document), likePattern(containing: document)]
         }
         if let issuer = request.issuer {
             conditions.append("d.issuer LIKE ? ESCAPE '\\'")
-            arguments += [like(issuer)]
+            arguments += [likePattern(containing: issuer)]
         }
         if let after = request.publishedAfter {
             conditions.append("d.date >= ?")
