@@ -141,6 +141,41 @@ import PlanKit
         #expect(try postgres.document(withKey: "no/such/document") == nil)
     }
 
+    /// The vectors go to the server in `tsvector`'s binary form: what it stores must be what `SearchVector`
+    /// means, lexeme for lexeme, position for position and weight for weight (the text PostgreSQL prints from
+    /// its stored vector against the text `SearchVector` renders), and the rows and records must be complete.
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func storedVectorsAndRowsAreWhatTheWriterMeant() throws {
+        // A document with headings (weight A) and lead sentences (weight B) in its vectors, and records.
+        let source = try #require(try Self.sourceDocuments().first { $0.documents.count == 1 && $0.source.hasSuffix(".txt") })
+        let entry = try #require(source.documents.first)
+        let rows = NodeRow.rows(of: entry.document)
+        let expected = PostgresKnowledgeBase.vectors(of: rows, indexing: .bigram)
+        let postgres = try #require(try TestBackend.postgres.scratch().knowledgeBase as? PostgresKnowledgeBase)
+        defer { try? postgres.close() }
+        try postgres.replaceDocuments([source])
+        let stored = try postgres.pool.withSession { session in
+            try session.query("SELECT ordinal, search::text, token_count, long, node_id, text, path FROM nodes ORDER BY ordinal")
+        }
+        #expect(stored.count == rows.count)
+        #expect(expected.contains { $0?.text.contains("A") == true } && expected.contains { $0?.text.contains("B") == true })
+        for (row, pair) in zip(stored, zip(rows, expected)) {
+            let (node, vector) = pair
+            #expect(try row.integer(0) == node.ordinal)
+            #expect(try row.string(1) == vector?.text, "\(node.nodeID)")
+            #expect(try row.integer(2) == (vector?.tokenCount ?? 0))
+            #expect(try row.boolean(3) == (vector?.isLong ?? false))
+            #expect(try row.string(4) == node.nodeID)
+            #expect(try row.string(5) == node.storedText)
+            #expect(try row.string(6) == (node.searchable == .none ? nil : node.path))
+        }
+        let records = try postgres.pool.withSession { session in
+            try session.query("SELECT node_id, type FROM records ORDER BY id").map { "\(try $0.string(0)!) \(try $0.string(1)!)" }
+        }
+        #expect(!records.isEmpty)
+        #expect(records == entry.records.map { "\($0.nodeID) \($0.type)" })
+    }
+
     @Test func aLongNodeBeyondTsvectorsLimitsIsStillFoundAndScoredAlike() throws {
         // A paragraph of 20,000 tokens with 的 far more often than 256 times: its vector goes without positions.
         let sentence = "推动跨境电商的高质量发展，完善营商环境的制度保障。"
@@ -168,10 +203,11 @@ import PlanKit
     @Test func vectorsTellLexemesApartByTheirBytesAsFTS5Does() throws {
         // 更 (U+F901, a CJK compatibility ideograph) and 更 (U+66F4) are equal as Swift strings but different
         // tokens in FTS5; the vector must keep them apart too, each at its own positions, quoted as PostgreSQL reads.
+        // Lexemes in byte order (E6 9B B4 before EF A4 81), as PostgreSQL keeps and prints them.
         let vector = SearchVector(columns: ["\u{F901}", nil, "\u{66F4}\u{F901}"], indexing: .bigram)
-        #expect(vector.text == "'\u{F901}':1A,4 '\u{66F4}':3 '\u{66F4}\u{F901}':3")
+        #expect(vector.text == "'\u{66F4}':3 '\u{66F4}\u{F901}':3 '\u{F901}':1A,4")
         #expect(vector.tokenCount == 3)
-        #expect(SearchVector(columns: [nil, nil, "RCEP 2025年"], indexing: .bigram).text == "'rcep':1 '2025':2 '年':3")
+        #expect(SearchVector(columns: [nil, nil, "RCEP 2025年"], indexing: .bigram).text == "'2025':2 'rcep':1 '年':3")
         guard TestBackend.available.contains(.postgres) else { return }
         let document = Fixtures.paragraphDocument(title: "兼容汉字", lines: ["\u{F901}字在前", "\u{66F4}字在后"])
         var results: [[String]] = []

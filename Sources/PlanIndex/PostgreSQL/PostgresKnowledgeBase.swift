@@ -236,43 +236,6 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         return (try row?.integer(0) ?? 0, try row?.integer(1) ?? 0)
     }
 
-    private struct NodeRecord: Encodable {
-        var ordinal: Int
-        var node_id: String
-        var kind: String
-        var num: Int?
-        var label: String?
-        var heading: String?
-        var text: String
-        var lead: String?
-        var path: String?
-        var start_line: Int
-        var start_column: Int
-        var end_line: Int
-        var end_column: Int
-        var start_page: Int?
-        var end_page: Int?
-        var text_start: Int?
-        var text_end: Int?
-        var parent_id: String?
-        var searchable: Int
-        var token_count: Int
-        var long: Bool
-        var search: String?
-    }
-
-    private struct RecordRecord: Encodable {
-        /// The record's place in the document, so that records come back in the order they were written.
-        var i: Int
-        var node_id: String
-        var type: String
-        var year: Int?
-        var json: String
-        var text_ordinal: Int?
-        var text_start: Int?
-        var text_end: Int?
-    }
-
     private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
                         in session: PostgresSession) throws -> (documentID: Int64, rows: Int, tokens: Int) {
         let metadata = entry.document.metadata
@@ -294,45 +257,28 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             .first?.integer(0) else { throw PostgresStoreError(location: pool.location, reason: "no document id returned") }
         try session.query("INSERT INTO term_top_pending (doc_id) VALUES ($1)", [.integer(documentID)])
         var added = (documentID: Int64(documentID), rows: 0, tokens: 0)
-        let records = zip(rows, vectors).map { row, vector -> NodeRecord in
+        var nodes = NodeColumns(capacity: rows.count)
+        for (row, vector) in zip(rows, vectors) {
             if let vector {
                 added.rows += 1
                 added.tokens += vector.tokenCount
             }
-            // Paths are kept for the nodes a query can return, as in SQLite.
-            return NodeRecord(ordinal: row.ordinal, node_id: row.nodeID, kind: row.kind.rawValue, num: row.num,
-                              label: row.label, heading: row.heading, text: row.storedText, lead: row.lead,
-                              path: row.searchable == .none ? nil : row.path, start_line: row.span.startLine,
-                              start_column: row.span.startColumn, end_line: row.span.endLine, end_column: row.span.endColumn,
-                              start_page: row.span.startPage, end_page: row.span.endPage,
-                              text_start: row.textSlice?.lowerBound, text_end: row.textSlice?.upperBound, parent_id: row.parentID, searchable: row.searchable.rawValue,
-                              token_count: vector?.tokenCount ?? 0, long: vector?.isLong ?? false, search: vector?.text)
+            nodes.append(row, vector: vector)
         }
         try session.query("""
-            INSERT INTO nodes (doc_id, ordinal, node_id, kind, num, label, heading, text, lead, path, start_line,
-                               start_column, end_line, end_column, start_page, end_page, text_start, text_end,
-                               parent_id, searchable, token_count, long, search)
-            SELECT $1, r.ordinal, r.node_id, r.kind, r.num, r.label, r.heading, r.text, r.lead, r.path, r.start_line,
-                   r.start_column, r.end_line, r.end_column, r.start_page, r.end_page, r.text_start, r.text_end,
-                   r.parent_id, r.searchable, r.token_count, r.long, r.search::tsvector
-            FROM json_to_recordset($2::json) AS r(ordinal integer, node_id text, kind text, num integer, label text,
-                 heading text, text text, lead text, path text, start_line integer, start_column integer,
-                 end_line integer, end_column integer, start_page integer, end_page integer, text_start integer,
-                 text_end integer, parent_id text,
-                 searchable smallint, token_count integer, long boolean, search text)
-            """, [.integer(documentID), .text(String(decoding: try encoder.encode(records), as: UTF8.self))])
+            INSERT INTO nodes (doc_id, \(NodeColumns.names))
+            SELECT $1, n.* FROM unnest(\(NodeColumns.parameters(from: 2))) AS n
+            """, [.integer(documentID)] + nodes.values)
         if !entry.records.isEmpty {
-            let recordRows = RecordRow.rows(of: entry.records, nodes: rows).enumerated().map { index, row in
-                RecordRecord(i: index, node_id: row.nodeID, type: row.type, year: row.year, json: row.json,
-                             text_ordinal: row.textOrdinal, text_start: row.textSlice?.lowerBound, text_end: row.textSlice?.upperBound)
-            }
+            var records = RecordColumns(capacity: entry.records.count)
+            for row in RecordRow.rows(of: entry.records, nodes: rows) { records.append(row) }
+            // In the records' order, so that their ids follow the document.
             try session.query("""
-                INSERT INTO records (doc_id, node_id, type, year, json, text_ordinal, text_start, text_end)
-                SELECT $1, r.node_id, r.type, r.year, r.json, r.text_ordinal, r.text_start, r.text_end
-                FROM json_to_recordset($2::json) AS r(i integer, node_id text, type text, year integer, json text,
-                     text_ordinal integer, text_start integer, text_end integer)
+                INSERT INTO records (doc_id, \(RecordColumns.names))
+                SELECT $1, \(RecordColumns.names) FROM unnest(\(RecordColumns.parameters(from: 2)))
+                    WITH ORDINALITY AS r(\(RecordColumns.names), i)
                 ORDER BY r.i
-                """, [.integer(documentID), .text(String(decoding: try encoder.encode(recordRows), as: UTF8.self))])
+                """, [.integer(documentID)] + records.values)
         }
         return added
     }

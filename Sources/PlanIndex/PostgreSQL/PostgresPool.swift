@@ -131,6 +131,8 @@ enum SQLValue: Sendable {
     case texts([String])
     case integers([Int])
     case booleans([Bool])
+    /// A column of a bulk insert, in binary (see `BinaryColumn`).
+    case column(BinaryColumn)
 }
 
 /// One lent connection: queries with bound parameters, and transactions.
@@ -152,6 +154,7 @@ struct PostgresSession {
             case .texts(let values): bindings.append(values)
             case .integers(let values): bindings.append(values)
             case .booleans(let values): bindings.append(values)
+            case .column(let column): bindings.append(column)
             }
         }
         do {

@@ -1,4 +1,4 @@
-/// A node's index tokens as PostgreSQL's `tsvector` text (`'跨':3 '跨境':3 '境':4`), the form `plankb index` writes
+/// A node's index tokens as a PostgreSQL `tsvector` (`'境':4 '跨':3 '跨境':3` as text), what `plankb index` writes
 /// for the GIN index: every token of `IndexTokenizer` a lexeme (taken verbatim, the 'simple' way: no
 /// dictionary, no stemming), at the position FTS5 would give it plus one, colocated pairs at their first
 /// character's position.
@@ -11,8 +11,8 @@
 /// `isLong`: it is written without positions (lexemes only, as `strip()` makes them), which a `<->` query never
 /// matches, and searches find it by its lexemes alone and decide in Swift (see `PostgresSearch`).
 struct SearchVector: Sendable, Equatable {
-    /// The `tsvector` literal.
-    var text: String
+    /// The vector in `tsvector`'s binary form (`tsvectorsend`/`tsvectorrecv`), which the index sends as is.
+    var binary: [UInt8]
     /// Tokens as FTS5 counts a row's length (colocated pairs share a position), over all columns.
     var tokenCount: Int
     var isLong: Bool
@@ -48,7 +48,8 @@ struct SearchVector: Sendable, Equatable {
                     let entry = position << 2 | weight
                     let key = keys.key(token.bytes)
                     if let slot = index[key] {
-                        lexemes[slot].positions.append(entry)
+                        // One position once (binary input refuses a repeat, as text input merges it).
+                        if lexemes[slot].positions.last.map({ $0 >> 2 }) != position { lexemes[slot].positions.append(entry) }
                     } else {
                         index[key] = lexemes.count
                         lexemes.append((key, [entry]))
@@ -63,36 +64,80 @@ struct SearchVector: Sendable, Equatable {
         let isLong = next - 2 > Self.maximumPosition
             || lexemes.contains { $0.positions.count > Self.maximumPositionsPerLexeme }
         self.isLong = isLong
-        var text: [UInt8] = []
-        text.reserveCapacity(lexemes.count * 12)
+        // The lexemes in byte order, as `tsvector` keeps them (its binary input would sort them otherwise): two
+        // packed keys compare as numbers with their first byte highest, others by their bytes.
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(lexemes.count)
         for lexeme in lexemes {
+            let start = bytes.count
+            keys.forEachByte(of: lexeme.key) { bytes.append($0) }
+            ranges.append(start..<bytes.count)
+        }
+        let order = lexemes.indices.sorted { a, b in
+            let (x, y) = (lexemes[a].key, lexemes[b].key)
+            if x & 0xFF != 0 && y & 0xFF != 0 { return x.byteSwapped < y.byteSwapped }
+            return bytes[ranges[a]].lexicographicallyPrecedes(bytes[ranges[b]])
+        }
+        // `tsvectorsend`'s form: the number of lexemes, then each one's bytes, a NUL, its number of positions and
+        // the positions (weight in the top two bits: A 3, B 2, D 0), all big-endian.
+        var binary: [UInt8] = []
+        binary.reserveCapacity(4 + bytes.count + lexemes.count * 5 + tokens * 4)
+        Self.appendBigEndian(UInt32(lexemes.count), to: &binary)
+        for slot in order {
+            binary.append(contentsOf: bytes[ranges[slot]])
+            binary.append(0)
+            let positions = isLong ? [] : lexemes[slot].positions
+            Self.appendBigEndian(UInt16(positions.count), to: &binary)
+            for entry in positions {
+                let weight: UInt16 = switch entry & 3 { case 1: 3; case 2: 2; default: 0 }
+                Self.appendBigEndian(weight << 14 | UInt16(entry >> 2), to: &binary)
+            }
+        }
+        self.binary = binary
+    }
+
+    private static func appendBigEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// The vector as PostgreSQL prints it (`search::text`): lexemes in byte order, quoted, each with its
+    /// positions and their weights. For tests and for reading; the index writes `binary`.
+    var text: String {
+        var text: [UInt8] = []
+        var offset = 0
+        func integer(_ width: Int) -> Int {
+            defer { offset += width }
+            return binary[offset..<offset + width].reduce(0) { $0 << 8 | Int($1) }
+        }
+        for _ in 0..<integer(4) {
             if !text.isEmpty { text.append(UInt8(ascii: " ")) }
             text.append(UInt8(ascii: "'"))
-            keys.forEachByte(of: lexeme.key) { Self.appendQuoted($0, to: &text) }
+            while binary[offset] != 0 {
+                Self.appendQuoted(binary[offset], to: &text)
+                offset += 1
+            }
+            offset += 1
             text.append(UInt8(ascii: "'"))
-            if isLong { continue }
-            for (offset, entry) in lexeme.positions.enumerated() {
-                text.append(offset == 0 ? UInt8(ascii: ":") : UInt8(ascii: ","))
-                Self.appendDecimal(entry >> 2, to: &text)
-                switch entry & 3 {
-                case 1: text.append(UInt8(ascii: "A"))
+            for index in 0..<integer(2) {
+                let entry = integer(2)
+                text.append(index == 0 ? UInt8(ascii: ":") : UInt8(ascii: ","))
+                text.append(contentsOf: String(entry & 0x3FFF).utf8)
+                switch entry >> 14 {
+                case 3: text.append(UInt8(ascii: "A"))
                 case 2: text.append(UInt8(ascii: "B"))
+                case 1: text.append(UInt8(ascii: "C"))
                 default: break
                 }
             }
         }
-        self.text = String(decoding: text, as: UTF8.self)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// A lexeme's byte inside `tsvector` quotes: `'` and `\` doubled.
     private static func appendQuoted(_ byte: UInt8, to text: inout [UInt8]) {
         if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") { text.append(byte) }
         text.append(byte)
-    }
-
-    private static func appendDecimal(_ value: Int, to text: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &text) }
-        text.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// A lexeme in `tsvector`/`tsquery` quotes: `'` doubled and `\` escaped.
