@@ -117,6 +117,16 @@ enum PostgresSchema {
                 rows bigint NOT NULL
             );
             """),
+        // Long values (node text, vectors, records' JSON) compressed with lz4 where the server has it (Debian's
+        // does): a third less server time spent compressing while indexing than the default pglz, and faster to
+        // read back. Values written before keep their pglz until rewritten; a server without lz4 keeps pglz.
+        (6, "lz4 for long values", """
+            DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN \
+            ALTER TABLE nodes ALTER COLUMN text SET COMPRESSION lz4, ALTER COLUMN search SET COMPRESSION lz4; \
+            ALTER TABLE records ALTER COLUMN json SET COMPRESSION lz4; \
+            ALTER TABLE documents ALTER COLUMN metadata_json SET COMPRESSION lz4; \
+            END IF; END $$
+            """),
     ]
 
     /// Any number that no other application's advisory locks use (ASCII "plankbmg").
