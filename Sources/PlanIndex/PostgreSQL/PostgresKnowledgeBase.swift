@@ -257,26 +257,23 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             .first?.integer(0) else { throw PostgresStoreError(location: pool.location, reason: "no document id returned") }
         try session.query("INSERT INTO term_top_pending (doc_id) VALUES ($1)", [.integer(documentID)])
         var added = (documentID: Int64(documentID), rows: 0, tokens: 0)
-        var nodes = NodeColumns(capacity: rows.count)
-        for (row, vector) in zip(rows, vectors) {
-            if let vector {
-                added.rows += 1
-                added.tokens += vector.tokenCount
-            }
-            nodes.append(row, vector: vector)
+        for vector in vectors {
+            guard let vector else { continue }
+            added.rows += 1
+            added.tokens += vector.tokenCount
         }
+        let nodes = BulkColumns.nodes(rows, vectors: vectors)
         try session.query("""
-            INSERT INTO nodes (doc_id, \(NodeColumns.names))
-            SELECT $1, n.* FROM unnest(\(NodeColumns.parameters(from: 2))) AS n
+            INSERT INTO nodes (doc_id, \(nodes.nameList))
+            SELECT $1, n.* FROM unnest(\(nodes.parameters(from: 2))) AS n
             """, [.integer(documentID)] + nodes.values)
         if !entry.records.isEmpty {
-            var records = RecordColumns(capacity: entry.records.count)
-            for row in RecordRow.rows(of: entry.records, nodes: rows) { records.append(row) }
+            let records = BulkColumns.records(RecordRow.rows(of: entry.records, nodes: rows))
             // In the records' order, so that their ids follow the document.
             try session.query("""
-                INSERT INTO records (doc_id, \(RecordColumns.names))
-                SELECT $1, \(RecordColumns.names) FROM unnest(\(RecordColumns.parameters(from: 2)))
-                    WITH ORDINALITY AS r(\(RecordColumns.names), i)
+                INSERT INTO records (doc_id, \(records.nameList))
+                SELECT $1, \(records.nameList) FROM unnest(\(records.parameters(from: 2)))
+                    WITH ORDINALITY AS r(\(records.nameList), i)
                 ORDER BY r.i
                 """, [.integer(documentID)] + records.values)
         }
