@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command beside a throwaway PostgreSQL server: initdb into a temporary folder, a server on loopback
 # (127.0.0.1, a free port, its socket in the same folder), PLANKB_TEST_POSTGRES_URL exported for the command,
-# and the server stopped and the folder removed afterwards, whatever the command's outcome.
+# and the server stopped and the folder removed afterwards, whatever the command's outcome; the command's
+# TMPDIR is a folder inside it, so that the scratch files of a test run go with it.
 #   bash .ci/with-postgres.sh swift test --filter KnowledgeBaseConformance
 # initdb refuses to run as root: as root, the server runs as the `postgres` user (Debian's package makes it),
 # or else as a user made for it. Password authentication is on (scram-sha-256), so tests can try a wrong one.
@@ -35,6 +36,9 @@ rm -f "$dir/password"
 PGPASSWORD=$password "$bin/createdb" -h 127.0.0.1 -p "$port" -U plankb plankb_test
 export PLANKB_TEST_POSTGRES_URL="postgres://plankb:$password@127.0.0.1:$port/plankb_test"
 echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)" >&2
+# The command's scratch files (TMPDIR: every test's temporary folder) go in the same folder, removed with it.
+mkdir "$dir/scratch"
+export TMPDIR="$dir/scratch"
 status=0
 "$@" || status=$?
 exit "$status"
