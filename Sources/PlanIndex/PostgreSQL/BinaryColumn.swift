@@ -9,8 +9,9 @@ import PostgresNIO
 /// vectors in `tsvector`'s binary form), and no `JSONEncoder` on our side. NULLs are elements of length -1, so
 /// one array holds a column's optional values in order.
 struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
-    /// The element types the knowledge base's tables use, with their built-in type and array type ids.
-    enum Element: Sendable {
+    /// The element types the knowledge base's tables use (named as in SQL), with their built-in type and array
+    /// type ids.
+    enum Element: String, Sendable {
         case int2, int4, int8, bool, text, tsvector
 
         var type: PostgresDataType {
@@ -21,18 +22,6 @@ struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
             case .bool: .bool
             case .text: .text
             case .tsvector: .tsvector
-            }
-        }
-
-        /// The array type's name, for the casts that document a statement's parameters.
-        var arrayName: String {
-            switch self {
-            case .int2: "int2[]"
-            case .int4: "int4[]"
-            case .int8: "int8[]"
-            case .bool: "bool[]"
-            case .text: "text[]"
-            case .tsvector: "tsvector[]"
             }
         }
 
@@ -48,11 +37,6 @@ struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
         }
     }
 
-    /// `$first::int4[], $(first+1)::text[], …` for columns of these types.
-    static func parameters(_ elements: [Element], from first: Int) -> String {
-        elements.enumerated().map { "$\(first + $0.offset)::\($0.element.arrayName)" }.joined(separator: ", ")
-    }
-
     let element: Element
     private(set) var count = 0
     private var hasNull = false
@@ -62,6 +46,22 @@ struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
     init(_ element: Element, capacity: Int = 0) {
         self.element = element
         elements.reserveCapacity(capacity * 8)
+    }
+
+    /// A whole array of non-NULL values at once (`= ANY($1::bigint[])`, `unnest($1::text[], …)`).
+    init(_ element: Element, integers: [Int]) {
+        self.init(element, capacity: integers.count)
+        for value in integers { append(value) }
+    }
+
+    init(texts: [String]) {
+        self.init(.text, capacity: texts.count)
+        for value in texts { append(value) }
+    }
+
+    init(booleans: [Bool]) {
+        self.init(.bool, capacity: booleans.count)
+        for value in booleans { append(value) }
     }
 
     var psqlType: PostgresDataType { element.arrayType }

@@ -262,20 +262,11 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             added.rows += 1
             added.tokens += vector.tokenCount
         }
-        let nodes = BulkColumns.nodes(rows, vectors: vectors)
-        try session.query("""
-            INSERT INTO nodes (doc_id, \(nodes.nameList))
-            SELECT $1, n.* FROM unnest(\(nodes.parameters(from: 2))) AS n
-            """, [.integer(documentID)] + nodes.values)
+        try session.query(BulkColumns.insertNodes, [.integer(documentID)] + BulkColumns.nodes(rows, vectors: vectors).values)
         if !entry.records.isEmpty {
-            let records = BulkColumns.records(RecordRow.rows(of: entry.records, nodes: rows))
             // In the records' order, so that their ids follow the document.
-            try session.query("""
-                INSERT INTO records (doc_id, \(records.nameList))
-                SELECT $1, \(records.nameList) FROM unnest(\(records.parameters(from: 2)))
-                    WITH ORDINALITY AS r(\(records.nameList), i)
-                ORDER BY r.i
-                """, [.integer(documentID)] + records.values)
+            try session.query(BulkColumns.insertRecords,
+                              [.integer(documentID)] + BulkColumns.records(RecordRow.rows(of: entry.records, nodes: rows)).values)
         }
         return added
     }

@@ -127,12 +127,12 @@ enum SQLValue: Sendable {
     case integer(Int?)
     case double(Double?)
     case boolean(Bool?)
-    /// Arrays, for bulk statements (`unnest($1::text[], …)`, `= ANY($1::bigint[])`).
-    case texts([String])
-    case integers([Int])
-    case booleans([Bool])
-    /// A column of a bulk insert, in binary (see `BinaryColumn`).
+    /// An array in binary, for bulk statements (`unnest($1::text[], …)`, `= ANY($1::bigint[])`; see `BinaryColumn`).
     case column(BinaryColumn)
+
+    static func texts(_ values: [String]) -> SQLValue { .column(BinaryColumn(texts: values)) }
+    static func integers(_ values: [Int]) -> SQLValue { .column(BinaryColumn(.int8, integers: values)) }
+    static func booleans(_ values: [Bool]) -> SQLValue { .column(BinaryColumn(booleans: values)) }
 }
 
 /// One lent connection: queries with bound parameters, and transactions.
@@ -151,9 +151,6 @@ struct PostgresSession {
             case .integer(let number): if let number { bindings.append(number) } else { bindings.appendNull() }
             case .double(let number): if let number { bindings.append(number) } else { bindings.appendNull() }
             case .boolean(let flag): if let flag { bindings.append(flag) } else { bindings.appendNull() }
-            case .texts(let values): bindings.append(values)
-            case .integers(let values): bindings.append(values)
-            case .booleans(let values): bindings.append(values)
             case .column(let column): bindings.append(column)
             }
         }

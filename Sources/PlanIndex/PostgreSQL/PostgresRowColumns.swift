@@ -1,20 +1,36 @@
-/// The columns of one table's bulk insert (`INSERT INTO t (names) SELECT … FROM unnest(parameters)`, see
-/// `BinaryColumn`): their names and types, and the values appended row by row.
-struct BulkColumns {
-    let names: [String]
-    private(set) var columns: [BinaryColumn]
-
-    init(_ schema: [(name: String, element: BinaryColumn.Element)], capacity: Int) {
-        names = schema.map(\.name)
-        columns = schema.map { BinaryColumn($0.element, capacity: capacity) }
-    }
+/// The columns of one table's bulk insert (see `BinaryColumn`): their names and types, fixed per table, so
+/// that a statement's text is made once.
+struct BulkSchema: Sendable {
+    let columns: [(name: String, element: BinaryColumn.Element)]
 
     /// `ordinal, node_id, …`
-    var nameList: String { names.joined(separator: ", ") }
+    var nameList: String { columns.map(\.name).joined(separator: ", ") }
 
     /// `$first::int4[], $(first+1)::text[], …`
     func parameters(from first: Int) -> String {
-        BinaryColumn.parameters(columns.map(\.element), from: first)
+        columns.enumerated().map { "$\(first + $0.offset)::\($0.element.element.rawValue)[]" }.joined(separator: ", ")
+    }
+
+    /// `INSERT INTO table (doc_id, names…) SELECT $1, … FROM unnest($2…)`: rows of one document, whose id is
+    /// `$1`; `ordered`, in the arrays' order (`WITH ORDINALITY`), for a table whose serial ids must follow it.
+    func insertStatement(into table: String, ordered: Bool) -> String {
+        guard ordered else {
+            return "INSERT INTO \(table) (doc_id, \(nameList)) SELECT $1, r.* FROM unnest(\(parameters(from: 2))) AS r"
+        }
+        return """
+            INSERT INTO \(table) (doc_id, \(nameList))
+            SELECT $1, \(nameList) FROM unnest(\(parameters(from: 2))) WITH ORDINALITY AS r(\(nameList), i)
+            ORDER BY r.i
+            """
+    }
+}
+
+/// The values of a bulk insert, appended row by row into one `BinaryColumn` per column of its schema.
+struct BulkColumns {
+    private(set) var columns: [BinaryColumn]
+
+    init(_ schema: BulkSchema, capacity: Int) {
+        columns = schema.columns.map { BinaryColumn($0.element, capacity: capacity) }
     }
 
     var values: [SQLValue] { columns.map { .column($0) } }
@@ -26,15 +42,18 @@ struct BulkColumns {
 }
 
 extension BulkColumns {
+    static let nodeSchema = BulkSchema(columns: [
+        ("ordinal", .int4), ("node_id", .text), ("kind", .text), ("num", .int4), ("label", .text),
+        ("heading", .text), ("text", .text), ("lead", .text), ("path", .text), ("start_line", .int4),
+        ("start_column", .int4), ("end_line", .int4), ("end_column", .int4), ("start_page", .int4),
+        ("end_page", .int4), ("text_start", .int4), ("text_end", .int4), ("parent_id", .text),
+        ("searchable", .int2), ("token_count", .int4), ("long", .bool), ("search", .tsvector),
+    ])
+    static let insertNodes = nodeSchema.insertStatement(into: "nodes", ordered: false)
+
     /// A document's node rows (without `doc_id`, bound apart) and their search vectors.
     static func nodes(_ rows: [NodeRow], vectors: [SearchVector?]) -> BulkColumns {
-        var columns = BulkColumns([
-            ("ordinal", .int4), ("node_id", .text), ("kind", .text), ("num", .int4), ("label", .text),
-            ("heading", .text), ("text", .text), ("lead", .text), ("path", .text), ("start_line", .int4),
-            ("start_column", .int4), ("end_line", .int4), ("end_column", .int4), ("start_page", .int4),
-            ("end_page", .int4), ("text_start", .int4), ("text_end", .int4), ("parent_id", .text),
-            ("searchable", .int2), ("token_count", .int4), ("long", .bool), ("search", .tsvector),
-        ], capacity: rows.count)
+        var columns = BulkColumns(nodeSchema, capacity: rows.count)
         for (row, vector) in zip(rows, vectors) {
             columns[0].append(row.ordinal)
             columns[1].append(row.nodeID)
@@ -63,12 +82,15 @@ extension BulkColumns {
         return columns
     }
 
+    static let recordSchema = BulkSchema(columns: [
+        ("node_id", .text), ("type", .text), ("year", .int4), ("json", .text), ("text_ordinal", .int4),
+        ("text_start", .int4), ("text_end", .int4),
+    ])
+    static let insertRecords = recordSchema.insertStatement(into: "records", ordered: true)
+
     /// A document's records (without `doc_id`), in their order.
     static func records(_ rows: [RecordRow]) -> BulkColumns {
-        var columns = BulkColumns([
-            ("node_id", .text), ("type", .text), ("year", .int4), ("json", .text), ("text_ordinal", .int4),
-            ("text_start", .int4), ("text_end", .int4),
-        ], capacity: rows.count)
+        var columns = BulkColumns(recordSchema, capacity: rows.count)
         for row in rows {
             columns[0].append(row.nodeID)
             columns[1].append(row.type)
