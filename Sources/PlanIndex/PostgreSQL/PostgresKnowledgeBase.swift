@@ -239,9 +239,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
                         in session: PostgresSession) throws -> (documentID: Int64, rows: Int, tokens: Int) {
         let metadata = entry.document.metadata
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let metadataJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        let metadataJSON = try SortedJSONEncoder().encodeToString(metadata)
         let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
         guard rows.count < 1 << Self.ordinalBits else {
             throw PostgresStoreError(location: pool.location, reason: "\(entry.key) has \(rows.count) nodes, more than a document can hold")

@@ -1,4 +1,5 @@
 import Foundation
+import PlanKit
 
 /// The JSON of a page of hits (schemas/query-hit.schema.json), shared by `plankb query --json` and the web
 /// API `/api/search`, so that both write exactly the same thing.
@@ -13,9 +14,7 @@ public struct HitsJSON: Encodable, Sendable {
 
     /// Pretty-printed with sorted keys and unescaped slashes, as every plankb JSON output is.
     public static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
+        ((try? SortedJSONEncoder(pretty: true).encodeToString(value)) ?? "{}") + "\n"
     }
 }
 

@@ -202,9 +202,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private func insert(_ entry: IndexedDocument, id documentID: Int64, source: String, contentHash: String,
                         indexedAt: String, in db: Database) throws {
         let metadata = entry.document.metadata
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let metadataJSON = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        let metadataJSON = try SortedJSONEncoder().encodeToString(metadata)
         let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
         try db.cachedStatement(sql: """
             INSERT INTO documents (id, doc_key, source, content_hash, title, date, written_date, issuer, document_number,

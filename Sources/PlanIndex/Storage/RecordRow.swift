@@ -23,11 +23,7 @@ struct RecordRow: Sendable {
     var textOrdinal: Int?
     var textSlice: Range<Int>?
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static let encoder = SortedJSONEncoder()
 
     /// The rows of a document's records, given its node rows (`NodeRow.rows`). A record whose text is not found
     /// in its node's keeps it in its JSON.

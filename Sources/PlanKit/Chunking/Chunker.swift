@@ -240,8 +240,7 @@ public struct Chunk: Codable, Hashable, Sendable {
 /// and the MCP server write.
 public enum ChunkJSONLines {
     public static func render(_ chunks: [Chunk]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try chunks.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
+        let encoder = SortedJSONEncoder()
+        return try chunks.map { try encoder.encodeToString($0) + "\n" }.joined()
     }
 }

@@ -5,20 +5,26 @@ import Foundation
 public enum DocumentJSONExporter {
     /// `pretty` for one document a file, compact for one document a line.
     public static func encode(_ document: PlanDocument, pretty: Bool) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self)
+        try SortedJSONEncoder(pretty: pretty).encodeToString(document)
+    }
+
+    /// The same as UTF-8 bytes, for a caller that writes them to a file.
+    public static func encodeBytes(_ document: PlanDocument, pretty: Bool) throws -> [UInt8] {
+        try SortedJSONEncoder(pretty: pretty).encode(document)
     }
 
     /// The compact form of pretty JSON from this encoder: the same tokens without the spaces and line
     /// breaks between them, which is what `encode(_:pretty: false)` writes — so that a caller that needs
     /// both (`convert` writes the .json file and the documents.jsonl line) encodes the document once.
     public static func compact(fromPretty pretty: String) -> String {
+        String(decoding: compact(fromPretty: Array(pretty.utf8)), as: UTF8.self)
+    }
+
+    public static func compact(fromPretty pretty: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(pretty.utf8.count)
+        bytes.reserveCapacity(pretty.count)
         var inString = false, escaped = false
-        for byte in pretty.utf8 {
+        for byte in pretty {
             if inString {
                 if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
             } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
@@ -28,7 +34,7 @@ public enum DocumentJSONExporter {
             }
             bytes.append(byte)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
 
@@ -36,10 +42,9 @@ public enum DocumentJSONExporter {
 /// records --format jsonl` and `convert`'s records.jsonl write.
 public enum RecordLinesExporter {
     public static func line(_ record: Record, source: String) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = String(decoding: try encoder.encode(record), as: UTF8.self)
-        let sourceJSON = String(decoding: try encoder.encode(source), as: UTF8.self)
+        let encoder = SortedJSONEncoder()
+        let body = try encoder.encodeToString(record)
+        let sourceJSON = try encoder.encodeToString(source)
         return "{\"source\":\(sourceJSON)," + body.dropFirst()
     }
 }
@@ -102,7 +107,9 @@ public enum RecordCSVExporter {
 
     /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
     public static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // On the bytes: a "\r\n" in a field is one Character, equal to neither line break.
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+        else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
