@@ -84,7 +84,7 @@ struct ConvertCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let directory = URL(fileURLWithPath: out)
-        let totalBytes = found.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+        let totalBytes = found.reduce(0) { $0 + $1.bytes }
         let progress = ConvertProgress(style: ConvertProgress.style(quiet: quiet), totalFiles: found.count, totalBytes: totalBytes)
         let settings = ConvertSettings(formats: formats(), extractRecords: !noRecords, extraction: try coding.settings())
         let run = ConvertRun(inputs: found, directory: directory, settings: settings, force: force, jobs: jobs, progress: progress)

@@ -19,12 +19,18 @@ public struct IncrementalPlan: Equatable, Sendable {
 /// length. Not cryptographic; it only has to notice edits, and it runs at memory speed.
 public enum ContentHash {
     public static func of(_ bytes: some Sequence<UInt8>) -> String {
+        // Over the bytes in place where they are contiguous (Data, arrays, a string's UTF-8): Data's
+        // iterator costs a call a byte.
+        bytes.withContiguousStorageIfAvailable(digest) ?? digest(of: Array(bytes))
+    }
+
+    private static func digest(of bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer(digest) }
+
+    private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var length = 0
         for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            length += 1
         }
-        return "fnv1a64:" + String(hash, radix: 16) + ":" + String(length)
+        return "fnv1a64:" + String(hash, radix: 16) + ":" + String(bytes.count)
     }
 }

@@ -30,8 +30,9 @@ public enum MarkdownReader: DocumentReader {
 
     public static func recognize(_ sample: InputSample) -> Recognition {
         if fileExtensions.contains(sample.pathExtension) { return .fileExtension }
-        let head = sample.head
-        if head.contains("<!-- INFO END -->") || head.hasPrefix("# ") || head.contains("\n## ") { return .guess }
+        // WordSearch answers as Foundation's `contains` does, on the bytes (every input's head is asked).
+        let head = WordSearch.Haystack(String(sample.head))
+        if head.contains("<!-- INFO END -->") || sample.head.hasPrefix("# ") || head.contains("\n## ") { return .guess }
         return .no
     }
 

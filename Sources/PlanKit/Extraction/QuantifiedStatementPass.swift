@@ -155,7 +155,8 @@ enum QuantifiedStatementPass {
             isGoalSection = Cues.heading(in: headings, startsOrEndsWithAny: Cues.goalHeadingWords)
             let opening = passage.sentences.first?.text ?? ""
             let ownHeading = passage.node.heading ?? ""
-            isGoalList = (opening.contains("目标") && (opening.contains("是：") || opening.contains("是:")
+            let words = WordSearch.Haystack(opening)
+            isGoalList = (words.contains("目标") && (words.contains("是：") || words.contains("是:")
                     || opening.hasSuffix("目标。") || opening.hasSuffix("目标：")))
                 || ownHeading.hasSuffix("目标")
         }

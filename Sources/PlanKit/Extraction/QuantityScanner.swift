@@ -369,8 +369,14 @@ public enum QuantityScanner {
     }
 
     static func unit(at start: Int, in chars: [Character]) -> String? {
-        units.first { matches($0, at: start, in: chars) }
+        guard start >= 0, start < chars.count, let candidates = unitsByFirstCharacter[chars[start]] else { return nil }
+        return candidates.first { matches($0.characters, at: start, in: chars) }?.unit
     }
+
+    /// `units` by their first character, in `units`' order (so the first that matches is the one `units`
+    /// lists first), each with its characters: a position is compared with the few units that can start there.
+    static let unitsByFirstCharacter: [Character: [(unit: String, characters: [Character])]] =
+        Dictionary(grouping: units.map { ($0, Array($0)) }, by: { $0.1[0] })
 
     static func latinUnit(at start: Int, in chars: [Character]) -> String? {
         for unit in latinUnits where matches(unit, at: start, in: chars) {
@@ -379,6 +385,12 @@ public enum QuantityScanner {
             return unit
         }
         return nil
+    }
+
+    static func matches(_ word: [Character], at start: Int, in chars: [Character]) -> Bool {
+        guard start >= 0, start + word.count <= chars.count else { return false }
+        for (offset, character) in word.enumerated() where chars[start + offset] != character { return false }
+        return true
     }
 
     static func matches(_ word: String, at start: Int, in chars: [Character]) -> Bool {

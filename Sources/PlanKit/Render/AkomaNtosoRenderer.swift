@@ -218,9 +218,10 @@ public enum AkomaNtosoRenderer {
         writer.indent()
         writer.raw("<p>")
         // Sentences become spans only when they rebuild the text exactly, so that no character is lost.
-        if !sentences.isEmpty, text.hasSuffix(sentences.map(\.text).joined()) {
-            let joined = sentences.map(\.text).joined()
-            writer.text(String(text.dropLast(joined.count)))
+        // Compared as bytes: the sentences are slices of the paragraph's text.
+        let joined = sentences.map(\.text).joined()
+        if !sentences.isEmpty, text.utf8.count >= joined.utf8.count, text.utf8.suffix(joined.utf8.count).elementsEqual(joined.utf8) {
+            writer.text(String(decoding: text.utf8.dropLast(joined.utf8.count), as: UTF8.self))
             for sentence in sentences {
                 writer.raw("<span eId=\"\(XMLWriter.escapeAttribute(sentence.id))\">")
                 writer.text(sentence.text)
@@ -282,6 +283,7 @@ struct XMLWriter {
     /// `&`, `<`, `>` always; in attributes also `"` and the line breaks and tabs a parser would turn into
     /// spaces. Characters XML 1.0 forbids are dropped (HTML escaping, as in the diff page, keeps them).
     private static func escape(_ text: String, inAttribute: Bool) -> String {
+        guard needsEscaping(text, inAttribute: inAttribute) else { return text }
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars where isAllowed(scalar) {
@@ -297,6 +299,23 @@ struct XMLWriter {
             }
         }
         return result
+    }
+
+    /// Whether `escape` would change `text`: one of & < > (and in attributes " and the line breaks and tab), a
+    /// control character XML forbids, or U+FFFE / U+FFFF (EF BF BE, EF BF BF in UTF-8). Most texts have none.
+    private static func needsEscaping(_ text: String, inAttribute: Bool) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
+            case UInt8(ascii: "\""), 0x9, 0xA, 0xD: if inAttribute { return true }
+            case ..<0x20: return true
+            case 0xBE, 0xBF: if previous == (0xEF, 0xBF) { return true }
+            default: break
+            }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     /// XML 1.0's Char production: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000 and above.

@@ -44,13 +44,14 @@ public enum MarkdownRenderer {
 
     /// Markdown-significant characters at the start of a line would change the meaning; HTML must not pass.
     private static func escape(_ text: String) -> String {
-        var result = text.replacingAll("<", with: "&lt;")
+        var result = text.utf8.contains(UInt8(ascii: "<")) ? text.replacingAll("<", with: "&lt;") : text
         if let first = result.first, "#>-+*=|".contains(first) { result = "\\" + result }
         return result
     }
 
     private static func yamlQuoted(_ value: String) -> String {
-        "\"" + value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return "\"" + value + "\"" }
+        return "\"" + value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
     }
 }
 

@@ -10,6 +10,23 @@ struct ConvertInput: Hashable, Sendable {
     var relativePath: String
     /// Unique among the inputs of a run; every output of this input starts with it.
     var stem: String
+    /// The file's size when the run was planned (0 when it cannot be read: converting it then reports why):
+    /// what the progress line counts and the schedule orders by.
+    var bytes: Int
+
+    init(path: String, relativePath: String, stem: String, bytes: Int? = nil) {
+        self.path = path
+        self.relativePath = relativePath
+        self.stem = stem
+        self.bytes = bytes ?? Self.size(ofFile: path)
+    }
+
+    /// One `stat`: FileManager's attributes read the owner's and group's names too (`/etc/passwd` and
+    /// `/etc/group` opened for every file).
+    static func size(ofFile path: String) -> Int {
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : 0
+    }
 }
 
 /// Turns the command's arguments — files, folders, globs, `-` for a list of paths on standard input — into

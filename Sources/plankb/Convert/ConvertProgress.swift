@@ -33,7 +33,7 @@ final class ConvertProgress: @unchecked Sendable {
         defer { lock.unlock() }
         done += 1
         if case .failed = outcome { failures += 1 }
-        bytesDone += outcome.entry?.bytes ?? (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
+        bytesDone += outcome.entry?.bytes ?? input.bytes
         switch style {
         case .quiet:
             return

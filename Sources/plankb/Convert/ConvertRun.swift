@@ -74,7 +74,7 @@ final class ConvertRun: @unchecked Sendable {
         writer = AtomicWriter(directory: directory)
         previous = ConvertManifest(directory: directory)
         outcomes = Array(repeating: nil, count: inputs.count)
-        let sizes = inputs.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }
+        let sizes = inputs.map(\.bytes)
         schedule = inputs.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
     }
 
@@ -176,7 +176,8 @@ final class ConvertRun: @unchecked Sendable {
         let formats = settings.formats
         var outputs: [String] = []
         var parts: [String] = []
-        var documentLines = "", recordLines = "", csvRows = "", chunkLines = ""
+        var documentLines: [UInt8] = []
+        var recordLines = "", csvRows = "", chunkLines = ""
         var qdaSources: [QDAProject.Source] = []
         var withWarnings = 0, records = 0
         for (index, document) in documents.enumerated() {
@@ -184,9 +185,9 @@ final class ConvertRun: @unchecked Sendable {
                                                   documentCount: documents.count, index: index)
             let source = document.metadata.source ?? input.path
             // One encoding for both the .json file and the documents.jsonl line.
-            let prettyJSON = formats.contains(.json) ? try DocumentJSONExporter.encode(document, pretty: true) : nil
+            let prettyJSON = formats.contains(.json) ? try DocumentJSONExporter.encodeBytes(document, pretty: true) : nil
             if let prettyJSON {
-                try writer.write(Data((prettyJSON + "\n").utf8), to: stem + ".json")
+                try writer.write(Data(prettyJSON + [UInt8(ascii: "\n")]), to: stem + ".json")
                 outputs.append(stem + ".json")
             }
             if formats.contains(.markdown) {
@@ -199,8 +200,8 @@ final class ConvertRun: @unchecked Sendable {
             }
             if formats.contains(.jsonl) {
                 documentLines += try prettyJSON.map(DocumentJSONExporter.compact(fromPretty:))
-                    ?? DocumentJSONExporter.encode(document, pretty: false)
-                documentLines += "\n"
+                    ?? DocumentJSONExporter.encodeBytes(document, pretty: false)
+                documentLines.append(UInt8(ascii: "\n"))
                 for record in document.records where settings.extractRecords {
                     recordLines += try RecordLinesExporter.line(record, source: source) + "\n"
                 }
@@ -222,7 +223,7 @@ final class ConvertRun: @unchecked Sendable {
         // parsing again.
         let partStem = Self.partsFolder + "/" + input.stem
         if formats.contains(.jsonl) {
-            try writer.write(Data(documentLines.utf8), to: partStem + ".documents.jsonl")
+            try writer.write(Data(documentLines), to: partStem + ".documents.jsonl")
             parts.append(partStem + ".documents.jsonl")
             if settings.extractRecords {
                 try writer.write(Data(recordLines.utf8), to: partStem + ".records.jsonl")
