@@ -90,7 +90,7 @@ enum PlanKBTools {
 enum Citation {
     /// With `pages` (a PDF's or OFD's "p. 12") after the labels: 《title》第五章第四节, p. 12.
     static func text(title: String, path: String, pages: String? = nil) -> String {
-        "《\(title)》" + path.components(separatedBy: " › ").compactMap(label).joined() + (pages.map { ", " + $0 } ?? "")
+        "《\(title)》" + PathSteps.split(path).compactMap(label).joined() + (pages.map { ", " + $0 } ?? "")
     }
 
     /// The label of one path step when it is a numbered heading: 第五章, 第四节, 第十二条, 一、→ 一, （三）.

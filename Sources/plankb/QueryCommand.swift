@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlanIndex
+import PlanKit
 
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct QueryCommand: ParsableCommand {
           plankb query '金融 -贸易' --db kb.sqlite --kind article --limit 5
           plankb query 营商环境 --db kb.sqlite --count-by doc
           plankb query 就业 --db kb.sqlite --type target --from 2025 --to 2025 --json
-        """
+        """)
     )
 
     @Argument(help: "The query (quote it for the shell when it has spaces).")
@@ -75,7 +76,7 @@ enum QueryOutput {
         case .csv:
             return CSV.byteOrderMark + CSV.row(["rank", "score", "document", "doc_key", "node_id", "kind", "path", "pages", "snippet", "records"])
                 + hits.enumerated().map { index, hit in
-                    CSV.row([String(firstRank + index), String(format: "%.3f", hit.score), hit.documentTitle, hit.documentKey,
+                    CSV.row([String(firstRank + index), FixedPoint.format(hit.score, decimals: 3), hit.documentTitle, hit.documentKey,
                              hit.nodeID, hit.kind, hit.path, Self.pages(of: hit), hit.snippet.rendered(open: "«", close: "»"),
                              hit.records.map { "\($0.type)\($0.year.map { " \($0)" } ?? "")" }.joined(separator: "; ")])
                 }.joined()
@@ -85,9 +86,9 @@ enum QueryOutput {
             var output = ""
             for (index, hit) in hits.enumerated() {
                 let header = DisplayWidth.fit(String(firstRank + index), 3, alignRight: true) + "  "
-                    + String(format: "%6.2f", hit.score) + "  " + DisplayWidth.fit(hit.documentTitle, 36) + "  " + hit.nodeID
+                    + FixedPoint.format(hit.score, decimals: 2, width: 6) + "  " + DisplayWidth.fit(hit.documentTitle, 36) + "  " + hit.nodeID
                     // The file too: one plan is often held as its web page, its PDF and its Word file at once.
-                    + "  " + (hit.documentKey.split(separator: "/").last.map(String.init) ?? hit.documentKey)
+                    + "  " + Self.fileName(hit.documentKey)
                     + (hit.pageCitation.map { "  " + $0 } ?? "")
                 output += header + "\n"
                 output += "     " + shortenedPath(hit.path) + "\n"
@@ -134,9 +135,15 @@ enum QueryOutput {
         return "\(start)-\(end)"
     }
 
+    /// The last component of a document key (its file name).
+    static func fileName(_ key: String) -> String {
+        guard let slash = key.lastIndex(of: "/"), key.index(after: slash) < key.endIndex else { return key }
+        return String(key[key.index(after: slash)...])
+    }
+
     /// Each heading in a path cut to its label and a few characters, so that the last steps stay visible.
     static func shortenedPath(_ path: String) -> String {
-        let steps = path.components(separatedBy: " › ")
+        let steps = PathSteps.split(path)
         return steps.enumerated().map { index, step in
             DisplayWidth.trimmingSpaces(DisplayWidth.fit(step, index == steps.count - 1 ? 40 : 24))
         }.joined(separator: " › ")

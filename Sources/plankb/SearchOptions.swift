@@ -108,6 +108,7 @@ enum DisplayWidth {
         guard let scalar = character.unicodeScalars.first else { return 0 }
         let value = scalar.value
         if value < 0x20 { return 0 }
+        if value < 0x300 { return 1 }   // ASCII and Latin: no combining marks before U+0300
         if value < 0x1100 { return scalar.properties.generalCategory == .nonspacingMark ? 0 : 1 }
         switch value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,

@@ -76,7 +76,7 @@ public struct TermStatistics: Sendable {
             for row in NodeRow.rows(of: stored.planDocument) {
                 guard let text = row.searchText, !text.isEmpty else { continue }
                 // As `query --count-by chapter` groups: the outermost heading, the title in front of it.
-                let parts = row.path.components(separatedBy: " › ")
+                let parts = PathSteps.split(row.path)
                 let outside = parts.count == 1 && [.paragraph, .clause, .lead, .closing, .figure].contains(row.kind)
                 let chapter = (summary.title ?? summary.key) + " › " + (outside ? "(front matter)" : parts[0])
                 units.append(Unit(documentKey: summary.key, text: text, year: year, issuer: issuer, chapter: chapter))

@@ -149,7 +149,7 @@ public struct KnowledgeBaseReuse: Sendable {
     static func paragraph(ofHit hit: SearchHit) -> (id: String, path: String) {
         guard hit.kind == NodeKind.clause.rawValue || hit.kind == NodeKind.lead.rawValue,
               let cut = hit.nodeID.range(of: "__", options: .backwards) else { return (hit.nodeID, hit.path) }
-        let path = hit.path.components(separatedBy: " › ").dropLast().joined(separator: " › ")
+        let path = PathSteps.join(PathSteps.split(hit.path).dropLast())
         return (String(hit.nodeID[..<cut.lowerBound]), path)
     }
 }

@@ -78,12 +78,12 @@ struct NodeRow: Sendable {
             if ancestorPaths.count > depth { ancestorPaths.removeLast(ancestorPaths.count - depth) }
             for heading in headings.dropFirst(ancestorPaths.count) {
                 let above = ancestorPaths.last
-                ancestorPaths.append((path: above.map { $0.path + " › " + heading.displayTitle } ?? heading.displayTitle,
+                ancestorPaths.append((path: above.map { $0.path + PathSteps.separator + heading.displayTitle } ?? heading.displayTitle,
                                       insideTOC: (above?.insideTOC ?? false) || heading.kind == .toc))
             }
             let insideTOC = ancestorPaths.last?.insideTOC ?? false
             let segment = pathSegment(for: node)
-            let path = ancestorPaths.last.map { $0.path + " › " + segment } ?? segment
+            let path = ancestorPaths.last.map { $0.path + PathSteps.separator + segment } ?? segment
             let parent = ancestors.last.flatMap { $0.kind == .document ? nil : $0.id }
             let bodyInChildren = node.children.contains { $0.kind != .lead && $0.kind != .clause }
             var row = NodeRow(

@@ -1,3 +1,5 @@
+import PlanKit
+
 /// Finds where a hit's text matches the query's strings and cuts a snippet around the first match.
 ///
 /// Works from the index tokenizer's own cut (unigrams and words with byte offsets), so that what is marked
@@ -14,15 +16,39 @@ public struct Highlighter: Sendable {
 
         /// The snippet with each mark wrapped in `open`/`close` (e.g. «…» or terminal escape codes).
         public func rendered(open: String, close: String) -> String {
-            let characters = Array(text)
+            guard !marks.isEmpty else { return text }
+            let characters = CharacterArray(text)
             var result = ""
             var index = 0
             for mark in marks {
-                result += String(characters[index..<mark.lowerBound]) + open
-                    + String(characters[mark]) + close
+                result += characters.string(index..<mark.lowerBound) + open + characters.string(mark) + close
                 index = mark.upperBound
             }
-            return result + String(characters[index...])
+            return result + characters.string(index..<characters.count)
+        }
+    }
+
+    /// A text's characters by offset. Plain text (`PlainText.isPlain`: one scalar a character, nearly all
+    /// policy text) is held as its scalars, which needs no grapheme breaking; anything else as `Character`s.
+    struct CharacterArray {
+        private let scalars: [Unicode.Scalar]?
+        private let characters: [Character]
+
+        init(_ text: String) {
+            if PlainText.isPlain(text) {
+                scalars = Array(text.unicodeScalars)
+                characters = []
+            } else {
+                scalars = nil
+                characters = Array(text)
+            }
+        }
+
+        var count: Int { scalars?.count ?? characters.count }
+
+        func string(_ range: Range<Int>) -> String {
+            if let scalars { return String(String.UnicodeScalarView(scalars[range])) }
+            return String(characters[range])
         }
     }
 
@@ -92,7 +118,7 @@ public struct Highlighter: Sendable {
     /// A snippet of about `width` characters around the first match (the whole text when it is short).
     public func snippet(of text: String, needles: [String], width: Int = 80) -> Snippet {
         let marks = matches(of: needles, in: text)
-        let characters = Array(text)
+        let characters = CharacterArray(text)
         guard characters.count > width else { return Snippet(text: text, marks: marks) }
         let first = marks.first?.lowerBound ?? 0
         var start = max(0, first - width / 4)
@@ -109,7 +135,7 @@ public struct Highlighter: Sendable {
             let lower = max(mark.lowerBound, start), upper = min(mark.upperBound, end)
             return lower < upper ? (lower + shift)..<(upper + shift) : nil
         }
-        return Snippet(text: prefix + String(characters[start..<end]) + suffix, marks: visible)
+        return Snippet(text: prefix + characters.string(start..<end) + suffix, marks: visible)
     }
 
     private func characterRanges(of byteRanges: [Range<Int>], in text: String) -> [Range<Int>] {
@@ -118,11 +144,16 @@ public struct Highlighter: Sendable {
         var characterAt = [Int](repeating: 0, count: text.utf8.count + 1)
         var byteOffset = 0
         var characterIndex = 0
-        for character in text {
-            let length = character.utf8.count
+        func advance(by length: Int) {
             for byte in byteOffset..<(byteOffset + length) { characterAt[byte] = characterIndex }
             byteOffset += length
             characterIndex += 1
+        }
+        // In plain text a character is one scalar, so no grapheme breaking is needed to count them.
+        if PlainText.isPlain(text) {
+            for scalar in text.unicodeScalars { advance(by: UTF8.width(scalar)) }
+        } else {
+            for character in text { advance(by: character.utf8.count) }
         }
         characterAt[byteOffset] = characterIndex
         return byteRanges.map { range in

@@ -25,6 +25,14 @@ public struct SortedJSONEncoder: Sendable {
     public func encodeToString<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encode(value), as: UTF8.self)
     }
+
+    /// `text` as a JSON string literal, quoted and escaped as `encode` writes strings.
+    public static func literal(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        JSONSink.appendString(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// The buffer values are written into, and the writers of scalars.
