@@ -6,7 +6,7 @@ struct AgreementCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreement",
         abstract: "Compare two instrument codings of the same records: percent agreement, Cohen's kappa, confusion table.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Each coding is a CSV with a header naming at least id and tool (or dimension) — plankb records
         --format csv writes one, a spreadsheet of hand codes can be one — or JSON Lines records (plankb records
         writes them, "instrument": {"tool", "dimension"}). Units are matched by source and id (by id alone
@@ -17,7 +17,7 @@ struct AgreementCommand: ParsableCommand {
           plankb records corpus/govcn-2019/07.html corpus/govcn-2019/08.html --type measure --format csv > tool.csv
           plankb agreement corpus/gold/instruments/govcn-2019-07-08.csv tool.csv
           plankb agreement coder1.csv coder2.csv --level dimension
-        """
+        """)
     )
 
     @Argument(help: "The first coding (CSV or JSON Lines).")

@@ -8,7 +8,7 @@ struct BenchCLICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-cli",
         abstract: "Benchmark plankb query as a command: each query a new process, beside the bare start-up.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Runs, in one run and in turn (so that the machine's load touches all alike):
           1. the start-up alone: `plankb --version` (the Swift runtime, the argument parser, no knowledge base);
           2. each of the fixed benchmark queries (terms of 1, 2 and 4 characters, phrases, Latin and digits, \
@@ -20,7 +20,7 @@ struct BenchCLICommand: ParsableCommand {
 
         Example:
           plankb index corpus --db kb.sqlite --exclude gold && plankb bench-cli --db kb.sqlite --runs 5
-        """
+        """)
     )
 
     @OptionGroup var database: DatabaseOption

@@ -6,7 +6,7 @@ struct BenchConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-convert",
         abstract: "Measure `convert` throughput and peak memory over the corpus repeated to a size, beside xmllint.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Copies the documents under --corpus into WORKDIR/input as many times as it takes to reach --size-mb
         (deterministic; kept for the next run when the size and corpus are unchanged), then for each --jobs
         value runs `plankb convert WORKDIR/input --out WORKDIR/out-jN --force --quiet` as a child process and
@@ -19,7 +19,7 @@ struct BenchConvertCommand: ParsableCommand {
 
           swift build -c release --static-swift-stdlib
           .build/release/plankb bench-convert /tmp/plankb-bench --size-mb 500
-        """
+        """)
     )
 
     @Argument(help: "The folder to build the repeated corpus and the outputs in.")

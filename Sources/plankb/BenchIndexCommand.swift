@@ -7,7 +7,7 @@ struct BenchIndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-index",
         abstract: "Benchmark the knowledge base on a generated scale corpus, against grep.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Steps, all in one run:
         1. Generate a scale corpus of --size-mb MB into --out: copies of --corpus in copy-NNNN/ folders, each with about one digit in twenty changed by a seeded generator
         and a marker paragraph (基准测试副本 K0001F07), so that no two files are byte-identical. An existing corpus with the same parameters is reused.
@@ -21,7 +21,7 @@ struct BenchIndexCommand: ParsableCommand {
         Example:
           swift build -c release --static-swift-stdlib
           .build/release/plankb bench-index --out /tmp/plankb-scale --size-mb 1024
-        """
+        """)
     )
 
     @Option(help: "The real corpus to copy.")

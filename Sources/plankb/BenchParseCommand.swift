@@ -7,7 +7,7 @@ struct BenchParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-parse",
         abstract: "Measure parsing speed over the corpus, per format, beside external tools' floor on the same files.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Parses every document under FOLDER --repeat times in this process and reports MB/s, overall and per
         format (grouped by the reader that takes each file). Beside each format it runs, over the same files
         the same number of times, the floor an external tool sets: `xmllint --html --noout` for HTML
@@ -18,7 +18,7 @@ struct BenchParseCommand: ParsableCommand {
 
           swift build -c release --static-swift-stdlib
           .build/release/plankb bench-parse corpus --repeat 5
-        """
+        """)
     )
 
     @Argument(help: "The folder of documents to parse.")

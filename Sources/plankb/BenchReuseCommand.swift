@@ -7,7 +7,7 @@ struct BenchReuseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-reuse",
         abstract: "Measure plankb reuse --db against an exhaustive comparison of the same documents.",
-        discussion: """
+        discussion: HelpText.reflow("""
         For each of the first --docs documents of the knowledge base (all by
         default), finds its reuse pairs twice in the same run: through the
         full-text index (what plankb reuse --db does) and exhaustively: every
@@ -19,7 +19,7 @@ struct BenchReuseCommand: ParsableCommand {
         Example:
           plankb index corpus --db kb.sqlite --exclude gold --no-records
           plankb bench-reuse --db kb.sqlite
-        """
+        """)
     )
 
     @OptionGroup var database: DatabaseOption

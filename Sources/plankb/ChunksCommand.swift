@@ -8,7 +8,7 @@ struct ChunksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chunks",
         abstract: "Cut documents into retrieval chunks that follow the tree, each with what a citation needs.",
-        discussion: """
+        discussion: HelpText.reflow("""
         A chunk never crosses a chapter, section or article boundary; small paragraphs under the same heading
         are merged up to --max-chars; a longer paragraph is split only between its clauses. Every paragraph
         is in exactly one chunk, in order. Each chunk carries its text, path (the headings above it, ready to
@@ -22,7 +22,7 @@ struct ChunksCommand: ParsableCommand {
           plankb chunks corpus/laws/law-company-2018-2023/company-law-2023.md --json > chunks.jsonl
           plankb chunks --db kb.sqlite --doc corpus/plans/shenyang-ftz-plan-2021.txt --json
           plankb chunks corpus/plans/shenyang-ftz-plan-2021.txt --compare-fixed
-        """
+        """)
     )
 
     @Argument(help: "The documents to cut (any format plankb reads).")

@@ -60,14 +60,14 @@ struct CodebookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codebook",
         abstract: "Print the default instrument codebook as CSV, to edit and pass back with --codebook.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Columns: dimension (supply, environment, demand — or 供给型, 环境型, 需求型), tool, cue, weight. Rows
         with more columns are fine (a note column, say); a missing weight counts 1.
 
         Examples:
           plankb codebook > my-codebook.csv
           plankb records corpus/govcn-2019/05.html --type measure --codebook my-codebook.csv --format csv
-        """
+        """)
     )
 
     func run() throws {

@@ -5,13 +5,13 @@ struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert files and folders of documents to JSON, Markdown, Akoma Ntoso XML, JSON Lines and CSV.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Reads files, folders (recursively: .html .htm .shtml .txt .md .jsonl), shell patterns (quoted ones
         are expanded here: * ? [..], and ** for any depth) or - for a list of paths on standard input, one a
         line. The format and encoding of each file are recognised from its content. Work is spread over
         --jobs workers; memory holds one document per worker, however many files there are.
 
-        Written to DIR, per document (named after the input's path below the folder given, with / as __:
+        Written to DIR, per document (named after the input's path below the folder given, with / as __, as in
         corpus/govcn-2019/01.html → govcn-2019__01.json; line N of a JSON Lines file → …__N.json):
           json      the document as `plankb parse --format json` writes it (schemas/document.schema.json)
           markdown  .md: metadata as front matter, headings with ids as anchors
@@ -37,7 +37,7 @@ struct ConvertCommand: ParsableCommand {
           plankb convert corpus --out out/ --exclude gold
           plankb convert 'scraped/**/*.html' --out out/ --to json,csv --jobs 2
           find scraped -name '*.htm' | plankb convert - --out out/ --no-records
-        """
+        """)
     )
 
     @Argument(help: "Files, folders or patterns to convert; - reads a list of paths from standard input.")

@@ -7,7 +7,7 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare versions of a document: typed changes to chapters, sections, articles and paragraphs.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Aligns the two trees by content, not by number: an article renumbered by
         an amendment, its text unchanged, is renumbered, not removed and added.
         Change kinds: added, removed, modified, moved, renumbered, split, merged,
@@ -31,7 +31,7 @@ struct DiffCommand: ParsableCommand {
           plankb diff company-law-2018.md company-law-2023.md
           plankb diff old.md new.md --format html > 对照表.html
           plankb diff 1997.txt 2007.txt 2013.txt --history art_17
-        """
+        """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -7,7 +7,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Score record extraction against the hand-annotated gold set (corpus/gold/).",
-        discussion: """
+        discussion: HelpText.reflow("""
         For each gold file, loads the document it names (under the corpus folder), extracts records and prints
         precision, recall and F1 for quantities and per record type, agreement per field (value, unit,
         comparator, approx, year), target/achievement typing, measure-title recall and any code read as a
@@ -15,7 +15,7 @@ struct EvalCommand: ParsableCommand {
 
         Example:
           plankb eval --verbose
-        """
+        """)
     )
 
     @Option(help: "The folder of gold files.")

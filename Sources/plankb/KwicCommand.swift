@@ -6,13 +6,13 @@ struct KwicCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kwic",
         abstract: "Keyword in context: every occurrence of a term with the text on either side, aligned.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Finds the term or phrase like plankb query, then prints each occurrence as left context │ term │ right context, with the term in one column (a Han character counts two columns). Takes the same filters as query. Output: a table (default), --json or --csv.
 
         Examples:
           plankb kwic 跨境电商 --db kb.sqlite
           plankb kwic 营商环境 --db kb.sqlite --width 24 --doc 沈阳
-        """
+        """)
     )
 
     @Argument(help: "The term or phrase.")

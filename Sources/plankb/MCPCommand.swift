@@ -6,7 +6,7 @@ struct MCPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
         abstract: "Serve a knowledge base to LLM agents: a Model Context Protocol server on standard input and output.",
-        discussion: """
+        discussion: HelpText.reflow("""
         An MCP client (Claude Desktop, an agent framework, the MCP Python SDK) starts this command and talks
         JSON-RPC to it over stdio. Tools: search (the query language of plankb query, with its filters; hits
         cite document, node id, heading path and matched text), read_node (a node with its context or
@@ -15,8 +15,9 @@ struct MCPCommand: ParsableCommand {
         The server only reads the file.
 
         Client configuration (Claude Desktop's claude_desktop_config.json):
-          {"mcpServers": {"plankb": {"command": "plankb", "args": ["mcp", "--db", "/path/to/kb.sqlite"]}}}
-        """
+          {"mcpServers": {"plankb": {"command": "plankb",
+                                     "args": ["mcp", "--db", "/path/to/kb.sqlite"]}}}
+        """)
     )
 
     /// What the server announces to clients at initialization (the package has no release numbers yet).

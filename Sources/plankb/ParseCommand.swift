@@ -7,7 +7,7 @@ struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
         abstract: "Parse one document into its tree of headings, paragraphs and clauses.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Reads HTML, plain text (also text extracted from PDFs), Markdown or JSON Lines (one document a line,
         as in corpus/reports/), in UTF-8, GB18030/GBK/GB2312 or UTF-16, from a file or from standard input (-).
         Problems found on the way are printed to standard error as path:line:column: severity: message (id).
@@ -25,7 +25,7 @@ struct ParseCommand: ParsableCommand {
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
           plankb parse corpus/govcn-2019/01.html | jq .metadata
           curl -s URL | plankb parse - --format text
-        """
+        """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -7,7 +7,7 @@ struct PlanKB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plankb",
         abstract: "Turn Chinese policy documents into a searchable knowledge base.",
-        discussion: """
+        discussion: HelpText.reflow("""
         PlanKB reads five-year plans (规划), programmes (方案), opinions (意见), laws
         and government work reports — PDF, Word (DOCX; DOC and WPS through
         LibreOffice), OFD, HTML pages in UTF-8, GBK/GB2312/GB18030 or UTF-16, plain
@@ -19,7 +19,7 @@ struct PlanKB: ParsableCommand {
           plankb parse corpus/plans/shenyang-ftz-plan-2021.txt --format tree
           plankb index corpus --db kb.sqlite --exclude gold
           plankb query 跨境电商 --db kb.sqlite
-        """,
+        """),
         version: PlanKB.version,
         subcommands: [
             ParseCommand.self, RecordsCommand.self, DiffCommand.self, EvalCommand.self, BenchParseCommand.self,

@@ -7,13 +7,13 @@ struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Search a knowledge base: paragraphs, clauses and headings that match, best first.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Query language:
-          金融 港 电商       Chinese terms match as contiguous strings
+          金融 港 电商      Chinese terms match as contiguous strings
                             anywhere (电商 inside 跨境电商)
           RCEP 5G 2025      Latin letters and digits match whole words;
                             full-width and case do not matter
-          "自由贸易 试验区"   a phrase: its words side by side (“…” too)
+          "自贸 试验区"     a phrase: its words side by side (“…” too)
           A B, A AND B      both;  A OR B  either
           A NOT B, A -B     A without B;  ( … ) groups
         AND, OR and NOT are operators only in capitals.

@@ -7,7 +7,7 @@ struct RecordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "records",
         abstract: "Extract typed records — targets, achievements, milestones, measures, references, quantities.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Every record has an id (<node id>#<type>_<n>), its type, the node and headings it came from, the clause
         text and its span; targets and achievements carry a quantity (value in base units, unit, raw, comparator,
         approx, low/high for ranges, metric) and a year. schemas/record.schema.json describes one JSON record.
@@ -21,7 +21,7 @@ struct RecordsCommand: ParsableCommand {
           plankb records corpus/plans/shenyang-ftz-plan-2021.txt --type target
           plankb records corpus/reports/government-work-reports-2021-2025.jsonl --format csv > targets.csv
           plankb records corpus/govcn-2019 --type measure --format table
-        """
+        """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

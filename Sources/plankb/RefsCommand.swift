@@ -6,7 +6,7 @@ struct RefsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refs",
         abstract: "What a document cites, linked to the documents of the knowledge base, and what cites it (法条联想).",
-        discussion: """
+        discussion: HelpText.reflow("""
         Every reference record of the document (《…》 titles, 文号, agreements) is
         looked up among the indexed documents: by title (with or without
         中华人民共和国, brackets of either width) and by 文号. An article named
@@ -20,7 +20,7 @@ struct RefsCommand: ParsableCommand {
         Examples:
           plankb refs --db kb.sqlite --doc corpus/laws/law-company-2018-2023/company-law-2023.md
           plankb refs --db kb.sqlite --doc corpus/govcn-2019/01.html --json
-        """
+        """)
     )
 
     @OptionGroup var database: DatabaseOption

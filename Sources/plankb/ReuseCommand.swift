@@ -8,7 +8,7 @@ struct ReuseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reuse",
         abstract: "Find the paragraphs of one document that reuse text of another (政策文本复用).",
-        discussion: """
+        discussion: HelpText.reflow("""
         For each paragraph or clause of TARGET that takes text from SOURCE, the
         pair, with its similarity (0–1), the passages both contain and a kind:
           verbatim  the same text (punctuation and spaces aside)
@@ -37,7 +37,7 @@ struct ReuseCommand: ParsableCommand {
           plankb reuse a.docx b.pdf --format html > 复用对照.html
           plankb reuse --db kb.sqlite --doc corpus/plans/shenyang-ftz-plan-2021.txt
           plankb reuse --db kb.sqlite --all --format json
-        """
+        """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -7,7 +7,7 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve a knowledge base on the web: search, read documents, compare versions, JSON API.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Pages: /  (search box), /search?q=…, /documents, /documents/{key}, /compare.
         JSON:  /api/search?q=…  (hits as plankb query --json writes them), /api/documents,
                /api/documents/{key}, /api/documents/{key}/records[?format=csv], /api/diff?old=KEY&new=KEY.
@@ -21,7 +21,7 @@ struct ServeCommand: ParsableCommand {
           plankb serve --db kb.sqlite --port 9000
           PLANKB_DB=postgres://plankb@db.example.org/plankb plankb serve --host 0.0.0.0
           curl 'http://127.0.0.1:8080/api/search?q=跨境电商&limit=5'
-        """
+        """)
     )
 
     @OptionGroup var database: DatabaseOption

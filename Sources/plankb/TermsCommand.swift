@@ -47,7 +47,7 @@ struct TermsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "terms",
         abstract: "Count every occurrence of terms in a knowledge base, by document, year, issuer or chapter.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Counts with the matching of plankb query (电商 counts inside 跨境电商; never across punctuation),
         every occurrence rather than every hit, in the text the index holds. Each row has the term, the group
         (doc is the document key), the count and the characters of text in the group; --per N adds the rate
@@ -58,7 +58,7 @@ struct TermsCommand: ParsableCommand {
           plankb terms 营商环境 跨境电商 --db kb.sqlite --by year --per 10000
           plankb terms 人才 --db kb.sqlite --by doc --csv > 人才.csv
           plankb terms --top 20 --db kb.sqlite --issuer 国务院
-        """
+        """)
     )
 
     @Argument(help: "The terms to count.")
@@ -134,7 +134,7 @@ struct CooccurCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cooccur",
         abstract: "The words that occur in the same clause as a term, with counts and PMI.",
-        discussion: """
+        discussion: HelpText.reflow("""
         Clauses are cut as the segmenter cuts them (at 。；！？ outside quotes and brackets). For each word (the
         index's two-character pieces and Latin words, less the stop list; none overlapping the term itself):
         the clauses holding both, the clauses holding the word, and PMI = log2(P(term, word) / (P(term)·P(word)))
@@ -143,7 +143,7 @@ struct CooccurCommand: ParsableCommand {
         Examples:
           plankb cooccur 人才 --db kb.sqlite --limit 20
           plankb cooccur 跨境电商 --db kb.sqlite --min-count 3 --json
-        """
+        """)
     )
 
     @Argument(help: "The term.")

@@ -29,10 +29,14 @@ struct CLI {
         var stdoutData: Data
     }
 
-    static func run(_ arguments: [String], input: Data? = nil) throws -> Result {
+    /// `environment`: variables set for the child on top of this process's.
+    static func run(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binaryURL
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = repositoryURL
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
