@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import PlanIngest
 
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert files and folders of documents to JSON, Markdown, Akoma Ntoso XML, JSON Lines and CSV.",
         discussion: HelpText.reflow("""
-        Reads files, folders (recursively: .html .htm .shtml .txt .md .jsonl), shell patterns (quoted ones
+        Reads files, folders (recursively: \(DocumentReaders.fileExtensionList)), shell patterns (quoted ones
         are expanded here: * ? [..], and ** for any depth) or - for a list of paths on standard input, one a
         line. The format and encoding of each file are recognised from its content. Work is spread over
         --jobs workers; memory holds one document per worker, however many files there are.

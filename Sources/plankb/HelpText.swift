@@ -10,16 +10,18 @@ import Foundation
 /// Han characters as two columns, with the continuation of a row or item under its description. Lines
 /// with no such shape (commands in examples, JSON) are left as they are.
 enum HelpText {
-    /// `text` reflowed when this process was asked for help; unchanged otherwise, so that parsing an
-    /// ordinary command (which builds every command's configuration) does not pay for it.
-    static func reflow(_ text: String) -> String {
-        isRequested ? reflow(text, width: screenWidth) : text
+    /// A command's discussion, laid out, when this process was asked for help; empty otherwise. Help is the
+    /// only place ArgumentParser shows a discussion, and parsing an ordinary command builds the configuration
+    /// of every command listed before it, so none of them is built (or reflowed) for nothing.
+    static func reflow(_ text: @autoclosure () -> String) -> String {
+        isRequested ? reflow(text(), width: screenWidth) : ""
     }
 
-    /// Whether the command line asks for help (`-h`, `--help`, `help …`, or ArgumentParser's help dump).
+    /// Whether the command line asks for help: `-h`, `--help`, `help …`, ArgumentParser's help dump, or no
+    /// arguments at all (the root then prints its help).
     static let isRequested: Bool = {
         let arguments = CommandLine.arguments.dropFirst()
-        return arguments.first == "help"
+        return arguments.isEmpty || arguments.first == "help"
             || arguments.contains { ["-h", "--help", "--experimental-dump-help"].contains($0) }
     }()
 

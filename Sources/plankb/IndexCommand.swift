@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanIngest
 import PlanIndex
 
 struct IndexCommand: ParsableCommand {
@@ -7,7 +8,7 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Add documents to a knowledge base (a SQLite file or a PostgreSQL database) for plankb query and kwic.",
         discussion: HelpText.reflow("""
-        Takes files and folders. Folders are walked: HTML, text, Markdown and JSON Lines files are read; *.meta.json sidecars and *.expected folders are not. Each file is a source: a file whose content hash is already in the knowledge base is skipped, a changed one replaces its documents, and --prune forgets files that no longer exist. Sources are written in transactions of whole files, so a run killed halfway leaves the knowledge base as it was before the last unfinished batch, and queries can run while indexing. A file that cannot be read or parsed is reported (path: error: reason) and skipped; the rest is indexed, and the exit status is 1.
+        Takes files and folders. Folders are walked for \(DocumentReaders.fileExtensionList) files; *.meta.json sidecars, *.expected folders and a collection's README, SOURCES and LICENSE are not read. Each file is a source: a file whose content hash is already in the knowledge base is skipped, a changed one replaces its documents, and --prune forgets files that no longer exist. Sources are written in transactions of whole files, so a run killed halfway leaves the knowledge base as it was before the last unfinished batch, and queries can run while indexing. A file that cannot be read or parsed is reported (path: error: reason) and skipped; the rest is indexed, and the exit status is 1.
 
         --db is a file (SQLite, created when absent) or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (the database must exist; plankb creates its tables). Several index runs may write into one PostgreSQL database at once. A SQLite file is plain SQLite (sqlite3 kb.sqlite 'SELECT title, issuer, date FROM documents'); only the full-text table node_fts needs plankb's tokenizer.
 

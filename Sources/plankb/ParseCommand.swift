@@ -8,8 +8,9 @@ struct ParseCommand: ParsableCommand {
         commandName: "parse",
         abstract: "Parse one document into its tree of headings, paragraphs and clauses.",
         discussion: HelpText.reflow("""
-        Reads HTML, plain text (also text extracted from PDFs), Markdown or JSON Lines (one document a line,
-        as in corpus/reports/), in UTF-8, GB18030/GBK/GB2312 or UTF-16, from a file or from standard input (-).
+        Reads one file, or standard input (-), in any of these formats, recognised from its content (text in
+        UTF-8, GB18030/GBK/GB2312 or UTF-16):
+        \(DocumentReaders.formatTable)
         Problems found on the way are printed to standard error as path:line:column: severity: message (id).
 
         Formats:

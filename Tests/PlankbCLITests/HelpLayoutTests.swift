@@ -75,4 +75,23 @@ struct HelpLayoutTests {
         #expect(help[row + 1].hasPrefix(String(repeating: " ", count: 12)) && !help[row + 1].hasPrefix(String(repeating: " ", count: 13)),
                 "\(help[row...].prefix(3).joined(separator: "\n"))")
     }
+
+    @Test func theHelpNamesEveryFormatTheFoldersAreWalkedFor() throws {
+        // Taken from the readers' registration, so a format added there is named here too.
+        let convert = try Self.discussion(of: "convert", columns: 200).joined(separator: "\n")
+        let index = try Self.discussion(of: "index", columns: 200).joined(separator: "\n")
+        for ext in [".html", ".pdf", ".docx", ".doc", ".wps", ".ofd", ".md", ".txt", ".jsonl"] {
+            #expect(convert.contains(ext + " ") || convert.contains(ext + ")"), "convert --help lacks \(ext)")
+            #expect(index.contains(ext + " ") || index.contains(ext + " files"), "index --help lacks \(ext)")
+        }
+        let parse = try Self.discussion(of: "parse", columns: 200)
+        for format in ["html", "pdf", "docx", "doc", "jsonl", "markdown", "text", "ofd"] {
+            #expect(parse.contains { $0.hasPrefix("  " + format + " ") }, "parse --help has no row for \(format)")
+        }
+    }
+
+    @Test func withoutArgumentsTheRootPrintsItsWholeHelp() throws {
+        let help = try CLI.run([], environment: ["COLUMNS": "80"])
+        #expect(help.stdout.contains("Start with:") && help.stdout.contains("SUBCOMMANDS:"), "\(help.stdout)")
+    }
 }

@@ -129,6 +129,22 @@ public enum DocumentReaders {
     /// Every file extension some reader takes.
     public static let fileExtensions: Set<String> = Set(all.flatMap { $0.fileExtensions })
 
+    /// The extensions a folder walk takes, in the readers' order, as `--help` lists them
+    /// (`.html .htm … .ofd`).
+    public static var fileExtensionList: String {
+        all.flatMap { $0.fileExtensions }.map { "." + $0 }.joined(separator: " ")
+    }
+
+    /// One row per format for `--help`: its name, then what is read and through what.
+    public static var formatTable: String {
+        let named = all.filter { !$0.fileExtensions.isEmpty }
+        let width = (named.map { $0.format.rawValue.count }.max() ?? 0) + 2
+        return named.map { reader in
+            let name = reader.format.rawValue
+            return "  " + name + String(repeating: " ", count: width - name.count) + reader.summary
+        }.joined(separator: "\n")
+    }
+
     /// The reader most sure of `sample`; plain text when none is.
     public static func reader(for sample: InputSample) -> any DocumentReader.Type {
         var best: (reader: any DocumentReader.Type, recognition: Recognition)?
