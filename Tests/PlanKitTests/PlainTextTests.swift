@@ -74,3 +74,17 @@ struct PlainTextTests {
         #expect(SentenceSplitter.split("甲。\u{301}乙。").count == 1)
     }
 }
+
+/// The byte comparison behind heading cues answers as `hasPrefix`/`hasSuffix` do on plain text.
+struct WordSearchAffixTests {
+    @Test func bytesAnswerAsHasPrefixAndHasSuffix() {
+        let texts = ["主要目标", "“十四五”时期经济社会发展主要目标", "目标", "", "指标体系", "发展回顾", "二、主要成效", "A目标B"]
+        let words = ["目标", "指标", "回顾", "成效", "", "主要目标", "标", "A"]
+        for text in texts {
+            for word in words {
+                #expect(WordSearch.bytes(of: text, start: true, with: word) == text.hasPrefix(word), "\(text) \(word)")
+                #expect(WordSearch.bytes(of: text, start: false, with: word) == text.hasSuffix(word), "\(text) \(word)")
+            }
+        }
+    }
+}

@@ -20,6 +20,20 @@ public enum WordSearch {
         return words.contains { haystack.contains($0) }
     }
 
+    /// Whether the UTF-8 of `text` begins (`start`) or ends with that of `word`: `hasPrefix`/`hasSuffix` for
+    /// plain text and a plain word (the caller checks), where equal characters are equal bytes.
+    static func bytes(of text: String, start: Bool, with word: String) -> Bool {
+        var text = text, word = word
+        return text.withUTF8 { haystack in
+            word.withUTF8 { needle in
+                guard !needle.isEmpty else { return true }
+                guard needle.count <= haystack.count, let base = haystack.baseAddress, let wordBase = needle.baseAddress
+                else { return false }
+                return memcmp(start ? base : base + (haystack.count - needle.count), wordBase, needle.count) == 0
+            }
+        }
+    }
+
     /// A text that is searched for several words: whether it is plain is checked once, not once a word.
     public struct Haystack {
         public let text: String
