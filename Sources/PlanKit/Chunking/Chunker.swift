@@ -114,7 +114,7 @@ public struct Chunker: Sendable {
 
     func atoms(of unit: Unit) -> [Atom] {
         let text = unit.node.text
-        let length = text.count
+        let length = PlainText.characterCount(text)   // counted over scalars when plain: no grapheme breaking
         let pieces = unit.node.children.filter(Self.isPiece)
         guard length > maxCharacters, pieces.count >= 2,
               let ranges = Self.pieceRanges(of: text, pieces: pieces) else {
@@ -122,7 +122,7 @@ public struct Chunker: Sendable {
         }
         return zip(pieces, ranges).map { piece, range in
             let pieceText = String(text[range])
-            return Atom(text: pieceText, length: pieceText.count, nodes: [piece.id], span: piece.span,
+            return Atom(text: pieceText, length: PlainText.characterCount(pieceText), nodes: [piece.id], span: piece.span,
                         splitFrom: unit.node.id)
         }
     }

@@ -80,7 +80,9 @@ public struct Passage: Sendable {
     static func inlineHeading(of node: Node) -> String? {
         guard let label = node.label, node.text.hasPrefix(label) else { return nil }
         let title = String(node.text.dropFirst(label.count)).trimmingCharacters(in: "。.：:")
-        guard !title.isEmpty, title.count <= 16, !title.contains(where: { "。；;，,".contains($0) }) else { return nil }
+        // (The rest of a long paragraph is not counted through: 17 characters settle it.)
+        guard !title.isEmpty, PlainText.hasAtMost(16, charactersIn: title), !title.contains(where: { "。；;，,".contains($0) })
+        else { return nil }
         return title
     }
 
