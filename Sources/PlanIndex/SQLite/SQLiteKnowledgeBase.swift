@@ -503,15 +503,16 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                     JOIN documents d2 ON d2.doc_key = json_extract(wanted.value, '$[0]')
                     JOIN nodes n2 ON n2.row_id BETWEEN d2.id << \(Self.ordinalBits) AND ((d2.id + 1) << \(Self.ordinalBits)) - 1
                                  AND n2.node_id = json_extract(wanted.value, '$[1]'))
-                """, arguments: [request.query.fts5MatchExpression, Self.jsonPairs(hits.map { ($0.documentKey, $0.nodeID) })])
+                """, arguments: [request.query.fts5MatchExpression, Self.jsonRows(hits.map { [SortedJSONEncoder.literal($0.documentKey), SortedJSONEncoder.literal($0.nodeID)] })])
             for row in rows { scores[row["hit"]] = row["score"] }
             return hits.map { scores[$0.documentKey + " " + $0.nodeID] }
         }
     }
 
-    private static func jsonPairs(_ pairs: [(String, String)]) -> String {
-        "[" + pairs.map { "[" + SortedJSONEncoder.literal($0.0) + "," + SortedJSONEncoder.literal($0.1) + "]" }
-            .joined(separator: ",") + "]"
+    /// Rows for `json_each` in a statement: `[[a,b],[c,d]]` from JSON values already written (numbers as
+    /// they print, strings by `SortedJSONEncoder.literal`).
+    private static func jsonRows(_ rows: [[String]]) -> String {
+        "[" + rows.map { "[" + $0.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
     }
 
     /// The hits of a ranked page of row ids, in the page's order.
@@ -523,7 +524,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             FROM json_each(?) AS page JOIN nodes n ON n.row_id = json_extract(page.value, '$[0]') JOIN documents d ON d.id = n.doc_id
             ORDER BY page.key
             """
-        let pageJSON = "[" + page.map { "[\($0.rowID),\($0.rank)]" }.joined(separator: ",") + "]"
+        let pageJSON = Self.jsonRows(page.map { [String($0.rowID), "\($0.rank)"] })
         let needles = request.query.positiveStrings
         let highlighter = Highlighter()
         let rows = try Row.fetchAll(db, sql: sql, arguments: [pageJSON])
@@ -543,12 +544,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// statement: a page of 20 hits asked 20 statements before.
     private static func records(of nodes: [(documentID: Int64, nodeID: String)], in db: Database) throws -> [Int: [IndexedRecord]] {
         guard !nodes.isEmpty else { return [:] }
-        var wanted = "["
-        for (index, node) in nodes.enumerated() {
-            if index > 0 { wanted += "," }
-            wanted += "[\(node.documentID)," + SortedJSONEncoder.literal(node.nodeID) + "]"
-        }
-        wanted += "]"
+        let wanted = jsonRows(nodes.map { [String($0.documentID), SortedJSONEncoder.literal($0.nodeID)] })
         var found: [Int: [IndexedRecord]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT w.key AS hit, r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base

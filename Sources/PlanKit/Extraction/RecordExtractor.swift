@@ -130,16 +130,12 @@ enum Cues {
             // Trimmed of colons, so the piece before the first colon is not empty.
             let bare = heading.trimmingCharacters(in: "。.：:")
             let title = bare.firstIndex { $0.isOne(of: ":：") }.map { String(bare[..<$0]) } ?? bare
-            // Plain text (the title is a prefix of the bare heading) compares as bytes: String's own
-            // hasPrefix/hasSuffix cost over a thousand instructions a call, and every paragraph asks this of
-            // each heading above it.
-            let plain = PlainText.isPlain(bare)
+            // Compared as bytes when plain (WordSearch): String's own hasPrefix/hasSuffix cost over a thousand
+            // instructions a call, and every paragraph asks this of each heading above it.
+            let bareWords = WordSearch.Haystack(bare), titleWords = WordSearch.Haystack(title, within: bareWords)
             return words.contains { word in
-                guard plain, PlainText.isPlain(word) else {
-                    return title.hasPrefix(word) || title.hasSuffix(word) || bare.hasSuffix(word)
-                }
-                return WordSearch.bytes(of: title, start: true, with: word) || WordSearch.bytes(of: title, start: false, with: word)
-                    || WordSearch.bytes(of: bare, start: false, with: word)
+                let word = WordSearch.Word(word)
+                return titleWords.hasPrefix(word) || titleWords.hasSuffix(word) || bareWords.hasSuffix(word)
             }
         }
     }

@@ -20,17 +20,14 @@ public enum WordSearch {
         return words.contains { haystack.contains($0) }
     }
 
-    /// Whether the UTF-8 of `text` begins (`start`) or ends with that of `word`: `hasPrefix`/`hasSuffix` for
-    /// plain text and a plain word (the caller checks), where equal characters are equal bytes.
-    static func bytes(of text: String, start: Bool, with word: String) -> Bool {
-        var text = text, word = word
-        return text.withUTF8 { haystack in
-            word.withUTF8 { needle in
-                guard !needle.isEmpty else { return true }
-                guard needle.count <= haystack.count, let base = haystack.baseAddress, let wordBase = needle.baseAddress
-                else { return false }
-                return memcmp(start ? base : base + (haystack.count - needle.count), wordBase, needle.count) == 0
-            }
+    /// A word looked for in several texts: whether it is plain is checked once, not once a text.
+    public struct Word {
+        public let text: String
+        let isPlain: Bool
+
+        public init(_ text: String) {
+            self.text = text
+            isPlain = PlainText.isPlain(text)
         }
     }
 
@@ -44,10 +41,44 @@ public enum WordSearch {
             isPlain = PlainText.isPlain(text)
         }
 
+        /// A piece of `whole`'s text that starts and ends at character boundaries (a prefix, say): plain
+        /// when the whole is, without checking again.
+        init(_ piece: String, within whole: Haystack) {
+            text = piece
+            isPlain = whole.isPlain || PlainText.isPlain(piece)
+        }
+
         /// Whether the text contains `word`, as Foundation's `contains` answers.
         public func contains(_ word: String) -> Bool {
             guard isPlain, !word.isEmpty, PlainText.isPlain(word) else { return text.contains(word) }
             return firstByteOffset(of: word, from: 0) != nil
+        }
+
+        /// Whether the text begins with `word`, as `hasPrefix` answers.
+        public func hasPrefix(_ word: String) -> Bool { hasPrefix(Word(word)) }
+
+        /// Whether the text ends with `word`, as `hasSuffix` answers.
+        public func hasSuffix(_ word: String) -> Bool { hasSuffix(Word(word)) }
+
+        public func hasPrefix(_ word: Word) -> Bool {
+            isPlain && word.isPlain ? affix(word.text, atStart: true) : text.hasPrefix(word.text)
+        }
+
+        public func hasSuffix(_ word: Word) -> Bool {
+            isPlain && word.isPlain ? affix(word.text, atStart: false) : text.hasSuffix(word.text)
+        }
+
+        /// Whether the text's UTF-8 begins or ends with that of `word` (equal characters are equal bytes here).
+        private func affix(_ word: String, atStart: Bool) -> Bool {
+            var text = text, word = word
+            return text.withUTF8 { haystack in
+                word.withUTF8 { needle in
+                    guard !needle.isEmpty else { return true }
+                    guard needle.count <= haystack.count, let base = haystack.baseAddress, let wordBase = needle.baseAddress
+                    else { return false }
+                    return memcmp(atStart ? base : base + (haystack.count - needle.count), wordBase, needle.count) == 0
+                }
+            }
         }
 
         /// Where `word` first occurs, as the standard library's `firstRange(of:)` finds it.

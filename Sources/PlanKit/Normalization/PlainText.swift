@@ -36,21 +36,36 @@ public enum PlainText {
     /// Whether the well-formed UTF-8 of a string holds only plain scalars.
     @inlinable
     static func isPlain(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
+        scanPlain(utf8: bytes, counting: false) != nil
+    }
+
+    /// How many scalars the well-formed UTF-8 of a string holds when all are plain (then its character
+    /// count); nil at the first that is not.
+    @inlinable
+    static func plainScalarCount(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        scanPlain(utf8: bytes, counting: true)
+    }
+
+    /// The one decoding pass behind both: nil at the first scalar that is not plain, else the scalars
+    /// counted (0 when not `counting`, which is inlined away from the plainness check, a hot path).
+    @inlinable @inline(__always)
+    static func scanPlain(utf8 bytes: UnsafeBufferPointer<UInt8>, counting: Bool) -> Int? {
+        var count = 0, index = 0
         while index < bytes.count {
             let lead = bytes[index]
+            if counting { count += 1 }
             if lead < 0x80 {
-                if lead == 0x0D { return false }
+                if lead == 0x0D { return nil }
                 index += 1
                 continue
             }
             let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
             var value = UInt32(lead & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07))
             for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
-            guard isPlainScalar(value) else { return false }
+            guard isPlainScalar(value) else { return nil }
             index += length
         }
-        return true
+        return count
     }
 
     @inlinable
@@ -67,31 +82,11 @@ public enum PlainText {
         }
     }
 
-    /// The number of characters of a `String`, counted over its UTF-8 when the text is plain: a lead byte
-    /// a character, with the plainness of each scalar checked on the way (what the generic form does over
-    /// decoded scalars, at a third of the cost).
+    /// The number of characters of a `String`, counted over its UTF-8 in the pass that checks it is plain
+    /// (what the generic form does over decoded scalars, at a third of the cost).
     @inlinable
     public static func characterCount(_ text: String) -> Int {
-        let counted = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            var count = 0, index = 0
-            while index < bytes.count {
-                let lead = bytes[index]
-                if lead < 0x80 {
-                    if lead == 0x0D { return nil }
-                    count += 1
-                    index += 1
-                    continue
-                }
-                let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                var value = UInt32(lead & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07))
-                for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
-                guard isPlainScalar(value) else { return nil }
-                count += 1
-                index += length
-            }
-            return count
-        }
-        if case let count?? = counted { return count }
+        if case let count?? = text.utf8.withContiguousStorageIfAvailable(plainScalarCount(utf8:)) { return count }
         return text.count
     }
 
