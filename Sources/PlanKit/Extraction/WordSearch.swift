@@ -20,16 +20,9 @@ public enum WordSearch {
         return words.contains { haystack.contains($0) }
     }
 
-    /// A word looked for in several texts: whether it is plain is checked once, not once a text.
-    public struct Word {
-        public let text: String
-        let isPlain: Bool
-
-        public init(_ text: String) {
-            self.text = text
-            isPlain = PlainText.isPlain(text)
-        }
-    }
+    /// A word looked for in several texts, held as a text is: whether it is plain is checked once, not once
+    /// a text.
+    public typealias Word = Haystack
 
     /// A text that is searched for several words: whether it is plain is checked once, not once a word.
     public struct Haystack {
