@@ -18,7 +18,7 @@ struct AgreementCommand: ParsableCommand {
           plankb agreement corpus/gold/instruments/govcn-2019-07-08.csv tool.csv
           plankb agreement coder1.csv coder2.csv --level dimension
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The first coding (CSV or JSON Lines).")
     var first: String

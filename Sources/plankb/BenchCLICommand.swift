@@ -21,7 +21,7 @@ struct BenchCLICommand: ParsableCommand {
         Example:
           plankb index corpus --db kb.sqlite --exclude gold && plankb bench-cli --db kb.sqlite --runs 5
         """)
-    )
+    ).underPlanKB
 
     @OptionGroup var database: DatabaseOption
 

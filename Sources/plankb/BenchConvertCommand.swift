@@ -20,7 +20,7 @@ struct BenchConvertCommand: ParsableCommand {
           swift build -c release --static-swift-stdlib
           .build/release/plankb bench-convert /tmp/plankb-bench --size-mb 500
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The folder to build the repeated corpus and the outputs in.")
     var workDirectory: String

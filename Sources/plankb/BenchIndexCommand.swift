@@ -22,7 +22,7 @@ struct BenchIndexCommand: ParsableCommand {
           swift build -c release --static-swift-stdlib
           .build/release/plankb bench-index --out /tmp/plankb-scale --size-mb 1024
         """)
-    )
+    ).underPlanKB
 
     @Option(help: "The real corpus to copy.")
     var corpus = "corpus"

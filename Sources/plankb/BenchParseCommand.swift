@@ -19,7 +19,7 @@ struct BenchParseCommand: ParsableCommand {
           swift build -c release --static-swift-stdlib
           .build/release/plankb bench-parse corpus --repeat 5
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The folder of documents to parse.")
     var folder: String = "corpus"

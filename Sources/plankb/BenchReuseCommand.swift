@@ -20,7 +20,7 @@ struct BenchReuseCommand: ParsableCommand {
           plankb index corpus --db kb.sqlite --exclude gold --no-records
           plankb bench-reuse --db kb.sqlite
         """)
-    )
+    ).underPlanKB
 
     @OptionGroup var database: DatabaseOption
 

@@ -23,7 +23,7 @@ struct ChunksCommand: ParsableCommand {
           plankb chunks --db kb.sqlite --doc corpus/plans/shenyang-ftz-plan-2021.txt --json
           plankb chunks corpus/plans/shenyang-ftz-plan-2021.txt --compare-fixed
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The documents to cut (any format plankb reads).")
     var files: [String] = []

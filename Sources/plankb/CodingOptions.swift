@@ -68,7 +68,7 @@ struct CodebookCommand: ParsableCommand {
           plankb codebook > my-codebook.csv
           plankb records corpus/govcn-2019/05.html --type measure --codebook my-codebook.csv --format csv
         """)
-    )
+    ).underPlanKB
 
     func run() throws {
         FileHandle.standardOutput.write(Data(DefaultCodebook.csv.utf8))

@@ -39,7 +39,7 @@ struct ConvertCommand: ParsableCommand {
           plankb convert 'scraped/**/*.html' --out out/ --to json,csv --jobs 2
           find scraped -name '*.htm' | plankb convert - --out out/ --no-records
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "Files, folders or patterns to convert; - reads a list of paths from standard input.")
     var inputs: [String]

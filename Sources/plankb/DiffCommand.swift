@@ -32,7 +32,7 @@ struct DiffCommand: ParsableCommand {
           plankb diff old.md new.md --format html > 对照表.html
           plankb diff 1997.txt 2007.txt 2013.txt --history art_17
         """)
-    )
+    ).underPlanKB
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, html

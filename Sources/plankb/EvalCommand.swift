@@ -16,7 +16,7 @@ struct EvalCommand: ParsableCommand {
         Example:
           plankb eval --verbose
         """)
-    )
+    ).underPlanKB
 
     @Option(help: "The folder of gold files.")
     var gold: String = "corpus/gold"

@@ -18,7 +18,7 @@ struct IndexCommand: ParsableCommand {
           plankb index corpus --db kb.sqlite --exclude gold --rebuild
           plankb index corpus --db postgres://plankb@localhost/plankb --exclude gold
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "Files or folders to index.")
     var paths: [String]

@@ -13,7 +13,7 @@ struct KwicCommand: ParsableCommand {
           plankb kwic 跨境电商 --db kb.sqlite
           plankb kwic 营商环境 --db kb.sqlite --width 24 --doc 沈阳
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The term or phrase.")
     var term: String

@@ -18,7 +18,7 @@ struct MCPCommand: ParsableCommand {
           {"mcpServers": {"plankb": {"command": "plankb",
                                      "args": ["mcp", "--db", "/path/to/kb.sqlite"]}}}
         """)
-    )
+    ).underPlanKB
 
     /// What the server announces to clients at initialization (the package has no release numbers yet).
     static let serverVersion = PlanKB.version

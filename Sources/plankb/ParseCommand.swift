@@ -27,7 +27,7 @@ struct ParseCommand: ParsableCommand {
           plankb parse corpus/govcn-2019/01.html | jq .metadata
           curl -s URL | plankb parse - --format text
         """)
-    )
+    ).underPlanKB
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, tree, markdown, text

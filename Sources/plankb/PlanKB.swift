@@ -68,3 +68,15 @@ struct PlanKB: ParsableCommand {
         }
     }
 }
+
+extension CommandConfiguration {
+    /// A subcommand's configuration naming `plankb` as the command above it. ArgumentParser reads the name only
+    /// where the subcommand is the root of a parse (`PlanKB.parseSubcommandAlone`): its usage then reads
+    /// `plankb query`, and the parse skips the two trial parses that look for `--generate-completion-script`
+    /// (which `parseSubcommandAlone` has ruled out), each of which costs a first use of more option types.
+    var underPlanKB: CommandConfiguration {
+        var configuration = self
+        configuration._superCommandName = PlanKB._commandName
+        return configuration
+    }
+}

@@ -29,7 +29,7 @@ struct QueryCommand: ParsableCommand {
           plankb query 营商环境 --db kb.sqlite --count-by doc
           plankb query 就业 --db kb.sqlite --type target --from 2025 --to 2025 --json
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The query (quote it for the shell when it has spaces).")
     var query: String

@@ -22,7 +22,7 @@ struct RecordsCommand: ParsableCommand {
           plankb records corpus/reports/government-work-reports-2021-2025.jsonl --format csv > targets.csv
           plankb records corpus/govcn-2019 --type measure --format table
         """)
-    )
+    ).underPlanKB
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case jsonl, csv, table

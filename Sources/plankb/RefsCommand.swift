@@ -21,7 +21,7 @@ struct RefsCommand: ParsableCommand {
           plankb refs --db kb.sqlite --doc corpus/laws/law-company-2018-2023/company-law-2023.md
           plankb refs --db kb.sqlite --doc corpus/govcn-2019/01.html --json
         """)
-    )
+    ).underPlanKB
 
     @OptionGroup var database: DatabaseOption
 

@@ -38,7 +38,7 @@ struct ReuseCommand: ParsableCommand {
           plankb reuse --db kb.sqlite --doc corpus/plans/shenyang-ftz-plan-2021.txt
           plankb reuse --db kb.sqlite --all --format json
         """)
-    )
+    ).underPlanKB
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, html

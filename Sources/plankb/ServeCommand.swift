@@ -22,7 +22,7 @@ struct ServeCommand: ParsableCommand {
           PLANKB_DB=postgres://plankb@db.example.org/plankb plankb serve --host 0.0.0.0
           curl 'http://127.0.0.1:8080/api/search?q=跨境电商&limit=5'
         """)
-    )
+    ).underPlanKB
 
     @OptionGroup var database: DatabaseOption
 

@@ -59,7 +59,7 @@ struct TermsCommand: ParsableCommand {
           plankb terms 人才 --db kb.sqlite --by doc --csv > 人才.csv
           plankb terms --top 20 --db kb.sqlite --issuer 国务院
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The terms to count.")
     var terms: [String] = []
@@ -144,7 +144,7 @@ struct CooccurCommand: ParsableCommand {
           plankb cooccur 人才 --db kb.sqlite --limit 20
           plankb cooccur 跨境电商 --db kb.sqlite --min-count 3 --json
         """)
-    )
+    ).underPlanKB
 
     @Argument(help: "The term.")
     var term: String
