@@ -26,7 +26,7 @@ struct MCPCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let knowledgeBase = try database.open()
+        let knowledgeBase = try database.open(for: .serving)
         final class Outcome: @unchecked Sendable { var error: (any Error)? }
         let outcome = Outcome()
         let finished = DispatchSemaphore(value: 0)

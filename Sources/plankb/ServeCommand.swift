@@ -37,7 +37,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let knowledgeBase = try database.open()
+        let knowledgeBase = try database.open(for: .serving)
         let host = self.host
         let application = PlanWebApplication.application(knowledgeBase: knowledgeBase, host: host, port: port) { port in
             FileHandle.standardError.write(Data("plankb serve: http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))

@@ -137,4 +137,31 @@ import PlanKit
         #expect(seenDuringWrite == before)
         #expect(try reader.search(Fixtures.request("金融")).count == lines.filter { $0.contains("金融") }.count)
     }
+
+    /// A query command opens one connection (`.reading`) and ranks in one pass; a server pools connections
+    /// (`.serving`) and ranks the two halves of the documents at once. Both must give the writer's pages.
+    @Test(arguments: TestBackend.available)
+    func oneConnectionAndAPoolGiveTheSamePages(backend: TestBackend) throws {
+        let sources = ["plans/shenyang-ftz-plan-2021.txt", "laws/law-company-2018-2023/company-law-2023.md",
+                       "laws/law-company-2018-2023/company-law-2018.md"]
+        let (writer, location) = try backend.scratch()
+        for source in sources {
+            let documents = try DocumentLoader.load(contentsOf: Fixtures.corpus.appendingPathComponent(source))
+            try writer.replaceDocuments(fromSource: source, contentHash: "h", with: documents.enumerated().map {
+                IndexedDocument(key: "\(source)#\($0.offset + 1)", document: $0.element)
+            })
+        }
+        try writer.finishIndexRun(changedDocuments: true)
+        let command = try openKnowledgeBase(location, for: .reading)
+        let server = try openKnowledgeBase(location, for: .serving)
+        var kindFiltered = try Fixtures.request("公司 OR 金融", limit: 7)
+        kindFiltered.kinds = [.article]
+        for request in [try Fixtures.request("金融", limit: 20), try Fixtures.request("公司 -股东", limit: 5, offset: 3),
+                        try Fixtures.request("\"自由贸易\"", limit: 20), kindFiltered] {
+            let expected = try writer.search(request).map { "\($0.documentKey) \($0.nodeID) \($0.score)" }
+            #expect(!expected.isEmpty)
+            #expect(try command.search(request).map { "\($0.documentKey) \($0.nodeID) \($0.score)" } == expected)
+            #expect(try server.search(request).map { "\($0.documentKey) \($0.nodeID) \($0.score)" } == expected)
+        }
+    }
 }

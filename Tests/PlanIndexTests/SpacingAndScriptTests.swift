@@ -134,7 +134,7 @@ import PlanKit
         let knowledgeBase = try knowledgeBase(lines: Self.mixedScripts)
         let path = knowledgeBase.path
         // As a file written before the version was kept: the key absent, documents present.
-        try knowledgeBase.pool.write { db in try db.execute(sql: "DELETE FROM kb_info WHERE key = 'tokenizer_version'") }
+        try knowledgeBase.connections.write { db in try db.execute(sql: "DELETE FROM kb_info WHERE key = 'tokenizer_version'") }
         try knowledgeBase.close()
         #expect {
             _ = try SQLiteKnowledgeBase(path: path)
@@ -143,6 +143,6 @@ import PlanKit
         }
         // A new, empty file records the current version.
         let fresh = try Fixtures.scratchKnowledgeBase()
-        #expect(try fresh.pool.read { try SQLiteKnowledgeBase.info("tokenizer_version", in: $0) } == String(IndexTokenizer.version))
+        #expect(try fresh.connections.read { try SQLiteKnowledgeBase.info("tokenizer_version", in: $0) } == String(IndexTokenizer.version))
     }
 }

@@ -197,16 +197,16 @@ import PlanKit
         })
         try knowledgeBase.removeDocuments(fromSource: removed)
         try knowledgeBase.refreshTermTopLists()
-        let known = try knowledgeBase.pool.read { db in try knowledgeBase.knownPhraseRows(try SearchQuery(parsing: "发展 -股东"), in: db) }
+        let known = try knowledgeBase.connections.read { db in try knowledgeBase.knownPhraseRows(try SearchQuery(parsing: "发展 -股东"), in: db) }
         #expect(known == [try ftsCount(knowledgeBase, token: "发展"), try ftsCount(knowledgeBase, token: "股东")])
         // Nodes, records and the kinds of nodes each document holds (for --kind) leave with their document
         // (removed by the knowledge base itself: SQLite does not enforce the foreign keys).
         for table in ["nodes", "records", "document_kinds"] {
-            #expect(try knowledgeBase.pool.read { db in
+            #expect(try knowledgeBase.connections.read { db in
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE doc_id NOT IN (SELECT id FROM documents)")
             } == 0, "\(table)")
         }
-        #expect(try knowledgeBase.pool.read { db in try Int.fetchAll(db, sql: "SELECT 1 FROM pragma_foreign_key_check") }.isEmpty)
+        #expect(try knowledgeBase.connections.read { db in try Int.fetchAll(db, sql: "SELECT 1 FROM pragma_foreign_key_check") }.isEmpty)
         let stored = try knowledgeBase.storedTermTopLists()
         #expect(stored.count > 1000)
         // Every 50th token, Han, Latin and digits alike.

@@ -36,7 +36,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     init(location: PostgresLocation, access: KnowledgeBaseAccess, poolSize: Int, termTopMinimumRows: Int = 2_000) throws {
         self.termTopMinimumRows = termTopMinimumRows
         pool = try PostgresPool(location: location, maximum: poolSize)
-        try pool.withSession { session in try PostgresSchema.migrate(session, creating: access != .reading) }
+        try pool.withSession { session in try PostgresSchema.migrate(session, creating: access == .writing || access == .rebuilding) }
         let tokenizer = try pool.withSession { try $0.query("SELECT value FROM kb_info WHERE key = 'tokenizer'").first?.string(0) } ?? ""
         indexing = tokenizer.hasSuffix(IdeographIndexing.unigram.rawValue) ? .unigram : .bigram
         if access == .rebuilding { rebuildWritten = [] }

@@ -14,14 +14,15 @@ public enum SQLiteBackend: KnowledgeBaseBackend {
             throw KnowledgeBaseOpenError("no backend takes \(scheme):// locations; give a file or a postgres:// URL")
         }
         switch access {
-        case .reading:
+        case .reading, .serving:
             guard FileManager.default.fileExists(atPath: location) else {
                 throw KnowledgeBaseOpenError("no knowledge base at \(location); create one with: plankb index PATH --db \(location)")
             }
-            // Read-only connections, unless the file needs upgrading first (once), or the folder does not let
-            // SQLite create the WAL's companion files a read-only connection needs.
+            // Read-only connections (one for a command, a pool for a server), unless the file needs upgrading
+            // first (once), or the folder does not let SQLite create the WAL's companion files a read-only
+            // connection needs.
             do {
-                return try SQLiteKnowledgeBase(path: location, readOnly: true)
+                return try SQLiteKnowledgeBase(path: location, readOnly: true, pooled: access == .serving)
             } catch let error as StaleTokenizerError {
                 throw error
             } catch {

@@ -21,7 +21,7 @@ extension SQLiteKnowledgeBase {
 
     public func definedAbbreviations(withFullNameKeys keys: Set<String>) throws -> [DefinedAbbreviation] {
         guard !keys.isEmpty else { return [] }
-        return try pool.read { db in
+        return try connections.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.doc_key, a.short, a.full FROM abbreviations a JOIN documents d ON d.id = a.doc_id
                 WHERE a.full_key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ",")))

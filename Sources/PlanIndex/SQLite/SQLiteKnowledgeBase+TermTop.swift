@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteKnowledgeBase {
     /// How this knowledge base weighs rows for its lists; loaders pass it to `TermDigest`.
     public func termTopParameters() throws -> TermTopParameters? {
-        try pool.read { db in try Self.termTopParameters(in: db) }
+        try connections.read { db in try Self.termTopParameters(in: db) }
     }
 
     static func termTopParameters(in db: Database) throws -> TermTopParameters {
@@ -22,7 +22,7 @@ extension SQLiteKnowledgeBase {
     /// interrupted refresh leaves the documents pending, and searches rank with FTS5 alone until a later
     /// refresh completes.
     public func refreshTermTopLists() throws {
-        try pool.write { db in
+        try connections.write { db in
             let pending = try Int64.fetchAll(db, sql: "SELECT doc_id FROM term_top_pending ORDER BY doc_id")
             var uncounted = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT token, rows FROM term_top_uncounted")
                 .map { (row: Row) -> (String, Int) in (row[0], row[1]) })
@@ -105,7 +105,7 @@ extension SQLiteKnowledgeBase {
 
     /// True when documents were written since the lists were last refreshed (searches then rank with FTS5).
     public func hasPendingTermTopLists() throws -> Bool {
-        try pool.read { db in try Self.hasPendingDocuments(in: db) }
+        try connections.read { db in try Self.hasPendingDocuments(in: db) }
     }
 
     private static func hasPendingDocuments(in db: Database) throws -> Bool {
@@ -155,7 +155,7 @@ extension SQLiteKnowledgeBase {
 
     /// The stored lists in token order, for tests and inspection.
     func storedTermTopLists() throws -> [(token: String, list: TermTopList)] {
-        try pool.read { db in
+        try connections.read { db in
             try Row.fetchAll(db, sql: "SELECT token, rows, complete, entries FROM term_top ORDER BY token").map { row in
                 (token: row[0], list: TermTopList(rows: row[1], isComplete: row[2], entries: TermTopList.entries(fromBlob: row[3])))
             }
@@ -164,7 +164,7 @@ extension SQLiteKnowledgeBase {
 
     /// Whether `search` answers this request from the term top lists (instead of ranking with FTS5).
     public func answersFromTermTopLists(_ request: SearchRequest) throws -> Bool {
-        try pool.read { db in try topListPage(request, in: db) != nil }
+        try connections.read { db in try topListPage(request, in: db) != nil }
     }
 
     /// The ranked page of a search from the term top lists (see `TermTopRanking`), or nil when FTS5 must rank

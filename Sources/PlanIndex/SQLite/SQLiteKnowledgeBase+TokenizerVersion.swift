@@ -21,7 +21,7 @@ extension SQLiteKnowledgeBase {
     /// Refuses a file indexed with another tokenizer version, before any migration touches it. Files from
     /// before the key existed count as version 1; a file without documents can take any version.
     func refuseStaleTokenizer() throws {
-        let stale: Int? = try pool.read { db in
+        let stale: Int? = try connections.read { db in
             // One look at sqlite_master: GRDB's tableExists would load and cache the whole schema, a cost every
             // query command paid at open.
             let tables = try Int.fetchOne(db, sql: """
@@ -39,7 +39,7 @@ extension SQLiteKnowledgeBase {
     /// Records the tokenizer version (`kb_info.tokenizer_version`) in a file that does not hold it yet.
     func recordTokenizerVersion() throws {
         // Read first: a query opening the file while an index run writes must not wait for the writer.
-        if try pool.read({ db in try Self.info("tokenizer_version", in: db) }) == String(IndexTokenizer.version) { return }
-        try pool.write { db in try Self.setInfo("tokenizer_version", String(IndexTokenizer.version), in: db) }
+        if try connections.read({ db in try Self.info("tokenizer_version", in: db) }) == String(IndexTokenizer.version) { return }
+        try connections.write { db in try Self.setInfo("tokenizer_version", String(IndexTokenizer.version), in: db) }
     }
 }

@@ -5,7 +5,12 @@ import PlanKit
 /// The knowledge base in one SQLite file (WAL mode): readers query while a writer indexes, and every write of a
 /// source is one transaction, so a run killed halfway leaves the previous state intact and queryable.
 public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
-    let pool: DatabasePool
+    /// A pool of connections (one writer, readers beside it), or a single read-only connection for a command
+    /// that reads a few times and exits (`KnowledgeBaseAccess.reading`): a pool opens a writer connection and
+    /// reads the schema once more for each connection, a third of what `plankb query` spent on its search.
+    let connections: any DatabaseWriter
+    /// True with a pool: a search that FTS5 must rank is then split over two connections (see `fastestPage`).
+    let readsConcurrently: Bool
     public let path: String
     /// For a rebuild (`KnowledgeBaseAccess.rebuilding`): the file this one replaces when the run is finished.
     /// Set once, right after opening.
@@ -23,9 +28,11 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// `readOnly` opens an existing, up-to-date file with read-only connections, as every query, kwic and serve
     /// does: then opening writes nothing (GRDB's read-write pool makes sure of a WAL file with a small write
     /// transaction, and the last connection to close checkpoints it — a query paid for two disk syncs), and
-    /// a file that needs a migration or its tokenizer version recorded throws `NeedsWriting`.
+    /// a file that needs a migration or its tokenizer version recorded throws `NeedsWriting`. `pooled` false
+    /// (read-only only) opens one connection instead of a pool.
     public init(path: String, creatingWith indexing: IdeographIndexing = .bigram, termTopMinimumRows: Int = 2_000,
-                readOnly: Bool = false) throws {
+                readOnly: Bool = false, pooled: Bool = true) throws {
+        precondition(pooled || readOnly, "a knowledge base that writes needs its pool")
         self.termTopMinimumRows = termTopMinimumRows
         var configuration = Configuration()
         configuration.readonly = readOnly
@@ -42,24 +49,26 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             PageRanker.register(in: db)
             // The WAL gives durability of the last commit up to a power cut, which is enough for an index
             // that can be rebuilt; it makes each per-document commit cheap.
-            try db.execute(sql: readOnly ? "PRAGMA cache_size = -65536" : "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            try db.execute(sql: readOnly ? "PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112" : "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        connections = pooled ? try DatabasePool(path: path, configuration: configuration)
+            : try DatabaseQueue(path: path, configuration: configuration)
+        readsConcurrently = pooled
         self.path = path
         try refuseStaleTokenizer()
         // A file that is up to date is only read: no write transaction for every query that opens it.
         let migrator = Schema.migrator(indexing: indexing)
         if readOnly {
-            let upToDate = try pool.read { db in
+            let upToDate = try connections.read { db in
                 try migrator.hasCompletedMigrations(db) && Self.info("tokenizer_version", in: db) == String(IndexTokenizer.version)
             }
             if !upToDate {
-                try pool.close()
+                try connections.close()
                 throw NeedsWriting()
             }
             return
         }
-        if try !pool.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(pool) }
+        if try !connections.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(connections) }
         try recordTokenizerVersion()
     }
 
@@ -68,7 +77,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     /// How ideographs are indexed in this file (`plankb_cjk bigram`).
     public func tokenizerDescription() throws -> String {
-        try pool.read { db in try Self.info("tokenizer", in: db) ?? "" }
+        try connections.read { db in try Self.info("tokenizer", in: db) ?? "" }
     }
 
     /// A value of `kb_info`, the file's key–value facts (tokenizer, last document id, term top list parameters).
@@ -84,18 +93,18 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// index run so that queries read one compact b-tree.
     public func optimize() throws {
         try refreshTermTopLists()
-        try pool.write { db in try db.execute(sql: "INSERT INTO node_fts(node_fts) VALUES ('optimize')") }
+        try connections.write { db in try db.execute(sql: "INSERT INTO node_fts(node_fts) VALUES ('optimize')") }
         try checkpoint()
     }
 
     /// Copies everything in the WAL into the main file and empties the WAL, so that the main file alone
     /// holds the knowledge base (before it is moved or copied).
     public func checkpoint() throws {
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try connections.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
     /// Closes the file; the instance must not be used afterwards.
-    public func close() throws { try pool.close() }
+    public func close() throws { try connections.close() }
 
     public func documentPreparer() throws -> DocumentPreparer {
         let parameters = try termTopParameters()
@@ -120,7 +129,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     // MARK: Writing
 
     public func indexedSources() throws -> [String: String] {
-        try pool.read { db in
+        try connections.read { db in
             var result: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT DISTINCT source, content_hash FROM documents") {
                 result[row[0]] = row[1]
@@ -144,7 +153,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private func replaceDocuments(_ sources: [SourceDocuments], afterEachDocument: (Int) throws -> Void) throws {
         // Digests join the staging area only once their transaction has committed.
         var digests: [(documentID: Int64, digest: TermDigest)] = []
-        try pool.write { db in
+        try connections.write { db in
             digests = []
             let now = ISO8601DateFormatter().string(from: Date())
             var written = 0
@@ -168,7 +177,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     public func removeDocuments(fromSources sources: [String]) throws {
-        try pool.write { db in
+        try connections.write { db in
             for source in sources { try deleteDocuments(fromSource: source, in: db) }
         }
     }
@@ -367,9 +376,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func search(_ request: SearchRequest, ranking: Ranking) throws -> [SearchHit] {
         if ranking == .fastest {
             let page = try fastestPage(request)
-            return try pool.read { db in try hits(page, request: request, in: db) }
+            return try connections.read { db in try hits(page, request: request, in: db) }
         }
-        return try pool.read { db in
+        return try connections.read { db in
             let (from, arguments) = filteredMatch(request)
             // Rank inside the index first and join only the page of hits: joining every match before sorting
             // costs more than ranking itself when a term is common.
@@ -383,13 +392,19 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     /// The page of a search from the term top lists when they can give it, and otherwise ranked inside FTS5 by
     /// `PageRanker` (`bm25()`'s scores without the row length lookup for rows that cannot reach the page). For
-    /// that, the documents are split in two halves by id, ranked at the same time on two connections, and the
-    /// two pages merged.
+    /// that, with a pool, the documents are split in two halves by id, ranked at the same time on two
+    /// connections, and the two pages merged; a single connection ranks them in one pass.
     private func fastestPage(_ request: SearchRequest) throws -> [(rowID: Int64, rank: Double)] {
         guard request.offset + request.limit > 0 else { return [] }
+        guard readsConcurrently else {
+            return try connections.read { db in
+                if let page = try topListPage(request, in: db) { return page.map { (rowID: $0.rowID, rank: -$0.score) } }
+                return try wholePage(request, in: db)
+            }
+        }
         let plan: (fromLists: [(rowID: Int64, score: Double)]?, allowed: DocumentSet?, documents: ClosedRange<Int64>,
                    phraseRows: [Int?])
-        plan = try pool.read { db in
+        plan = try connections.read { db in
             if let page = try topListPage(request, in: db) { return (page, nil, 0...0, []) }
             // Two subqueries: SQLite answers min() and max() from the primary key only when each stands alone.
             let row = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM documents), (SELECT max(id) FROM documents)")
@@ -408,7 +423,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         let results = ParallelResults<[(rowID: Int64, rank: Double)]>(count: halves.count)
         DispatchQueue.concurrentPerform(iterations: halves.count) { index in
             results.set(index, Result {
-                try pool.read { db in
+                try connections.read { db in
                     // Both halves must read the same documents: a writer may commit between the two reads. Ids are
                     // never reused, so a replaced or added document shows in the highest id; a removed one can
                     // only be missing from the page, as it would be a moment later.
@@ -423,13 +438,16 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             let merged = try results.values().flatMap { $0 }.sorted { ($0.rank, $0.rowID) < ($1.rank, $1.rowID) }
             return Array(merged.dropFirst(request.offset).prefix(request.limit))
         } catch is ConcurrentWrite {
-            return try pool.read { db in
-                let page = try prunedPage(request, rows: Int64.min...Int64.max,
-                                          allowedDocuments: try documents(allowedBy: request, in: db),
-                                          phraseRows: try knownPhraseRows(request.query, in: db), in: db)
-                return Array(page.dropFirst(request.offset))
-            }
+            return try connections.read { db in try wholePage(request, in: db) }
         }
+    }
+
+    /// The page ranked by `PageRanker` over all rows in one pass (offset applied).
+    private func wholePage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, rank: Double)] {
+        let page = try prunedPage(request, rows: Int64.min...Int64.max,
+                                  allowedDocuments: try documents(allowedBy: request, in: db),
+                                  phraseRows: try knownPhraseRows(request.query, in: db), in: db)
+        return Array(page.dropFirst(request.offset))
     }
 
     private struct ConcurrentWrite: Error {}
@@ -493,7 +511,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// FTS5's own score (as `search` with `.fts5` would give it) of each hit for the request's query; nil for a
     /// hit FTS5 does not match. Benchmarks use it to judge a page ranked another way, ties included.
     public func fts5Scores(_ request: SearchRequest, of hits: [SearchHit]) throws -> [Double?] {
-        try pool.read { db in
+        try connections.read { db in
             var scores: [String: Double] = [:]
             let rows = try Row.fetchAll(db, sql: """
                 SELECT d.doc_key || ' ' || n.node_id AS hit, -node_fts.rank AS score
@@ -571,7 +589,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                       GROUP BY 1, 2) AS c
                 JOIN documents d ON d.id = c.doc_id
                 """
-            return try pool.read { db in
+            return try connections.read { db in
                 try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                     CountRow(key: (row["title"] as String) + " › " + ((row["chapter"] as String?) ?? "(front matter)"),
                              hits: row["hits"], documents: 1)
@@ -586,7 +604,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             FROM (SELECT node_fts.rowid >> \(Self.ordinalBits) AS doc_id, count(*) AS hits \(from) GROUP BY 1) AS c
             JOIN documents d ON d.id = c.doc_id
             """
-        return try pool.read { db in
+        return try connections.read { db in
             var groups: [String: (hits: Int, documents: Int)] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
                 let key: String = switch dimension {
@@ -612,7 +630,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
         let (from, arguments) = filteredMatch(request)
-        return try pool.read { db in
+        return try connections.read { db in
             Set(try String.fetchAll(db, sql: """
                 SELECT DISTINCT source FROM documents
                 WHERE id IN (SELECT node_fts.rowid >> \(Self.ordinalBits) \(from))
@@ -621,7 +639,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     public func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord] {
-        try pool.read { db in
+        try connections.read { db in
             guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE doc_key = ?",
                                                       arguments: [documentKey]) else { return [] }
             return try Self.records(documentID: documentID, nodeID: nodeID, in: db)
@@ -647,7 +665,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
-        try pool.read { db in
+        try connections.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT n.text, n.text_start, n.text_end, n.parent_id, d.id AS doc_id FROM documents d JOIN nodes n
                   ON n.row_id BETWEEN d.id << \(Self.ordinalBits) AND ((d.id + 1) << \(Self.ordinalBits)) - 1
@@ -666,13 +684,13 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     /// Bytes of UTF-8 text in searchable nodes (what the full-text index covers), for size ratios.
     public func searchableTextBytes() throws -> Int {
-        try pool.read { db in
+        try connections.read { db in
             try Int.fetchOne(db, sql: "SELECT total(length(CAST(text AS BLOB))) FROM nodes WHERE searchable > 0") ?? 0
         }
     }
 
     public func summary() throws -> KnowledgeBaseSummary {
-        try pool.read { db in
+        try connections.read { db in
             KnowledgeBaseSummary(
                 sources: try Int.fetchOne(db, sql: "SELECT count(DISTINCT source) FROM documents") ?? 0,
                 documents: try Int.fetchOne(db, sql: "SELECT count(*) FROM documents") ?? 0,
@@ -696,7 +714,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     public func documents() throws -> [DocumentSummary] {
-        try pool.read { db in
+        try connections.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.summaryColumns) FROM documents d
                 ORDER BY d.date IS NULL, d.date, d.title, d.doc_key
@@ -705,7 +723,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     public func document(withKey key: String) throws -> StoredDocument? {
-        try pool.read { db in
+        try connections.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT d.id, d.metadata_json, \(Self.summaryColumns) FROM documents d WHERE d.doc_key = ?
                 """, arguments: [key]) else { return nil }

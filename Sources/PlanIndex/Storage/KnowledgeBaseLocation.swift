@@ -16,8 +16,12 @@ public protocol KnowledgeBaseBackend: Sendable {
 
 /// What a command is going to do with a knowledge base.
 public enum KnowledgeBaseAccess: Sendable {
-    /// Read only; the knowledge base must exist.
+    /// Read only, for a command that reads a few times and exits (query, kwic, terms…); the knowledge base
+    /// must exist. A backend may open a single connection.
     case reading
+    /// Read only, for a process that answers many requests, several at once (serve, the MCP server); the
+    /// knowledge base must exist. Connections are pooled.
+    case serving
     /// Add and replace documents; created when absent.
     case writing
     /// Build it anew from one index run and replace the old one when the run is finished
