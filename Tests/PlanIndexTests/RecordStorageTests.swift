@@ -40,6 +40,34 @@ struct RecordStorageTests {
         #expect(inClauses > 100, "records of clauses, whose text is in their paragraph's, are among those checked")
     }
 
+    /// A page of hits reads its records in one statement and their texts in another, each text once: every hit
+    /// must still carry its node's records and its descendants', each as it was extracted.
+    @Test(arguments: TestBackend.available)
+    func hitsCarryTheRecordsOfTheirNodesByteForByte(backend: TestBackend) throws {
+        let sources = try KnowledgeBaseConformanceTests.sourceDocuments()
+        let knowledgeBase = try backend.scratch().knowledgeBase
+        try knowledgeBase.replaceDocuments(sources)
+        var written: [String: [IndexedRecord]] = [:]
+        for entry in sources.flatMap(\.documents) { written[entry.key] = entry.records }
+        var withRecords = 0, shared = 0
+        for term in ["2025", "目标", "公司", "发展", "开放"] {
+            for hit in try knowledgeBase.search(SearchRequest(query: .term(term), limit: 60)) {
+                let expected = (written[hit.documentKey] ?? []).filter { $0.nodeID == hit.nodeID || $0.nodeID.hasPrefix(hit.nodeID + "__") }
+                #expect(hit.records.map(\.json) == expected.map(\.json), "\(term): \(hit.documentKey) \(hit.nodeID)")
+                #expect(hit.records == expected)
+                if !hit.records.isEmpty { withRecords += 1 }
+                if Set(hit.records.map(\.nodeID)).count < hit.records.count { shared += 1 }
+            }
+        }
+        #expect(withRecords > 50)
+        #expect(shared > 5, "hits whose node holds several records sharing one text")
+        // A record read back encodes as the one written.
+        let hit = try #require(try knowledgeBase.search(SearchRequest(query: .term("2025"), limit: 60)).first { !$0.records.isEmpty })
+        let encoded = try JSONEncoder().encode(hit.records)
+        #expect(try JSONDecoder().decode([IndexedRecord].self, from: encoded) == hit.records)
+        #expect(try JSONSerialization.jsonObject(with: encoded) as? [[String: Any]] != nil)
+    }
+
     @Test func mostRecordsOfRealDocumentsAreStoredWithoutACopyOfTheirText() throws {
         var records = 0, sliced = 0, bytesBefore = 0, bytesAfter = 0
         for entry in try KnowledgeBaseConformanceTests.sourceDocuments().flatMap(\.documents) {

@@ -425,8 +425,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private static func indexedRecord(_ row: PostgresRandomAccessRow, from first: Int) throws -> IndexedRecord {
         let start = try row.integer(first + 4), end = try row.integer(first + 5)
         return IndexedRecord(nodeID: try row.string(first)!, type: try row.string(first + 1)!, year: try row.integer(first + 2),
-                             json: RecordRow.json(stored: try row.string(first + 3)!, base: try row.string(first + 6),
-                                                  slice: start.flatMap { start in end.map { start..<max(start, $0) } }))
+                             stored: try row.string(first + 3)!, base: try row.string(first + 6),
+                             slice: start.flatMap { start in end.map { start..<max(start, $0) } })
     }
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {

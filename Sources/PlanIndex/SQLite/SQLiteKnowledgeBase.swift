@@ -558,23 +558,40 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
     }
 
-    /// The records of each node of a page (and of its clauses), by the node's place in the page, in one
-    /// statement: a page of 20 hits asked 20 statements before.
+    /// The records of each node of a page (and of its clauses), by the node's place in the page, in two
+    /// statements (a page of 20 hits asked 20 before): the records, then the texts they are slices of, each read
+    /// once however many records share it (a paragraph of targets holds a dozen).
     private static func records(of nodes: [(documentID: Int64, nodeID: String)], in db: Database) throws -> [Int: [IndexedRecord]] {
         guard !nodes.isEmpty else { return [:] }
         let wanted = jsonRows(nodes.map { [String($0.documentID), SortedJSONEncoder.literal($0.nodeID)] })
-        var found: [Int: [IndexedRecord]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT w.key AS hit, r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base
+        var read: [(hit: Int, nodeID: String, type: String, year: Int?, stored: String, base: Int64?, slice: Range<Int>?)] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT w.key, r.node_id, r.type, r.year, r.json, r.text_start, r.text_end,
+                   (r.doc_id << \(ordinalBits)) | r.text_ordinal
             FROM (SELECT key, value ->> 0 AS doc_id, value ->> 1 AS node_id FROM json_each(?)) AS w
             JOIN records r ON r.doc_id = w.doc_id
                           -- the bounds for the index, then the node itself or its clauses (X__…) but not X0
                           AND r.node_id >= w.node_id AND r.node_id < w.node_id || '__~'
                           AND (r.node_id = w.node_id OR r.node_id > w.node_id || '__')
-            LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(ordinalBits)) | r.text_ordinal
             ORDER BY w.key, r.id
-            """, arguments: [wanted]) {
-            found[row["hit"], default: []].append(indexedRecord(row))
+            """, arguments: [wanted])
+        while let row = try rows.next() {
+            let start: Int? = row[5], end: Int? = row[6]
+            read.append((hit: row[0], nodeID: row[1], type: row[2], year: row[3], stored: row[4], base: row[7],
+                         slice: start.flatMap { start in end.map { start..<max(start, $0) } }))
+        }
+        var bases: [Int64: String] = [:]
+        let baseIDs = Set(read.compactMap(\.base))
+        if !baseIDs.isEmpty {
+            let texts = try Row.fetchCursor(db, sql: "SELECT row_id, text FROM nodes WHERE row_id IN (SELECT value FROM json_each(?))",
+                                            arguments: ["[" + baseIDs.map(String.init).joined(separator: ",") + "]"])
+            while let row = try texts.next() { bases[row[0]] = row[1] }
+        }
+        var found: [Int: [IndexedRecord]] = [:]
+        for record in read {
+            found[record.hit, default: []].append(IndexedRecord(
+                nodeID: record.nodeID, type: record.type, year: record.year, stored: record.stored,
+                base: record.base.flatMap { bases[$0] }, slice: record.slice))
         }
         return found
     }
@@ -659,9 +676,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// A record read back (columns node_id, type, year, json, text_start, text_end and its base text `base`).
     private static func indexedRecord(_ row: Row) -> IndexedRecord {
         let start: Int? = row["text_start"], end: Int? = row["text_end"]
-        return IndexedRecord(nodeID: row["node_id"], type: row["type"], year: row["year"],
-                             json: RecordRow.json(stored: row["json"], base: row["base"],
-                                                  slice: start.flatMap { start in end.map { start..<max(start, $0) } }))
+        return IndexedRecord(nodeID: row["node_id"], type: row["type"], year: row["year"], stored: row["json"],
+                             base: row["base"], slice: start.flatMap { start in end.map { start..<max(start, $0) } })
     }
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {

@@ -119,14 +119,70 @@ public struct IndexedRecord: Codable, Hashable, Sendable {
     public var nodeID: String
     public var type: String
     public var year: Int?
-    /// The whole record as JSON, so that the store never needs to know its fields.
-    public var json: String
+    /// The whole record as JSON, so that the store never needs to know its fields. A record read back from a
+    /// store is put together here, when asked, from its stored JSON and the text it shares with its paragraph
+    /// (`RecordRow.json(stored:base:slice:)`): a page of hits shown as a table needs only the type and year.
+    public var json: String {
+        get {
+            switch storage {
+            case .whole(let json): json
+            case .stored(let stored, let base, let slice): RecordRow.json(stored: stored, base: base, slice: slice)
+            }
+        }
+        set { storage = .whole(newValue) }
+    }
+
+    private var storage: Storage
+
+    private enum Storage: Sendable {
+        case whole(String)
+        /// The JSON without its text, the stored text of the node holding it, and where in that text (UTF-8).
+        case stored(String, base: String?, slice: Range<Int>?)
+    }
 
     public init(nodeID: String, type: String, year: Int?, json: String) {
         self.nodeID = nodeID
         self.type = type
         self.year = year
-        self.json = json
+        self.storage = .whole(json)
+    }
+
+    /// A record as a store read it back (see `RecordRow`); its JSON is put together when first asked.
+    init(nodeID: String, type: String, year: Int?, stored: String, base: String?, slice: Range<Int>?) {
+        self.nodeID = nodeID
+        self.type = type
+        self.year = year
+        self.storage = .stored(stored, base: base, slice: slice)
+    }
+
+    private enum CodingKeys: String, CodingKey { case nodeID, type, year, json }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(nodeID: try container.decode(String.self, forKey: .nodeID),
+                  type: try container.decode(String.self, forKey: .type),
+                  year: try container.decodeIfPresent(Int.self, forKey: .year),
+                  json: try container.decode(String.self, forKey: .json))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(nodeID, forKey: .nodeID)
+        try container.encode(type, forKey: .type)
+        try container.encodeIfPresent(year, forKey: .year)
+        try container.encode(json, forKey: .json)
+    }
+
+    /// Records are equal when they read the same, however they were put together.
+    public static func == (a: IndexedRecord, b: IndexedRecord) -> Bool {
+        (a.nodeID, a.type, a.year) == (b.nodeID, b.type, b.year) && a.json == b.json
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(nodeID)
+        hasher.combine(type)
+        hasher.combine(year)
+        hasher.combine(json)
     }
 }
 
