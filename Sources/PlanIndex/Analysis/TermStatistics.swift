@@ -5,9 +5,9 @@ import PlanKit
 /// characters of text in each group so that counts can be normalised.
 ///
 /// Counting uses the search's own matching (`Highlighter.occurrences`, over the index tokenizer's cut), in the
-/// text the index holds (`NodeRow.searchText`: each piece of text once): 电商 counts inside 跨境电商, never
+/// text the index holds (`SearchableText`: each piece of text once): 电商 counts inside 跨境电商, never
 /// across punctuation, and every occurrence counts, not every hit. Built on `KnowledgeBase.documents()` and
-/// `document(withKey:)`, so every backend answers alike.
+/// `searchableTexts(inDocument:)`, so every backend answers alike.
 public struct TermStatistics: Sendable {
     /// One group's count of one term: `term`, the group's key (nil without grouping), `count` and `chars`.
     public struct Row: Codable, Hashable, Sendable {
@@ -70,16 +70,14 @@ public struct TermStatistics: Sendable {
     public init(knowledgeBase: any KnowledgeBase, filter: Filter = Filter()) throws {
         var units: [Unit] = []
         for summary in try knowledgeBase.documents() where filter.admits(summary) {
-            guard let stored = try knowledgeBase.document(withKey: summary.key) else { continue }
             let year = Self.year(of: summary.date).map(String.init) ?? "(no date)"
             let issuer = summary.issuer ?? "(no issuer)"
-            for row in NodeRow.rows(of: stored.planDocument) {
-                guard let text = row.searchText, !text.isEmpty else { continue }
+            for row in try knowledgeBase.searchableTexts(inDocument: summary.key) {
                 // As `query --count-by chapter` groups: the outermost heading, the title in front of it.
                 let parts = PathSteps.split(row.path)
                 let outside = parts.count == 1 && [.paragraph, .clause, .lead, .closing, .figure].contains(row.kind)
                 let chapter = (summary.title ?? summary.key) + " › " + (outside ? "(front matter)" : parts[0])
-                units.append(Unit(documentKey: summary.key, text: text, year: year, issuer: issuer, chapter: chapter))
+                units.append(Unit(documentKey: summary.key, text: row.text, year: year, issuer: issuer, chapter: chapter))
             }
         }
         self.units = units
@@ -93,7 +91,7 @@ public struct TermStatistics: Sendable {
     /// The characters of text in each group.
     public func characters(by dimension: CountDimension?) -> [String: Int] {
         var result: [String: Int] = [:]
-        for unit in units { result[unit.group(dimension) ?? "", default: 0] += unit.text.count }
+        for unit in units { result[unit.group(dimension) ?? "", default: 0] += PlainText.characterCount(unit.text) }
         return result
     }
 

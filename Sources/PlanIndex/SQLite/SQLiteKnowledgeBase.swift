@@ -738,6 +738,27 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
     }
 
+    /// The indexed texts straight from the node rows (the tree is not rebuilt): what `SearchableText.texts`
+    /// derives, as `NodeRow` stored it (the whole text where searchable is 1, the title where 2).
+    public func searchableTexts(inDocument documentKey: String) throws -> [SearchableText] {
+        try connections.read { db in
+            guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE doc_key = ?",
+                                                      arguments: [documentKey]) else { return [] }
+            var texts: [SearchableText] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT node_id, kind, coalesce(path, node_id),
+                       CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END AS searched
+                FROM nodes WHERE row_id BETWEEN ? AND ? AND searchable > 0 AND searched <> ''
+                ORDER BY row_id
+                """, arguments: [documentID << Self.ordinalBits, ((documentID + 1) << Self.ordinalBits) - 1])
+            while let row = try rows.next() {
+                texts.append(SearchableText(nodeID: row[0], kind: NodeKind(rawValue: row[1]) ?? .paragraph,
+                                            path: row[2], text: row[3]))
+            }
+            return texts
+        }
+    }
+
     public func document(withKey key: String) throws -> StoredDocument? {
         try connections.read { db in
             guard let row = try Row.fetchOne(db, sql: """

@@ -43,9 +43,45 @@ public protocol KnowledgeBase: Sendable {
     func documents() throws -> [DocumentSummary]
     /// One document whole (metadata, tree, records), or nil when no document has this key.
     func document(withKey key: String) throws -> StoredDocument?
+    /// The texts the full-text index holds for one document's nodes, in document order (empty when no document
+    /// has this key): what term statistics count, without reading the document whole.
+    func searchableTexts(inDocument documentKey: String) throws -> [SearchableText]
     /// The abbreviations documents define whose full name has one of these lookup keys
     /// (`DefinedAbbreviation.lookupKey`).
     func definedAbbreviations(withFullNameKeys keys: Set<String>) throws -> [DefinedAbbreviation]
+}
+
+extension KnowledgeBase {
+    /// From the document read whole; a backend that can read the texts alone does so.
+    public func searchableTexts(inDocument documentKey: String) throws -> [SearchableText] {
+        guard let stored = try document(withKey: documentKey) else { return [] }
+        return SearchableText.texts(of: stored.planDocument)
+    }
+}
+
+/// One piece of text the full-text index holds (`NodeRow.searchText`: a node's whole text, or its title when its
+/// text is its children's; each piece of text once), with the node it belongs to.
+public struct SearchableText: Hashable, Sendable {
+    public var nodeID: String
+    public var kind: NodeKind
+    /// The node's path (`PathSteps`), as hits give it.
+    public var path: String
+    public var text: String
+
+    public init(nodeID: String, kind: NodeKind, path: String, text: String) {
+        self.nodeID = nodeID
+        self.kind = kind
+        self.path = path
+        self.text = text
+    }
+
+    /// The searchable texts of a document, as every store derives them from its rows; empty texts left out.
+    static func texts(of document: PlanDocument) -> [SearchableText] {
+        NodeRow.rows(of: document).compactMap { row in
+            guard let text = row.searchText, !text.isEmpty else { return nil }
+            return SearchableText(nodeID: row.nodeID, kind: row.kind, path: row.path, text: text)
+        }
+    }
 }
 
 /// The documents of one source (a file) with the content hash they were loaded from.
