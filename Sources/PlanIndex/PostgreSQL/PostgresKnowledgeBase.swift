@@ -429,6 +429,22 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                              slice: start.flatMap { start in end.map { start..<max(start, $0) } })
     }
 
+    /// The indexed texts straight from the node rows, as `SQLiteKnowledgeBase.searchableTexts` reads them.
+    public func searchableTexts(inDocument documentKey: String) throws -> [SearchableText] {
+        try read { session in
+            try session.query("""
+                SELECT node_id, kind, coalesce(path, node_id), searched FROM (
+                    SELECT ordinal, node_id, kind, path,
+                           CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END AS searched
+                    FROM nodes WHERE doc_id = (SELECT id FROM documents WHERE doc_key = $1) AND searchable > 0
+                ) AS n WHERE searched <> '' ORDER BY ordinal
+                """, [.text(documentKey)]).map { row in
+                SearchableText(nodeID: try row.string(0)!, kind: NodeKind(rawValue: try row.string(1)!) ?? .paragraph,
+                               path: try row.string(2)!, text: try row.string(3)!)
+            }
+        }
+    }
+
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
         try read { session in
             // A lead or clause stored as a slice of its paragraph's text comes with the paragraph's text.
