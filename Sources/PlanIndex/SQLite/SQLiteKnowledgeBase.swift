@@ -770,20 +770,21 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             let metadata = (try? JSONDecoder().decode(Metadata.self, from: Data(metadataJSON.utf8)))
                 ?? Metadata(title: summary.title, date: summary.date, issuer: summary.issuer)
             let first = documentID << Self.ordinalBits, last = ((documentID + 1) << Self.ordinalBits) - 1
-            let nodeRows = try Row.fetchAll(db, sql: """
+            // Read through a cursor by column number: a copied row looks each column up by its lowercased name.
+            var nodeRows: [(node: Node, parentID: String?, slice: Range<Int>?)] = []
+            let cursor = try Row.fetchCursor(db, sql: """
                 SELECT node_id, kind, num, label, heading, text, start_line, start_column, end_line, end_column,
                        parent_id, start_page, end_page, text_start, text_end
                 FROM nodes WHERE row_id BETWEEN ? AND ? ORDER BY row_id
-                """, arguments: [first, last]).map { row -> (node: Node, parentID: String?, slice: Range<Int>?) in
-                    let span = SourceSpan(startLine: row["start_line"], startColumn: row["start_column"],
-                                          endLine: row["end_line"], endColumn: row["end_column"],
-                                          startPage: row["start_page"], endPage: row["end_page"])
-                    let kind = NodeKind(rawValue: row["kind"]) ?? .paragraph
-                    let node = Node(id: row["node_id"], kind: kind, num: row["num"], label: row["label"],
-                                    heading: row["heading"], text: row["text"], span: span)
-                    let start: Int? = row["text_start"], end: Int? = row["text_end"]
-                    return (node, row["parent_id"], start.flatMap { start in end.map { start..<max(start, $0) } })
-                }
+                """, arguments: [first, last])
+            while let row = try cursor.next() {
+                let span = SourceSpan(startLine: row[6], startColumn: row[7], endLine: row[8], endColumn: row[9],
+                                      startPage: row[11], endPage: row[12])
+                let node = Node(id: row[0], kind: NodeKind(rawValue: row[1]) ?? .paragraph, num: row[2], label: row[3],
+                                heading: row[4], text: row[5], span: span)
+                let start: Int? = row[13], end: Int? = row[14]
+                nodeRows.append((node, row[10], start.flatMap { start in end.map { start..<max(start, $0) } }))
+            }
             let records = try Row.fetchAll(db, sql: """
                 SELECT r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
                 LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(Self.ordinalBits)) | r.text_ordinal
