@@ -26,11 +26,14 @@ struct StatisticsPage {
         statistics = try TermStatistics(knowledgeBase: knowledgeBase)
         var measures: [(key: String, title: String, year: String, dimension: Instrument.Dimension?)] = []
         var titles: [String: String] = [:]
+        let decoder = JSONDecoder()
         for summary in try knowledgeBase.documents() {
             titles[summary.key] = summary.title ?? summary.key
-            guard summary.recordCount > 0, let stored = try knowledgeBase.document(withKey: summary.key) else { continue }
+            guard summary.recordCount > 0 else { continue }
             let year = summary.date.map { String($0.prefix(4)) } ?? "(no date)"
-            for record in stored.planDocument.records where record.type == .measure {
+            // Only the measures, and not the document whole; decoded as `StoredDocument.planDocument` decodes.
+            for stored in try knowledgeBase.records(ofType: Record.RecordType.measure.rawValue, inDocument: summary.key) {
+                guard let record = try? decoder.decode(Record.self, from: Data(stored.json.utf8)) else { continue }
                 measures.append((summary.key, summary.title ?? summary.key, year, record.instrument?.dimension))
             }
         }
@@ -48,11 +51,14 @@ struct StatisticsPage {
         case .instrumentsByYear, .instrumentsByDocument:
             let byYear = chart == .instrumentsByYear
             let categories = byYear ? Array(Set(measures.map(\.year))).sorted()
-                : Array(Set(measures.map(\.key))).sorted { (titles[$0] ?? $0) < (titles[$1] ?? $1) }
+                : Array(Set(measures.map(\.key))).sorted { (titles[$0] ?? $0, $0) < (titles[$1] ?? $1, $1) }
+            var counts: [Instrument.Dimension: [String: Int]] = [:]
+            for measure in measures {
+                guard let dimension = measure.dimension else { continue }
+                counts[dimension, default: [:]][byYear ? measure.year : measure.key, default: 0] += 1
+            }
             let series = Instrument.Dimension.allCases.map { dimension in
-                SVGChart.Series(name: dimension.chineseName, values: categories.map { category in
-                    Double(measures.filter { (byYear ? $0.year : $0.key) == category && $0.dimension == dimension }.count)
-                })
+                SVGChart.Series(name: dimension.chineseName, values: categories.map { Double(counts[dimension]?[$0] ?? 0) })
             }
             return SVGChart(title: byYear ? "政策工具（举措）按年份" : "政策工具（举措）按文件",
                             categories: byYear ? categories : categories.map { titles[$0] ?? $0 },
@@ -62,12 +68,15 @@ struct StatisticsPage {
             let rows = statistics.count(terms, by: dimension)
             // Documents where none of the terms occurs are left out of the chart (they are all bars of 0).
             let occurring = Set(rows.filter { dimension == .year || $0.count > 0 }.compactMap(\.group))
+            // Documents of the same title (copies, revisions under one name) in the order of their keys.
             let groups = Array(occurring).sorted {
-                dimension == .doc ? (titles[$0] ?? $0) < (titles[$1] ?? $1) : $0 < $1
+                dimension == .doc ? (titles[$0] ?? $0, $0) < (titles[$1] ?? $1, $1) : $0 < $1
             }
+            var byTermAndGroup: [String: [String: TermStatistics.Row]] = [:]
+            for row in rows { byTermAndGroup[row.term, default: [:]][row.group ?? ""] = row }
             let series = terms.map { term in
                 SVGChart.Series(name: term, values: groups.map { group in
-                    guard let row = rows.first(where: { $0.term == term && $0.group == group }), row.chars > 0 else { return 0 }
+                    guard let row = byTermAndGroup[term]?[group], row.chars > 0 else { return 0 }
                     return (Double(row.count) * 10_000 / Double(row.chars) * 100).rounded() / 100
                 })
             }

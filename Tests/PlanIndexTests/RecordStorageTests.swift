@@ -38,6 +38,17 @@ struct RecordStorageTests {
         }
         #expect(checked > 100)
         #expect(inClauses > 100, "records of clauses, whose text is in their paragraph's, are among those checked")
+        // One type of a document's records, read without the document (the statistics page reads measures so).
+        var measures = 0
+        for entry in sources.flatMap(\.documents) {
+            for type in ["measure", "target"] {
+                let read = try knowledgeBase.records(ofType: type, inDocument: entry.key)
+                #expect(read.map(\.json) == entry.records.filter { $0.type == type }.map(\.json), "\(entry.key) \(type)")
+                if type == "measure" { measures += read.count }
+            }
+        }
+        #expect(measures > 100)
+        #expect(try knowledgeBase.records(ofType: "measure", inDocument: "no/such/document").isEmpty)
     }
 
     /// A page of hits reads its records in one statement and their texts in another, each text once: every hit

@@ -393,6 +393,17 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             """, [.integer(documentID), .text(nodeID), .text(nodeID + "__"), .text(nodeID + "__~")]).map(indexedRecord)
     }
 
+    public func records(ofType type: String, inDocument documentKey: String) throws -> [IndexedRecord] {
+        try read { session in
+            try session.query("""
+                SELECT \(Self.recordColumns) FROM records r
+                LEFT JOIN nodes b ON b.doc_id = r.doc_id AND b.ordinal = r.text_ordinal
+                WHERE r.doc_id = (SELECT id FROM documents WHERE doc_key = $1) AND r.type = $2
+                ORDER BY r.id
+                """, [.text(documentKey), .text(type)]).map(Self.indexedRecord)
+        }
+    }
+
     /// The records of each hit's node and the nodes inside it, by the hit's place in `hits`, in one statement
     /// (one per hit cost a round trip each).
     private static func records(ofHits hits: [(documentID: Int, nodeID: String)], in session: PostgresSession) throws -> [Int: [IndexedRecord]] {

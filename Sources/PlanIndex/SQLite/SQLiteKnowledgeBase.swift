@@ -663,6 +663,18 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
     }
 
+    public func records(ofType type: String, inDocument documentKey: String) throws -> [IndexedRecord] {
+        try connections.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
+                LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(Self.ordinalBits)) | r.text_ordinal
+                -- by the document (records_by_node), not by the type: `+` keeps records_by_type out of the plan
+                WHERE r.doc_id = (SELECT id FROM documents WHERE doc_key = ?) AND +r.type = ?
+                ORDER BY r.id
+                """, arguments: [documentKey, type]).map(Self.indexedRecord)
+        }
+    }
+
     private static func records(documentID: Int64, nodeID: String, in db: Database) throws -> [IndexedRecord] {
         // Cached: a page asks it once per hit.
         try Row.fetchAll(db.cachedStatement(sql: """

@@ -35,6 +35,9 @@ public protocol KnowledgeBase: Sendable {
     func claim(source: String, contentHash: String) throws -> Bool
     /// Records of one node and the nodes below it (its clauses).
     func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord]
+    /// The records of one type (`measure`, `target`…) in one document, in document order (empty when no
+    /// document has this key), without reading the document whole.
+    func records(ofType type: String, inDocument documentKey: String) throws -> [IndexedRecord]
     /// The full text of one node (hits carry only a snippet).
     func nodeText(documentKey: String, nodeID: String) throws -> String?
     /// Numbers of documents, nodes and records.
@@ -56,6 +59,11 @@ extension KnowledgeBase {
     public func searchableTexts(inDocument documentKey: String) throws -> [SearchableText] {
         guard let stored = try document(withKey: documentKey) else { return [] }
         return SearchableText.texts(of: stored.planDocument)
+    }
+
+    /// From the document read whole; a backend that can read the records alone does so.
+    public func records(ofType type: String, inDocument documentKey: String) throws -> [IndexedRecord] {
+        try document(withKey: documentKey)?.records.filter { $0.type == type } ?? []
     }
 }
 
