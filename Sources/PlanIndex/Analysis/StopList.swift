@@ -1,7 +1,7 @@
 /// Words `plankb terms --top` and `plankb cooccur` leave out: one entry a line, `#` starts a comment. A single
 /// character drops every word containing it (的 drops 我的, 的是); a longer entry drops that word only.
 public struct StopList: Hashable, Sendable {
-    public var characters: Set<Character>
+    public var characters: Set<Character> { didSet { singleScalars = Self.singleScalars(of: characters) } }
     public var words: Set<String>
 
     public init(text: String) {
@@ -15,10 +15,25 @@ public struct StopList: Hashable, Sendable {
         }
         self.characters = characters
         self.words = words
+        self.singleScalars = Self.singleScalars(of: characters)
     }
 
     public func excludes(_ word: String) -> Bool {
         words.contains(word) || word.contains(where: characters.contains)
+    }
+
+    /// `excludes` for a word each of whose scalars is a character of its own (Han ideographs, ASCII without a
+    /// carriage return), as `TermStatistics.words` cuts them: its characters are then looked up as scalars,
+    /// without breaking it into grapheme clusters and hashing each one.
+    func excludes(simpleWord word: String) -> Bool {
+        words.contains(word) || word.unicodeScalars.contains(where: singleScalars.contains)
+    }
+
+    /// The one-character entries that are one scalar (the only ones a simple word's characters can equal).
+    private var singleScalars: Set<Unicode.Scalar> = []
+
+    private static func singleScalars(of characters: Set<Character>) -> Set<Unicode.Scalar> {
+        Set(characters.compactMap { $0.unicodeScalars.count == 1 ? $0.unicodeScalars.first : nil })
     }
 
     /// The default list: particles and conjunctions (one character), and the bigrams of function phrases that

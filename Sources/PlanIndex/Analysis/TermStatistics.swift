@@ -121,9 +121,14 @@ public struct TermStatistics: Sendable {
     static func words(in text: String, stopList: StopList) -> [(word: String, bytes: Range<Int>)] {
         IndexTokenizer(indexing: .bigram).tokens(of: text).compactMap { token in
             let word = token.token
-            let isBigram = word.unicodeScalars.count == 2 && word.unicodeScalars.allSatisfy { $0.properties.isIdeographic }
-            let isWord = word.unicodeScalars.allSatisfy { $0.isASCII } && word.contains { $0.isLetter }
-            guard isBigram || isWord, !stopList.excludes(word) else { return nil }
+            let utf8 = word.utf8
+            // Two ideographs take 6 to 8 bytes (none is below U+3006); a Latin word is ASCII with a letter in it.
+            let isBigram = (6...8).contains(utf8.count) && word.unicodeScalars.count == 2
+                && word.unicodeScalars.allSatisfy { $0.properties.isIdeographic }
+            let isWord = !isBigram && utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+                && utf8.contains { (0x61...0x7A).contains($0 | 0x20) }
+            // Each scalar of either is a character of its own.
+            guard isBigram || isWord, !stopList.excludes(simpleWord: word) else { return nil }
             return (word, token.start..<token.end)
         }
     }
