@@ -341,7 +341,7 @@ struct RecordsTool: PlanKBTool {
             if let key { request.document = key }
             for hit in try library.knowledgeBase.search(request) {
                 for stored in hit.records {
-                    guard let record = try? decoder.decode(Record.self, from: Data(stored.json.utf8)) else { continue }
+                    guard let record = stored.record(decodingWith: decoder) else { continue }
                     let citation = Citation.text(title: hit.documentTitle, path: hit.path, pages: record.span.pageCitation)
                     items.append(Item(documentKey: hit.documentKey, documentTitle: hit.documentTitle, nodeID: record.node,
                                       path: hit.path, citation: citation, record: record))
@@ -350,7 +350,7 @@ struct RecordsTool: PlanKBTool {
         } else if let key {
             let document = try library.document(key)
             for stored in document.stored.records {
-                guard let record = try? decoder.decode(Record.self, from: Data(stored.json.utf8)) else { continue }
+                guard let record = stored.record(decodingWith: decoder) else { continue }
                 let path = document.paths[record.node] ?? record.path.joined(separator: " › ")
                 items.append(Item(documentKey: key, documentTitle: document.title, nodeID: record.node, path: path,
                                   citation: Citation.text(title: document.title, path: path, pages: record.span.pageCitation),

@@ -172,7 +172,7 @@ struct RecordTable {
     func csv(documentKey: String) -> String {
         let decoder = JSONDecoder()
         let rows = sorted.compactMap { stored in
-            (try? decoder.decode(Record.self, from: Data(stored.json.utf8))).map { (source: documentKey, record: $0) }
+            stored.record(decodingWith: decoder).map { (source: documentKey, record: $0) }
         }
         return RecordCSVExporter.render(rows)
     }

@@ -31,9 +31,9 @@ struct StatisticsPage {
             titles[summary.key] = summary.title ?? summary.key
             guard summary.recordCount > 0 else { continue }
             let year = summary.date.map { String($0.prefix(4)) } ?? "(no date)"
-            // Only the measures, and not the document whole; decoded as `StoredDocument.planDocument` decodes.
+            // Only the measures, and not the document whole.
             for stored in try knowledgeBase.records(ofType: Record.RecordType.measure.rawValue, inDocument: summary.key) {
-                guard let record = try? decoder.decode(Record.self, from: Data(stored.json.utf8)) else { continue }
+                guard let record = stored.record(decodingWith: decoder) else { continue }
                 measures.append((summary.key, summary.title ?? summary.key, year, record.instrument?.dimension))
             }
         }

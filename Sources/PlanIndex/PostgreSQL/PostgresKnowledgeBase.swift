@@ -437,7 +437,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         let start = try row.integer(first + 4), end = try row.integer(first + 5)
         return IndexedRecord(nodeID: try row.string(first)!, type: try row.string(first + 1)!, year: try row.integer(first + 2),
                              stored: try row.string(first + 3)!, base: try row.string(first + 6),
-                             slice: start.flatMap { start in end.map { start..<max(start, $0) } })
+                             slice: ParentSlice.range(start: start, end: end))
     }
 
     /// The indexed texts straight from the node rows, as `SQLiteKnowledgeBase.searchableTexts` reads them.
@@ -545,7 +545,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                     let node = Node(id: try row.string(0)!, kind: kind, num: try row.integer(2), label: try row.string(3),
                                     heading: try row.string(4), text: try row.string(5)!, span: span)
                     let start = try row.integer(13), end = try row.integer(14)
-                    return (node, try row.string(10), start.flatMap { start in end.map { start..<max(start, $0) } })
+                    return (node, try row.string(10), ParentSlice.range(start: start, end: end))
                 }
             let records = try session.query("""
                 SELECT \(Self.recordColumns) FROM records r

@@ -578,7 +578,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         while let row = try rows.next() {
             let start: Int? = row[5], end: Int? = row[6]
             read.append((hit: row[0], nodeID: row[1], type: row[2], year: row[3], stored: row[4], base: row[7],
-                         slice: start.flatMap { start in end.map { start..<max(start, $0) } }))
+                         slice: ParentSlice.range(start: start, end: end)))
         }
         var bases: [Int64: String] = [:]
         let baseIDs = Set(read.compactMap(\.base))
@@ -666,8 +666,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func records(ofType type: String, inDocument documentKey: String) throws -> [IndexedRecord] {
         try connections.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
-                LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(Self.ordinalBits)) | r.text_ordinal
+                SELECT \(Self.recordsWithBase)
                 -- by the document (records_by_node), not by the type: `+` keeps records_by_type out of the plan
                 WHERE r.doc_id = (SELECT id FROM documents WHERE doc_key = ?) AND +r.type = ?
                 ORDER BY r.id
@@ -678,18 +677,23 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private static func records(documentID: Int64, nodeID: String, in db: Database) throws -> [IndexedRecord] {
         // Cached: a page asks it once per hit.
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
-            LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(ordinalBits)) | r.text_ordinal
+            SELECT \(Self.recordsWithBase)
             WHERE r.doc_id = ? AND (r.node_id = ? OR (r.node_id > ? AND r.node_id < ?))
             ORDER BY r.id
             """), arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]).map(indexedRecord)
     }
 
-    /// A record read back (columns node_id, type, year, json, text_start, text_end and its base text `base`).
+    /// What `indexedRecord` reads of a record `r` and its base node `b`: the columns, then the tables.
+    private static let recordsWithBase = """
+        r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
+        LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(ordinalBits)) | r.text_ordinal
+        """
+
+    /// A record read back (`recordsWithBase`).
     private static func indexedRecord(_ row: Row) -> IndexedRecord {
         let start: Int? = row["text_start"], end: Int? = row["text_end"]
         return IndexedRecord(nodeID: row["node_id"], type: row["type"], year: row["year"], stored: row["json"],
-                             base: row["base"], slice: start.flatMap { start in end.map { start..<max(start, $0) } })
+                             base: row["base"], slice: ParentSlice.range(start: start, end: end))
     }
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
@@ -795,11 +799,10 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                 let node = Node(id: row[0], kind: NodeKind(rawValue: row[1]) ?? .paragraph, num: row[2], label: row[3],
                                 heading: row[4], text: row[5], span: span)
                 let start: Int? = row[13], end: Int? = row[14]
-                nodeRows.append((node, row[10], start.flatMap { start in end.map { start..<max(start, $0) } }))
+                nodeRows.append((node, row[10], ParentSlice.range(start: start, end: end)))
             }
             let records = try Row.fetchAll(db, sql: """
-                SELECT r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
-                LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(Self.ordinalBits)) | r.text_ordinal
+                SELECT \(Self.recordsWithBase)
                 WHERE r.doc_id = ? ORDER BY r.id
                 """, arguments: [documentID]).map(Self.indexedRecord)
             let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: ParentSlice.restore(nodeRows))

@@ -1,3 +1,4 @@
+import Foundation
 import PlanKit
 
 /// The knowledge base (知识库) as the commands see it, whatever stores it: documents added, replaced and
@@ -197,6 +198,12 @@ public struct IndexedRecord: Codable, Hashable, Sendable {
         self.type = type
         self.year = year
         self.storage = .stored(stored, base: base, slice: slice)
+    }
+
+    /// The record itself, decoded from its JSON; nil for a record written by another version of the extractor,
+    /// which is left out rather than guessed. (Pass one decoder for many records.)
+    public func record(decodingWith decoder: JSONDecoder = JSONDecoder()) -> Record? {
+        try? decoder.decode(Record.self, from: Data(json.utf8))
     }
 
     private enum CodingKeys: String, CodingKey { case nodeID, type, year, json }

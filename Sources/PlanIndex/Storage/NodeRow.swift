@@ -121,6 +121,12 @@ struct NodeRow: Sendable {
 /// Puts back the text of leads and clauses stored as slices of their paragraph's text (`NodeRow.textSlice`), for
 /// every backend's reading of a document or a node.
 enum ParentSlice {
+    /// A slice as stored, from its two columns (either may be NULL); an end before the start is an empty slice.
+    static func range(start: Int?, end: Int?) -> Range<Int>? {
+        guard let start, let end else { return nil }
+        return start..<max(start, end)
+    }
+
     /// The text `slice` (UTF-8 offsets) cuts out of `parent`; nil when it does not fall on character boundaries.
     static func text(of parent: String, _ slice: Range<Int>) -> String? {
         let utf8 = parent.utf8

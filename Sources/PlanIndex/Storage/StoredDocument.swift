@@ -45,7 +45,7 @@ public struct StoredDocument: Sendable {
     /// (a record written by another version of the extractor is left out rather than guessed).
     public var planDocument: PlanDocument {
         let decoder = JSONDecoder()
-        let decoded = records.compactMap { try? decoder.decode(Record.self, from: Data($0.json.utf8)) }
+        let decoded = records.compactMap { $0.record(decodingWith: decoder) }
         return PlanDocument(metadata: metadata, root: root, diagnostics: [], records: decoded)
     }
 
