@@ -115,6 +115,44 @@ import PlanKit
         #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
     }
 
+    @Test func candidatesReadInBatchesGiveThePageOfReadingThemAll() throws {
+        let knowledgeBase = try indexedCorpus()
+        try knowledgeBase.refreshTermTopLists()
+        var requests: [SearchRequest] = []
+        for query in ["的", "发展", "公司", "贸易", "营商环境", "\"自由贸易港\"", "发展 AND 公司", "公司 NOT 股东", "贸易 OR 金融", "2025"] {
+            for (limit, offset) in [(10, 0), (20, 0), (5, 15), (1, 0)] {
+                var request = try Fixtures.request(query, limit: limit)
+                request.offset = offset
+                requests.append(request)
+            }
+        }
+        var filtered = try Fixtures.request("发展", limit: 10)
+        filtered.kinds = [.paragraph]
+        requests.append(filtered)
+        filtered.document = "reports"
+        requests.append(filtered)
+        var answered = 0, readInBatches = 0, readAll = 0
+        for request in requests {
+            let progressive = try knowledgeBase.termTopPage(request, verification: .progressive)
+            let allAtOnce = try knowledgeBase.termTopPage(request, verification: .allAtOnce)
+            #expect((progressive == nil) == (allAtOnce == nil), "\(request.query) \(request.limit)+\(request.offset)")
+            guard let progressive, let allAtOnce else { continue }
+            // The same rows in the same order with the same scores, to the last bit.
+            #expect(progressive.rows.map(\.rowID) == allAtOnce.rows.map(\.rowID), "\(request.query) \(request.limit)+\(request.offset)")
+            #expect(progressive.rows.map(\.score) == allAtOnce.rows.map(\.score), "\(request.query)")
+            #expect(progressive.candidatesRead <= allAtOnce.candidatesRead)
+            answered += 1
+            readInBatches += progressive.candidatesRead
+            readAll += allAtOnce.candidatesRead
+        }
+        #expect(answered >= 30, "most of these pages come from the lists")
+        // A term of one token is scored from its list and the rows' lengths, without reading a row's text; the
+        // others read about as many rows as their pages show (3,793 all at once, 196 in batches when written).
+        let common = try #require(try knowledgeBase.termTopPage(try Fixtures.request("发展", limit: 10), verification: .progressive))
+        #expect(common.candidatesRead == 0, "\(common.candidatesRead) rows read for a page of 10")
+        #expect(readInBatches * 10 < readAll, "\(readInBatches) rows read in batches, \(readAll) all at once")
+    }
+
     @Test func phrasesBooleanQueriesAndFiltersGiveOnlyMatchingRows() throws {
         let knowledgeBase = try indexedCorpus()
         try knowledgeBase.refreshTermTopLists()

@@ -189,7 +189,7 @@ extension PostgresKnowledgeBase {
                                      liveAverageLength: Double(tokens) / Double(max(rows, 1)),
                                      minimumRows: termTopMinimumRows, ordinalBits: Self.ordinalBits)
         let mask = (Int64(1) << Self.ordinalBits) - 1
-        return try ranking.page(request, reader: PostgresTermTopReader(session: session, request: request))?.map {
+        return try ranking.page(request, reader: PostgresTermTopReader(session: session, request: request))?.rows.map {
             PostgresSearch.Match(documentID: Int($0.rowID >> Self.ordinalBits), ordinal: Int($0.rowID & mask),
                                  score: $0.score, chapter: nil)
         }
@@ -234,9 +234,11 @@ private struct PostgresTermTopReader: TermTopReader {
         return !PostgresFilters(request: request, parameters: &parameters, parts: .nodes).conditions.isEmpty
     }
 
-    func countPassingNodeFilters(_ rows: Set<Int64>) throws -> Int {
-        let (sql, parameters) = candidates(rows, columns: "count(*)")
-        return try session.query(sql, parameters).first?.integer(0) ?? 0
+    func rowsPassingNodeFilters(_ rows: Set<Int64>) throws -> Set<Int64> {
+        let (sql, parameters) = candidates(rows, columns: "n.doc_id, n.ordinal")
+        return Set(try session.query(sql, parameters).map { row in
+            Int64(try row.integer(0)!) << PostgresKnowledgeBase.ordinalBits | Int64(try row.integer(1)!)
+        })
     }
 
     func candidateColumns(_ rows: Set<Int64>) throws -> [(rowID: Int64, columns: [String?])] {
@@ -248,6 +250,21 @@ private struct PostgresTermTopReader: TermTopReader {
             (rowID: Int64(try row.integer(0)!) << PostgresKnowledgeBase.ordinalBits | Int64(try row.integer(1)!),
              columns: [try row.string(2), try row.string(3), try row.string(4)])
         }
+    }
+
+    /// From the rows' `token_count`.
+    func rowLengths(_ rows: Set<Int64>) throws -> [Int64: Int] {
+        let mask = (Int64(1) << PostgresKnowledgeBase.ordinalBits) - 1
+        let sql = """
+            SELECT n.doc_id, n.ordinal, n.token_count FROM nodes n
+            JOIN unnest($1::bigint[], $2::integer[]) AS c(doc_id, ordinal) ON n.doc_id = c.doc_id AND n.ordinal = c.ordinal
+            """
+        var lengths: [Int64: Int] = [:]
+        for row in try session.query(sql, [.integers(rows.map { Int($0 >> PostgresKnowledgeBase.ordinalBits) }),
+                                           .integers(rows.map { Int($0 & mask) })]) {
+            lengths[Int64(try row.integer(0)!) << PostgresKnowledgeBase.ordinalBits | Int64(try row.integer(1)!)] = try row.integer(2)
+        }
+        return lengths
     }
 
     /// The searchable rows among `rows` that pass the node filters.

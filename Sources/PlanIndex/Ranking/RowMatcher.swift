@@ -130,7 +130,7 @@ struct RowMatcher {
                 }
             }
         }
-        return Evaluation(matches: matches(frequencies), frequencies: frequencies, length: length)
+        return Evaluation(matches: matches(frequencies: frequencies), frequencies: frequencies, length: length)
     }
 
     /// Start positions where the tokens (indices into `positions`) stand one after another.
@@ -161,7 +161,7 @@ struct RowMatcher {
     }
 
     /// Runs `program` over the leaves' frequencies: a leaf matches where it occurs.
-    private func matches(_ frequencies: [Double]) -> Bool {
+    func matches(frequencies: [Double]) -> Bool {
         var stack: [Bool] = []
         stack.reserveCapacity(program.count)
         for step in program {

@@ -116,10 +116,17 @@ extension SQLiteKnowledgeBase {
     /// count, then the token total of each column).
     static func fts5AverageLength(in db: Database) throws -> Double? {
         guard let block = try Data.fetchOne(db, sql: "SELECT block FROM node_fts_data WHERE id = 1") else { return nil }
+        let values = fts5Varints(block)
+        guard values.count >= 2, values[0] > 0 else { return nil }
+        return Double(values.dropFirst().reduce(0, +)) / Double(values[0])
+    }
+
+    /// The varints of one of FTS5's records (SQLite's varint: 7 bits a byte, high bit set while more follow; a
+    /// ninth byte gives all 8 bits).
+    static func fts5Varints(_ block: Data) -> [UInt64] {
         var values: [UInt64] = []
         var offset = block.startIndex
         while offset < block.endIndex {
-            // SQLite's varint: 7 bits a byte, high bit set while more follow; a ninth byte gives all 8 bits.
             var value: UInt64 = 0
             var length = 0
             while offset < block.endIndex {
@@ -132,8 +139,7 @@ extension SQLiteKnowledgeBase {
             }
             values.append(value)
         }
-        guard values.count >= 2, values[0] > 0 else { return nil }
-        return Double(values.dropFirst().reduce(0, +)) / Double(values[0])
+        return values
     }
 
     /// Rows holding each phrase of `query` (in FTS5's phrase order, see `SearchQuery.fts5Phrases`) where the lists
@@ -167,9 +173,15 @@ extension SQLiteKnowledgeBase {
         try connections.read { db in try topListPage(request, in: db) != nil }
     }
 
+    /// The page the term top lists give for a request, read and matched as `verification` says (for tests).
+    func termTopPage(_ request: SearchRequest, verification: TermTopRanking.Verification) throws -> TermTopRanking.Page? {
+        try connections.read { db in try topListPage(request, in: db, verification: verification) }
+    }
+
     /// The ranked page of a search from the term top lists (see `TermTopRanking`), or nil when FTS5 must rank
     /// it: the lists are behind the documents, or they cannot give this page.
-    func topListPage(_ request: SearchRequest, in db: Database) throws -> [(rowID: Int64, score: Double)]? {
+    func topListPage(_ request: SearchRequest, in db: Database,
+                     verification: TermTopRanking.Verification = .progressive) throws -> TermTopRanking.Page? {
         guard request.offset + request.limit > 0, try !Self.hasPendingDocuments(in: db),
               // Set by the first refresh: without it there are no lists yet.
               let totalRows = try Self.info("term_top_rows", in: db).flatMap(Int.init)
@@ -177,7 +189,8 @@ extension SQLiteKnowledgeBase {
         let parameters = try Self.termTopParameters(in: db)
         let ranking = TermTopRanking(parameters: parameters, totalRows: totalRows,
                                      liveAverageLength: try Self.fts5AverageLength(in: db) ?? parameters.averageLength,
-                                     minimumRows: termTopMinimumRows, ordinalBits: Self.ordinalBits)
+                                     minimumRows: termTopMinimumRows, ordinalBits: Self.ordinalBits,
+                                     verification: verification)
         return try ranking.page(request, reader: SQLiteTermTopReader(db: db, documents: documentFilter(request),
                                                                      nodes: nodeFilter(request)))
     }
@@ -204,20 +217,32 @@ private struct SQLiteTermTopReader: TermTopReader {
 
     var hasNodeFilters: Bool { !nodes.conditions.isEmpty }
 
-    func countPassingNodeFilters(_ rows: Set<Int64>) throws -> Int {
-        try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM nodes n WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
-            """ + nodes.conditions.map { " AND " + $0 }.joined(), arguments: [Self.json(rows)] + nodes.arguments) ?? 0
+    func rowsPassingNodeFilters(_ rows: Set<Int64>) throws -> Set<Int64> {
+        Set(try Int64.fetchAll(db, sql: """
+            SELECT n.row_id FROM nodes n WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
+            """ + nodes.conditions.map { " AND " + $0 }.joined(), arguments: [Self.json(rows)] + nodes.arguments))
     }
 
     func candidateColumns(_ rows: Set<Int64>) throws -> [(rowID: Int64, columns: [String?])] {
-        try Row.fetchAll(db, sql: """
+        // Cached: a page may read its candidates in several batches.
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT n.row_id, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,
                    CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END
             FROM nodes n
             WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
-            """ + nodes.conditions.map { " AND " + $0 }.joined(), arguments: [Self.json(rows)] + nodes.arguments)
+            """ + nodes.conditions.map { " AND " + $0 }.joined()), arguments: [Self.json(rows)] + nodes.arguments)
             .map { (rowID: $0[0], columns: [$0[1], $0[2], $0[3]]) }
+    }
+
+    /// From FTS5's own record of each row's size (`node_fts_docsize`: a varint per column).
+    func rowLengths(_ rows: Set<Int64>) throws -> [Int64: Int] {
+        var lengths: [Int64: Int] = [:]
+        let read = try Row.fetchCursor(db, sql: "SELECT id, sz FROM node_fts_docsize WHERE id IN (SELECT value FROM json_each(?))",
+                                       arguments: [Self.json(rows)])
+        while let row = try read.next() {
+            lengths[row[0]] = Int(SQLiteKnowledgeBase.fts5Varints(row[1]).reduce(0, +))
+        }
+        return lengths
     }
 
     private static func json(_ values: Set<Int64>) -> String { "[" + values.map(String.init).joined(separator: ",") + "]" }

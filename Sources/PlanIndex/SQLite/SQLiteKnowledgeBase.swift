@@ -398,14 +398,14 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         guard request.offset + request.limit > 0 else { return [] }
         guard readsConcurrently else {
             return try connections.read { db in
-                if let page = try topListPage(request, in: db) { return page.map { (rowID: $0.rowID, rank: -$0.score) } }
+                if let page = try topListPage(request, in: db) { return page.rows.map { (rowID: $0.rowID, rank: -$0.score) } }
                 return try wholePage(request, in: db)
             }
         }
         let plan: (fromLists: [(rowID: Int64, score: Double)]?, allowed: DocumentSet?, documents: ClosedRange<Int64>,
                    phraseRows: [Int?])
         plan = try connections.read { db in
-            if let page = try topListPage(request, in: db) { return (page, nil, 0...0, []) }
+            if let page = try topListPage(request, in: db) { return (page.rows, nil, 0...0, []) }
             // Two subqueries: SQLite answers min() and max() from the primary key only when each stands alone.
             let row = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM documents), (SELECT max(id) FROM documents)")
             let first: Int64 = row?[0] ?? 0, last: Int64 = row?[1] ?? 0
