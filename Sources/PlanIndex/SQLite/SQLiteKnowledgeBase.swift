@@ -564,7 +564,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private static func records(of nodes: [(documentID: Int64, nodeID: String)], in db: Database) throws -> [Int: [IndexedRecord]] {
         guard !nodes.isEmpty else { return [:] }
         let wanted = jsonRows(nodes.map { [String($0.documentID), SortedJSONEncoder.literal($0.nodeID)] })
-        var read: [(hit: Int, nodeID: String, type: String, year: Int?, stored: String, base: Int64?, slice: Range<Int>?)] = []
+        var read: [(hit: Int, nodeID: String, type: String, year: Int?, stored: Data, base: Int64?, slice: Range<Int>?)] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT w.key, r.node_id, r.type, r.year, r.json, r.text_start, r.text_end,
                    (r.doc_id << \(ordinalBits)) | r.text_ordinal
@@ -580,7 +580,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             read.append((hit: row[0], nodeID: row[1], type: row[2], year: row[3], stored: row[4], base: row[7],
                          slice: ParentSlice.range(start: start, end: end)))
         }
-        var bases: [Int64: String] = [:]
+        var bases: [Int64: Data] = [:]
         let baseIDs = Set(read.compactMap(\.base))
         if !baseIDs.isEmpty {
             let texts = try Row.fetchCursor(db, sql: "SELECT row_id, text FROM nodes WHERE row_id IN (SELECT value FROM json_each(?))",
@@ -590,8 +590,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var found: [Int: [IndexedRecord]] = [:]
         for record in read {
             found[record.hit, default: []].append(IndexedRecord(
-                nodeID: record.nodeID, type: record.type, year: record.year, stored: record.stored,
-                base: record.base.flatMap { bases[$0] }, slice: record.slice))
+                nodeID: record.nodeID, type: record.type, year: record.year, storedUTF8: record.stored,
+                baseUTF8: record.base.flatMap { bases[$0] }, slice: record.slice))
         }
         return found
     }
