@@ -116,7 +116,9 @@ struct TermTopRanking {
             // (see `CandidateBounds.frequencies`), so most rows are scored without reading their text. Otherwise
             // lengths only sharpen the bounds where the live average is the longer (see `upperBounds`).
             let decidable = matcher.leaves.allSatisfy { !$0.isExcluded && $0.tokens.count == 1 }
-            let lengths = decidable || liveAverageLength > parameters.averageLength ? try reader.rowLengths(candidates) : [:]
+            let measured = liveAverageLength > parameters.averageLength ? candidates
+                : decidable ? candidates.filter(bounds.isDecidable) : []
+            let lengths = measured.isEmpty ? [:] : try reader.rowLengths(measured)
             var undecided: [(rowID: Int64, bound: (fixed: Double, live: Double))] = []
             for row in candidates {
                 if decidable, let length = lengths[row], let frequencies = bounds.frequencies(of: row, length: length) {
@@ -203,6 +205,11 @@ struct CandidateBounds {
         self.leafCount = leafCount
         self.fixed = fixed
         self.live = live
+    }
+
+    /// Whether every term's list holds the row or every row of its token, as `frequencies` needs.
+    func isDecidable(_ row: Int64) -> Bool {
+        terms.allSatisfy { $0.outside == nil || $0.impacts[row] != nil }
     }
 
     /// Per leaf, its frequency in the row when every term's list tells it exactly: the row is in the list (see

@@ -116,20 +116,20 @@ extension SQLiteKnowledgeBase {
     /// count, then the token total of each column).
     static func fts5AverageLength(in db: Database) throws -> Double? {
         guard let block = try Data.fetchOne(db, sql: "SELECT block FROM node_fts_data WHERE id = 1") else { return nil }
-        let values = fts5Varints(block)
+        var values: [UInt64] = []
+        block.withUnsafeBytes { forEachFTS5Varint(in: $0) { values.append($0) } }
         guard values.count >= 2, values[0] > 0 else { return nil }
         return Double(values.dropFirst().reduce(0, +)) / Double(values[0])
     }
 
-    /// The varints of one of FTS5's records (SQLite's varint: 7 bits a byte, high bit set while more follow; a
-    /// ninth byte gives all 8 bits).
-    static func fts5Varints(_ block: Data) -> [UInt64] {
-        var values: [UInt64] = []
-        var offset = block.startIndex
-        while offset < block.endIndex {
+    /// Visits the varints of one of FTS5's records in order (SQLite's varint: 7 bits a byte, high bit set while
+    /// more follow; a ninth byte gives all 8 bits).
+    static func forEachFTS5Varint(in block: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
+        var offset = 0
+        while offset < block.count {
             var value: UInt64 = 0
             var length = 0
-            while offset < block.endIndex {
+            while offset < block.count {
                 let byte = block[offset]
                 offset += 1
                 length += 1
@@ -137,9 +137,8 @@ extension SQLiteKnowledgeBase {
                 value = value << 7 | UInt64(byte & 0x7F)
                 if byte & 0x80 == 0 { break }
             }
-            values.append(value)
+            body(value)
         }
-        return values
     }
 
     /// Rows holding each phrase of `query` (in FTS5's phrase order, see `SearchQuery.fts5Phrases`) where the lists
@@ -236,11 +235,15 @@ private struct SQLiteTermTopReader: TermTopReader {
 
     /// From FTS5's own record of each row's size (`node_fts_docsize`: a varint per column).
     func rowLengths(_ rows: Set<Int64>) throws -> [Int64: Int] {
-        var lengths: [Int64: Int] = [:]
-        let read = try Row.fetchCursor(db, sql: "SELECT id, sz FROM node_fts_docsize WHERE id IN (SELECT value FROM json_each(?))",
+        var lengths = [Int64: Int](minimumCapacity: rows.count)
+        let read = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, sz FROM node_fts_docsize WHERE id IN (SELECT value FROM json_each(?))"),
                                        arguments: [Self.json(rows)])
         while let row = try read.next() {
-            lengths[row[0]] = Int(SQLiteKnowledgeBase.fts5Varints(row[1]).reduce(0, +))
+            var length: UInt64 = 0
+            try row.withUnsafeData(atIndex: 1) { data in
+                data?.withUnsafeBytes { SQLiteKnowledgeBase.forEachFTS5Varint(in: $0) { length += $0 } }
+            }
+            lengths[row[0]] = Int(length)
         }
         return lengths
     }
