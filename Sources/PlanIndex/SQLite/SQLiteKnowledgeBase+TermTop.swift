@@ -223,14 +223,20 @@ private struct SQLiteTermTopReader: TermTopReader {
     }
 
     func candidateColumns(_ rows: Set<Int64>) throws -> [(rowID: Int64, columns: [String?])] {
-        // Cached: a page may read its candidates in several batches.
-        try Row.fetchAll(db.cachedStatement(sql: """
+        // Cached: a page may read its candidates in several batches. Through a cursor, each text made a String
+        // once, not copied into a row first.
+        let read = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT n.row_id, n.heading, CASE n.searchable WHEN 1 THEN n.lead END,
                    CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END
             FROM nodes n
             WHERE n.row_id IN (SELECT value FROM json_each(?)) AND n.searchable > 0
             """ + nodes.conditions.map { " AND " + $0 }.joined()), arguments: [Self.json(rows)] + nodes.arguments)
-            .map { (rowID: $0[0], columns: [$0[1], $0[2], $0[3]]) }
+        var candidates: [(rowID: Int64, columns: [String?])] = []
+        candidates.reserveCapacity(rows.count)
+        while let row = try read.next() {
+            candidates.append((rowID: row[0], columns: [row[1], row[2], row[3]]))
+        }
+        return candidates
     }
 
     /// From FTS5's own record of each row's size (`node_fts_docsize`: a varint per column).
