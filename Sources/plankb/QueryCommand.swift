@@ -137,8 +137,9 @@ enum QueryOutput {
 
     /// The last component of a document key (its file name).
     static func fileName(_ key: String) -> String {
-        guard let slash = key.lastIndex(of: "/"), key.index(after: slash) < key.endIndex else { return key }
-        return String(key[key.index(after: slash)...])
+        // Over the UTF-8: a slash is one byte, and no grapheme breaking is needed to find it.
+        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")), key.utf8.index(after: slash) < key.utf8.endIndex else { return key }
+        return String(key[key.utf8.index(after: slash)...])
     }
 
     /// Each heading in a path cut to its label and a few characters, so that the last steps stay visible.

@@ -101,11 +101,21 @@ struct OutputFormatOptions: ParsableArguments {
 }
 
 /// Columns a terminal gives a string: 2 for Han characters and other wide forms, 0 for combining marks.
+/// Plain text (`PlainText.isPlain`: one scalar a character, nearly all policy text) is measured and cut over its
+/// scalars, without grapheme breaking.
 enum DisplayWidth {
-    static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+    static func of(_ text: String) -> Int {
+        if PlainText.isPlain(text) { return text.unicodeScalars.reduce(0) { $0 + of(scalar: $1) } }
+        return text.reduce(0) { $0 + of($1) }
+    }
 
     static func of(_ character: Character) -> Int {
         guard let scalar = character.unicodeScalars.first else { return 0 }
+        return of(scalar: scalar)
+    }
+
+    /// The columns of a character that starts with this scalar.
+    static func of(scalar: Unicode.Scalar) -> Int {
         let value = scalar.value
         if value < 0x20 { return 0 }
         if value < 0x300 { return 1 }   // ASCII and Latin: no combining marks before U+0300
@@ -128,6 +138,15 @@ enum DisplayWidth {
         if total <= width {
             result = text
             used = total
+        } else if PlainText.isPlain(text) {
+            for scalar in text.unicodeScalars {
+                let w = of(scalar: scalar)
+                if used + w > width - 1 { break }
+                result.unicodeScalars.append(scalar)
+                used += w
+            }
+            result += "…"
+            used += 1
         } else {
             for character in text {
                 let w = of(character)
