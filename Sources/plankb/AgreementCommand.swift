@@ -52,4 +52,4 @@ struct AgreementCommand: ParsableCommand {
     }
 }
 
-extension Coding.Level: ExpressibleByArgument {}
+extension Coding.Level: EnumeratedOption {}

@@ -34,7 +34,7 @@ struct DiffCommand: ParsableCommand {
         """)
     ).underPlanKB
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, EnumeratedOption {
         case text, json, html
     }
 

@@ -6,12 +6,25 @@ import PlanKit
 // record types in PlanKit, count dimensions and Han indexing in PlanIndex, outputs in ConvertRun), so that
 // help, validation (exit status 2 with the valid values) and shell completion come from one list.
 
-extension NodeKind: ExpressibleByArgument {}
-extension Record.RecordType: ExpressibleByArgument {}
-extension CountDimension: ExpressibleByArgument {}
-extension IdeographIndexing: ExpressibleByArgument {}
+/// An option value that is one of an enum's cases, named by its raw value. Help, validation and completion list
+/// the raw values directly: ArgumentParser's defaults reach each through a key path and its
+/// `defaultValueDescription`, which cost every `plankb query` about 1.7 M instructions at start (scans of the Swift
+/// runtime through the binary's conformances among them), the same values for nothing.
+protocol EnumeratedOption: ExpressibleByArgument, CaseIterable, RawRepresentable where RawValue == String {}
 
-extension ConvertFormat: ExpressibleByArgument {
+extension EnumeratedOption {
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+    /// No value has a description of its own.
+    public static var allValueDescriptions: [String: String] { [:] }
+    public var defaultValueDescription: String { rawValue }
+}
+
+extension NodeKind: EnumeratedOption {}
+extension Record.RecordType: EnumeratedOption {}
+extension CountDimension: EnumeratedOption {}
+extension IdeographIndexing: EnumeratedOption {}
+
+extension ConvertFormat: EnumeratedOption {
     /// Also the aliases md, xml and akomantoso, in any case.
     init?(argument: String) {
         let name = argument.lowercased()
@@ -42,7 +55,7 @@ where Element.RawValue == String {
         self.elements = elements
     }
 
-    static var allValueStrings: [String] { Element.allCases.map(\.rawValue) }
+    static var allValueStrings: [String] { Element.allCases.map { $0.rawValue } }
 
     var defaultValueDescription: String { elements.map(\.rawValue).joined(separator: ",") }
 

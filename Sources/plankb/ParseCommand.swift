@@ -29,7 +29,7 @@ struct ParseCommand: ParsableCommand {
         """)
     ).underPlanKB
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, EnumeratedOption {
         case json, tree, markdown, text
     }
 

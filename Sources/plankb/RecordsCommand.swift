@@ -24,7 +24,7 @@ struct RecordsCommand: ParsableCommand {
         """)
     ).underPlanKB
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, EnumeratedOption {
         case jsonl, csv, table
     }
 

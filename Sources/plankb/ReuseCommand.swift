@@ -40,7 +40,7 @@ struct ReuseCommand: ParsableCommand {
         """)
     ).underPlanKB
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, EnumeratedOption {
         case text, json, html
     }
 

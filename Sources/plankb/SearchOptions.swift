@@ -77,7 +77,7 @@ struct SearchFilterOptions: ParsableArguments {
 }
 
 /// Output formats of `query` and `kwic`.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum OutputFormat: String, EnumeratedOption {
     case table, json, csv
 }
 
