@@ -17,31 +17,6 @@ public struct Highlighter: Sendable {
         /// The snippet with each mark wrapped in `open`/`close` (e.g. «…» or terminal escape codes).
         public func rendered(open: String, close: String) -> String {
             guard !marks.isEmpty else { return text }
-            if PlainText.isPlain(text) {
-                // One scalar a character: the marks' offsets are scalar offsets, and the pieces between them
-                // are slices of the text, copied whole.
-                let scalars = text.unicodeScalars
-                var position = scalars.startIndex, offset = 0
-                func index(at target: Int) -> String.Index {
-                    while offset < target, position < scalars.endIndex {
-                        position = scalars.index(after: position)
-                        offset += 1
-                    }
-                    return position
-                }
-                var result = ""
-                result.reserveCapacity(text.utf8.count + marks.count * (open.utf8.count + close.utf8.count))
-                var last = scalars.startIndex
-                for mark in marks {
-                    let start = index(at: mark.lowerBound), end = index(at: mark.upperBound)
-                    result += text[last..<start]
-                    result += open
-                    result += text[start..<end]
-                    result += close
-                    last = end
-                }
-                return result + text[last...]
-            }
             let characters = CharacterArray(text)
             var result = ""
             var index = 0
@@ -50,30 +25,6 @@ public struct Highlighter: Sendable {
                 index = mark.upperBound
             }
             return result + characters.string(index..<characters.count)
-        }
-    }
-
-    /// A text's characters by offset. Plain text (`PlainText.isPlain`: one scalar a character, nearly all
-    /// policy text) is held as its scalars, which needs no grapheme breaking; anything else as `Character`s.
-    struct CharacterArray {
-        private let scalars: [Unicode.Scalar]?
-        private let characters: [Character]
-
-        init(_ text: String) {
-            if PlainText.isPlain(text) {
-                scalars = Array(text.unicodeScalars)
-                characters = []
-            } else {
-                scalars = nil
-                characters = Array(text)
-            }
-        }
-
-        var count: Int { scalars?.count ?? characters.count }
-
-        func string(_ range: Range<Int>) -> String {
-            if let scalars { return String(String.UnicodeScalarView(scalars[range])) }
-            return String(characters[range])
         }
     }
 

@@ -136,8 +136,9 @@ extension Character {
 }
 
 /// A text indexed by character offset in O(1): its scalars when the text is plain, else its `Character`s.
-/// Replaces `Array(text)`, which pays for grapheme breaking on every character.
-struct CharacterArray {
+/// Replaces `Array(text)`, which pays for grapheme breaking on every character. Pieces are cut from the text
+/// itself (the segmenter's pieces, the highlighter's snippets and marks).
+public struct CharacterArray {
     enum Storage {
         case scalars([Unicode.Scalar])
         case characters([Character])
@@ -159,7 +160,7 @@ struct CharacterArray {
         self.bounds = bounds
     }
 
-    init(_ text: String) {
+    public init(_ text: String) {
         self.text = text
         var scalars: [Unicode.Scalar] = []
         var bounds: [String.Index] = []
@@ -183,7 +184,7 @@ struct CharacterArray {
         self.bounds = bounds
     }
 
-    var count: Int { bounds.count - 1 }
+    public var count: Int { bounds.count - 1 }
 
     func isBlank(at offset: Int) -> Bool {
         switch storage {
@@ -193,7 +194,10 @@ struct CharacterArray {
     }
 
     /// The characters `start..<end` as a string.
-    func string(from start: Int, to end: Int) -> String {
+    public func string(from start: Int, to end: Int) -> String {
         String(text[bounds[start]..<bounds[end]])
     }
+
+    /// The characters `range` as a string.
+    public func string(_ range: Range<Int>) -> String { string(from: range.lowerBound, to: range.upperBound) }
 }
