@@ -545,16 +545,21 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         let pageJSON = Self.jsonRows(page.map { [String($0.rowID), "\($0.rank)"] })
         let needles = request.query.positiveStrings
         let highlighter = Highlighter()
-        let rows = try Row.fetchAll(db, sql: sql, arguments: [pageJSON])
-        let records = try Self.records(of: rows.map { ($0["doc_id"], $0["node_id"]) }, in: db)
-        return rows.enumerated().map { index, row in
-            let nodeID: String = row["node_id"]
-            return SearchHit(
-                documentKey: row["doc_key"], documentTitle: row["title"] ?? row["doc_key"], issuer: row["issuer"],
-                date: row["date"], source: row["source"], nodeID: nodeID, kind: row["kind"],
-                path: row["path"] ?? nodeID, startPage: row["start_page"], endPage: row["end_page"],
-                snippet: highlighter.snippet(of: row["text"], needles: needles), score: -(row["rank"] as Double),
-                records: records[index] ?? [])
+        // Through a cursor by column number (the order of `sql`'s columns): copied rows looked each column up by name.
+        var read: [(hit: SearchHit, documentID: Int64)] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: [pageJSON])
+        while let row = try rows.next() {
+            let key: String = row[0], nodeID: String = row[6], text: String = row[9], rank: Double = row[12]
+            read.append((SearchHit(
+                documentKey: key, documentTitle: row[1] ?? key, issuer: row[2], date: row[3], source: row[4],
+                nodeID: nodeID, kind: row[7], path: row[8] ?? nodeID, startPage: row[10], endPage: row[11],
+                snippet: highlighter.snippet(of: text, needles: needles), score: -rank, records: []), row[5]))
+        }
+        let records = try Self.records(of: read.map { ($0.documentID, $0.hit.nodeID) }, in: db)
+        return read.enumerated().map { index, entry in
+            var hit = entry.hit
+            hit.records = records[index] ?? []
+            return hit
         }
     }
 
