@@ -1,5 +1,6 @@
 import Foundation
 import PlanKit
+import PostgresNIO
 
 /// The term top lists of the PostgreSQL knowledge base (see `TermTopList`), built and used as the SQLite backend
 /// builds and uses them, so that the first pages of hits for common terms come from short lists instead of
@@ -236,9 +237,7 @@ private struct PostgresTermTopReader: TermTopReader {
 
     func rowsPassingNodeFilters(_ rows: Set<Int64>) throws -> Set<Int64> {
         let (sql, parameters) = candidates(rows, columns: "n.doc_id, n.ordinal")
-        return Set(try session.query(sql, parameters).map { row in
-            Int64(try row.integer(0)!) << PostgresKnowledgeBase.ordinalBits | Int64(try row.integer(1)!)
-        })
+        return Set(try session.query(sql, parameters).map(Self.rowID))
     }
 
     func candidateColumns(_ rows: Set<Int64>) throws -> [(rowID: Int64, columns: [String?])] {
@@ -247,24 +246,21 @@ private struct PostgresTermTopReader: TermTopReader {
             CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END
             """)
         return try session.query(sql, parameters).map { row in
-            (rowID: Int64(try row.integer(0)!) << PostgresKnowledgeBase.ordinalBits | Int64(try row.integer(1)!),
-             columns: [try row.string(2), try row.string(3), try row.string(4)])
+            (rowID: try Self.rowID(row), columns: [try row.string(2), try row.string(3), try row.string(4)])
         }
     }
 
-    /// From the rows' `token_count`.
+    /// From the rows' `token_count` (the rows asked for are candidates already: searchable, passing the filters).
     func rowLengths(_ rows: Set<Int64>) throws -> [Int64: Int] {
-        let mask = (Int64(1) << PostgresKnowledgeBase.ordinalBits) - 1
-        let sql = """
-            SELECT n.doc_id, n.ordinal, n.token_count FROM nodes n
-            JOIN unnest($1::bigint[], $2::integer[]) AS c(doc_id, ordinal) ON n.doc_id = c.doc_id AND n.ordinal = c.ordinal
-            """
+        let (sql, parameters) = candidates(rows, columns: "n.doc_id, n.ordinal, n.token_count")
         var lengths: [Int64: Int] = [:]
-        for row in try session.query(sql, [.integers(rows.map { Int($0 >> PostgresKnowledgeBase.ordinalBits) }),
-                                           .integers(rows.map { Int($0 & mask) })]) {
-            lengths[Int64(try row.integer(0)!) << PostgresKnowledgeBase.ordinalBits | Int64(try row.integer(1)!)] = try row.integer(2)
-        }
+        for row in try session.query(sql, parameters) { lengths[try Self.rowID(row)] = try row.integer(2) }
         return lengths
+    }
+
+    /// The row id of a result whose first two columns are `doc_id` and `ordinal`.
+    private static func rowID(_ row: PostgresRandomAccessRow) throws -> Int64 {
+        Int64(try row.integer(0)!) << PostgresKnowledgeBase.ordinalBits | Int64(try row.integer(1)!)
     }
 
     /// The searchable rows among `rows` that pass the node filters.
