@@ -436,7 +436,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private static func indexedRecord(_ row: PostgresRandomAccessRow, from first: Int) throws -> IndexedRecord {
         let start = try row.integer(first + 4), end = try row.integer(first + 5)
         return IndexedRecord(nodeID: try row.string(first)!, type: try row.string(first + 1)!, year: try row.integer(first + 2),
-                             stored: try row.string(first + 3)!, base: try row.string(first + 6),
+                             stored: Data(try row.string(first + 3)!.utf8), base: try row.string(first + 6).map { Data($0.utf8) },
                              slice: ParentSlice.range(start: start, end: end))
     }
 

@@ -595,8 +595,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var found: [Int: [IndexedRecord]] = [:]
         for record in read {
             found[record.hit, default: []].append(IndexedRecord(
-                nodeID: record.nodeID, type: record.type, year: record.year, storedUTF8: record.stored,
-                baseUTF8: record.base.flatMap { bases[$0] }, slice: record.slice))
+                nodeID: record.nodeID, type: record.type, year: record.year, stored: record.stored,
+                base: record.base.flatMap { bases[$0] }, slice: record.slice))
         }
         return found
     }
@@ -670,35 +670,39 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func records(ofType type: String, inDocument documentKey: String) throws -> [IndexedRecord] {
         try connections.read { db in
-            try Row.fetchAll(db, sql: """
+            try Self.indexedRecords(Row.fetchCursor(db, sql: """
                 SELECT \(Self.recordsWithBase)
                 -- by the document (records_by_node), not by the type: `+` keeps records_by_type out of the plan
                 WHERE r.doc_id = (SELECT id FROM documents WHERE doc_key = ?) AND +r.type = ?
                 ORDER BY r.id
-                """, arguments: [documentKey, type]).map(Self.indexedRecord)
+                """, arguments: [documentKey, type]))
         }
     }
 
     private static func records(documentID: Int64, nodeID: String, in db: Database) throws -> [IndexedRecord] {
         // Cached: a page asks it once per hit.
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try indexedRecords(Row.fetchCursor(db.cachedStatement(sql: """
             SELECT \(Self.recordsWithBase)
             WHERE r.doc_id = ? AND (r.node_id = ? OR (r.node_id > ? AND r.node_id < ?))
             ORDER BY r.id
-            """), arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]).map(indexedRecord)
+            """), arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]))
     }
 
-    /// What `indexedRecord` reads of a record `r` and its base node `b`: the columns, then the tables.
+    /// What `indexedRecords` reads of a record `r` and its base node `b`: the columns, then the tables.
     private static let recordsWithBase = """
         r.node_id, r.type, r.year, r.json, r.text_start, r.text_end, b.text AS base FROM records r
         LEFT JOIN nodes b ON b.row_id = (r.doc_id << \(ordinalBits)) | r.text_ordinal
         """
 
-    /// A record read back (`recordsWithBase`).
-    private static func indexedRecord(_ row: Row) -> IndexedRecord {
-        let start: Int? = row["text_start"], end: Int? = row["text_end"]
-        return IndexedRecord(nodeID: row["node_id"], type: row["type"], year: row["year"], stored: row["json"],
-                             base: row["base"], slice: ParentSlice.range(start: start, end: end))
+    /// Records read back (`recordsWithBase`'s columns, by number), their JSON and base text as SQLite's bytes.
+    private static func indexedRecords(_ rows: RowCursor) throws -> [IndexedRecord] {
+        var records: [IndexedRecord] = []
+        while let row = try rows.next() {
+            let start: Int? = row[4], end: Int? = row[5]
+            records.append(IndexedRecord(nodeID: row[0], type: row[1], year: row[2], stored: row[3], base: row[6],
+                                         slice: ParentSlice.range(start: start, end: end)))
+        }
+        return records
     }
 
     public func nodeText(documentKey: String, nodeID: String) throws -> String? {
@@ -806,10 +810,10 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                 let start: Int? = row[13], end: Int? = row[14]
                 nodeRows.append((node, row[10], ParentSlice.range(start: start, end: end)))
             }
-            let records = try Row.fetchAll(db, sql: """
+            let records = try Self.indexedRecords(Row.fetchCursor(db, sql: """
                 SELECT \(Self.recordsWithBase)
                 WHERE r.doc_id = ? ORDER BY r.id
-                """, arguments: [documentID]).map(Self.indexedRecord)
+                """, arguments: [documentID]))
             let root = StoredDocument.tree(title: metadata.title ?? summary.title ?? "", rows: ParentSlice.restore(nodeRows))
             return StoredDocument(summary: summary, metadata: metadata, root: root, records: records)
         }

@@ -171,8 +171,7 @@ public struct IndexedRecord: Codable, Hashable, Sendable {
         get {
             switch storage {
             case .whole(let json): json
-            case .stored(let stored, let base, let slice): RecordRow.json(stored: stored, base: base, slice: slice)
-            case .storedUTF8(let stored, let base, let slice):
+            case .stored(let stored, let base, let slice):
                 RecordRow.json(stored: String(decoding: stored, as: UTF8.self),
                                base: base.map { String(decoding: $0, as: UTF8.self) }, slice: slice)
             }
@@ -184,11 +183,10 @@ public struct IndexedRecord: Codable, Hashable, Sendable {
 
     private enum Storage: Sendable {
         case whole(String)
-        /// The JSON without its text, the stored text of the node holding it, and where in that text (UTF-8).
-        case stored(String, base: String?, slice: Range<Int>?)
-        /// The same as the store's bytes, made text only when the JSON is asked for: a page of hits with
+        /// The JSON without its text, the stored text of the node holding it, and where in that text (UTF-8
+        /// offsets) — as the store's bytes, made text only when the JSON is asked for: a page of hits with
         /// hundreds of records would otherwise check the UTF-8 of every record and paragraph it never shows.
-        case storedUTF8(Data, base: Data?, slice: Range<Int>?)
+        case stored(Data, base: Data?, slice: Range<Int>?)
     }
 
     public init(nodeID: String, type: String, year: Int?, json: String) {
@@ -198,20 +196,13 @@ public struct IndexedRecord: Codable, Hashable, Sendable {
         self.storage = .whole(json)
     }
 
-    /// A record as a store read it back (see `RecordRow`); its JSON is put together when first asked.
-    init(nodeID: String, type: String, year: Int?, stored: String, base: String?, slice: Range<Int>?) {
+    /// A record as a store read it back (see `RecordRow`): its stored JSON and base text as UTF-8 bytes; its JSON
+    /// is put together when first asked.
+    init(nodeID: String, type: String, year: Int?, stored: Data, base: Data?, slice: Range<Int>?) {
         self.nodeID = nodeID
         self.type = type
         self.year = year
         self.storage = .stored(stored, base: base, slice: slice)
-    }
-
-    /// A record as a store read it back, its stored JSON and base text as UTF-8 bytes.
-    init(nodeID: String, type: String, year: Int?, storedUTF8: Data, baseUTF8: Data?, slice: Range<Int>?) {
-        self.nodeID = nodeID
-        self.type = type
-        self.year = year
-        self.storage = .storedUTF8(storedUTF8, base: baseUTF8, slice: slice)
     }
 
     /// The record itself, decoded from its JSON; nil for a record written by another version of the extractor,
