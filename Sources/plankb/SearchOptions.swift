@@ -102,7 +102,7 @@ struct OutputFormatOptions: ParsableArguments {
 
 /// Columns a terminal gives a string: 2 for Han characters and other wide forms, 0 for combining marks.
 /// Plain text (`PlainText.isPlain`: one scalar a character, nearly all policy text) is measured and cut over its
-/// scalars, without grapheme breaking.
+/// scalars, without grapheme breaking (`CharacterArray`).
 enum DisplayWidth {
     static func of(_ text: String) -> Int {
         if PlainText.isPlain(text) { return text.unicodeScalars.reduce(0) { $0 + of(scalar: $1) } }
@@ -138,23 +138,17 @@ enum DisplayWidth {
         if total <= width {
             result = text
             used = total
-        } else if PlainText.isPlain(text) {
-            for scalar in text.unicodeScalars {
-                let w = of(scalar: scalar)
-                if used + w > width - 1 { break }
-                result.unicodeScalars.append(scalar)
-                used += w
-            }
-            result += "…"
-            used += 1
         } else {
-            for character in text {
-                let w = of(character)
+            // Cut over the text's characters (scalars when it is plain), as a slice of it.
+            let characters = CharacterArray(text)
+            var end = 0
+            while end < characters.count {
+                let w = of(scalar: characters.firstScalar(at: end))
                 if used + w > width - 1 { break }
-                result.append(character)
                 used += w
+                end += 1
             }
-            result += "…"
+            result = characters.string(from: 0, to: end) + "…"
             used += 1
         }
         let padding = String(repeating: " ", count: max(0, width - used))

@@ -193,6 +193,14 @@ public struct CharacterArray {
         }
     }
 
+    /// The first scalar of the character at `offset` (what decides its display width).
+    public func firstScalar(at offset: Int) -> Unicode.Scalar {
+        switch storage {
+        case .scalars(let scalars): scalars[offset]
+        case .characters(let characters): characters[offset].unicodeScalars.first!
+        }
+    }
+
     /// The characters `start..<end` as a string.
     public func string(from start: Int, to end: Int) -> String {
         String(text[bounds[start]..<bounds[end]])
