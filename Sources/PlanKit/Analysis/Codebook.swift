@@ -47,6 +47,8 @@ public struct Codebook: Hashable, Sendable {
     /// `Character`s (a unicode-aware string comparison each).
     private let cueCharacters: [[Character]]
     private let cueScalars: [[UInt32]]?
+    /// Each tool's dimension (the first row naming the tool gives it).
+    private let dimensionOf: [String: Instrument.Dimension]
 
     public init(entries: [Entry]) {
         self.entries = entries
@@ -55,6 +57,7 @@ public struct Codebook: Hashable, Sendable {
         }.map(\.element)
         cueCharacters = byLength.map { Array($0.cue) }
         cueScalars = byLength.allSatisfy { PlainText.isPlain($0.cue) } ? byLength.map { $0.cue.unicodeScalars.map(\.value) } : nil
+        dimensionOf = Dictionary(entries.map { ($0.tool, $0.dimension) }, uniquingKeysWith: { first, _ in first })
     }
 
     public static func == (lhs: Codebook, rhs: Codebook) -> Bool { lhs.entries == rhs.entries }
@@ -135,19 +138,31 @@ public struct Codebook: Hashable, Sendable {
 
     /// `text` without what stands in （）, (), 【】 (nested ones too).
     static func withoutAsides(_ text: String) -> String {
-        guard text.contains(where: { $0 == "（" || $0 == "(" || $0 == "【" }) else { return text }
-        var result = ""
+        // Plain text is read scalar by scalar (each is a character there), the rest by `Character`s.
+        if PlainText.isPlain(text) {
+            let kept = elements(of: text.unicodeScalars, outside: ["（", "(", "【"], and: ["）", ")", "】"])
+            return kept.map { String(String.UnicodeScalarView($0)) } ?? text
+        }
+        return elements(of: text, outside: ["（", "(", "【"], and: ["）", ")", "】"]).map { String($0) } ?? text
+    }
+
+    /// The elements of `text` that no bracket pair encloses; nil when `text` opens none.
+    private static func elements<Text: Collection>(of text: Text, outside opening: [Text.Element],
+                                                   and closing: [Text.Element]) -> [Text.Element]?
+    where Text.Element: Equatable {
+        guard text.contains(where: opening.contains) else { return nil }
+        var kept: [Text.Element] = []
         var depth = 0
-        for character in text {
-            if character == "（" || character == "(" || character == "【" {
+        for element in text {
+            if opening.contains(element) {
                 depth += 1
-            } else if depth > 0, character == "）" || character == ")" || character == "】" {
+            } else if depth > 0, closing.contains(element) {
                 depth -= 1
             } else if depth == 0 {
-                result.append(character)
+                kept.append(element)
             }
         }
-        return result
+        return kept
     }
 
     /// The instrument of a unit whose lead sentence is `lead` and the rest `body`; `verbs` are the measure's
@@ -162,16 +177,18 @@ public struct Codebook: Hashable, Sendable {
         }
         var scores: [String: Score] = [:]
         let verbSet = Set(verbs)
-        /// Rule 1 over one part: `characters` are its characters (or scalars), `cues` byLength's.
-        func match<Element: Equatable>(_ characters: [Element], _ cues: [[Element]], part: Int) {
+        /// Rule 1 over one part: `characters` are its characters (or scalars), `cues` byLength's. A cue is
+        /// compared only where its first element stands (the positions of each element, read once).
+        func match<Element: Hashable>(_ characters: [Element], _ cues: [[Element]], part: Int) {
             var taken = [Bool](repeating: false, count: characters.count)
+            var positions: [Element: [Int]] = [:]
+            for (index, element) in characters.enumerated() { positions[element, default: []].append(index) }
             let offset = part == 0 ? 0 : 1_000_000
             for (entry, cue) in zip(byLength, cues) {
-                guard cue.count <= characters.count else { continue }
-                let first = cue[0]
-                var index = 0
-                while index + cue.count <= characters.count {
-                    if characters[index] == first, !taken[index], characters[index..<(index + cue.count)].elementsEqual(cue),
+                guard cue.count <= characters.count, let starts = positions[cue[0]] else { continue }
+                var next = 0  // the first position a match may start at (after the last one of this cue)
+                for index in starts where index >= next && index + cue.count <= characters.count {
+                    if !taken[index], characters[index..<(index + cue.count)].elementsEqual(cue),
                        !taken[index..<(index + cue.count)].contains(true) {
                         for position in index..<(index + cue.count) { taken[position] = true }
                         var score = scores[entry.tool] ?? Score()
@@ -182,9 +199,7 @@ public struct Codebook: Hashable, Sendable {
                         score.first = min(score.first, offset + index)
                         score.cues.append((entry.cue, offset + index))
                         scores[entry.tool] = score
-                        index += cue.count
-                    } else {
-                        index += 1
+                        next = index + cue.count
                     }
                 }
             }
@@ -198,7 +213,6 @@ public struct Codebook: Hashable, Sendable {
             }
         }
         guard !scores.isEmpty else { return nil }
-        let dimensionOf = Dictionary(entries.map { ($0.tool, $0.dimension) }, uniquingKeysWith: { first, _ in first })
         let leadDecides = scores.values.contains { $0.inLead }
         let ranked = scores.sorted { lhs, rhs in
             if leadDecides, lhs.value.inLead != rhs.value.inLead { return lhs.value.inLead }
