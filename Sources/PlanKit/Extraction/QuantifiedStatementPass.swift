@@ -20,7 +20,8 @@ enum QuantifiedStatementPass {
                 if let future = deadlines.last(where: { context.isFuture($0.year) }) { currentDeadline = future }
                 let (quantities, baselines) = quantitiesAndBaselines(in: sentence.text)
                 let decision = context.decide(sentence: sentence.text, deadlines: datedDeadlines, carried: currentDeadline)
-                let characters = QuantityScanner.characters(of: sentence.text)
+                // Read only where a figure may stand before 的 (most sentences hold none).
+                let characters = quantities.isEmpty ? [] : QuantityScanner.characters(of: sentence.text)
                 for (quantity, baseline) in zip(quantities, baselines) {
                     // "500万元及以下的小微企业", "设立五周年的": a figure before 的 describes something; it is
                     // neither a result nor a goal.
@@ -174,16 +175,17 @@ enum QuantifiedStatementPass {
             }
             let pastPeriod = deadlines.first { !isFuture($0.year) }
             let pastYear = TimeExpressions.yearsMentioned(in: sentence, deadlines: datedDeadlines).first { !isFuture($0.year) }
-            if Cues.containsAny(sentence, Cues.achievementWords) || pastPeriod != nil || pastYear != nil || isReview {
+            let words = WordSearch.Haystack(sentence)  // plain or not, checked once for the lists below
+            if words.containsAny(Cues.achievementWords) || pastPeriod != nil || pastYear != nil || isReview {
                 var year = pastYear?.year ?? pastPeriod?.year
                 if year == nil, input.isWorkReport, let documentYear = input.documentYear,
-                   Cues.containsAny(sentence, ["过去一年", "一年来", "去年"]) {
+                   words.containsAny(["过去一年", "一年来", "去年"]) {
                     year = documentYear - 1
                 }
                 return Decision(type: .achievement, year: year)
             }
-            let reportYearWords = input.isWorkReport && Cues.containsAny(sentence, ["今年", "拟"])
-            if Cues.containsAny(sentence, Cues.targetWords) || carried != nil || isGoalList || isGoalSection || reportYearWords {
+            let reportYearWords = input.isWorkReport && words.containsAny(["今年", "拟"])
+            if words.containsAny(Cues.targetWords) || carried != nil || isGoalList || isGoalSection || reportYearWords {
                 if let carried {
                     return Decision(type: .target, year: carried.year, startYear: carried.startYear, deadline: carried.raw)
                 }

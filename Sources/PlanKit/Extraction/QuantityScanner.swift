@@ -36,7 +36,8 @@ public enum QuantityScanner {
 
     /// The quantities in `text`, in order. Offsets in each `Quantity` index `text`'s `Character`s.
     public static func quantities(in text: String) -> [Quantity] {
-        let chars = characters(of: QuantityNumerals.normalizingDigits(text))
+        let normalized = QuantityNumerals.normalizingDigits(text)
+        let chars = characters(of: normalized)
         var results: [Quantity] = []
         var index = 0
         let quoteDepths = quoteDepthMap(chars)
@@ -56,7 +57,7 @@ public enum QuantityScanner {
             }
         }
         // `raw` as printed: the offsets are the same in the original, since normalising maps one to one.
-        let original = characters(of: text)
+        let original = normalized == text ? chars : characters(of: text)
         var quantities = results.map { found in
             var quantity = withMetric(found, in: chars, previous: results)
             quantity.raw = String(original[found.offsets])
@@ -468,6 +469,11 @@ public enum QuantityScanner {
         "累计", "共计", "其中", "全年", "今年", "已经", "已", "共", "新增了", "力争", "争取", "确保", "力求",
     ]
 
+    /// `directionWords`, `leadingWords` and `countingVerbs` with their plainness read once.
+    static let directionWordList = directionWords.map(WordSearch.Word.init)
+    static let leadingWordList = leadingWords.map(WordSearch.Word.init)
+    static let countingVerbList = countingVerbs.map(WordSearch.Word.init)
+
     /// The metric: the words between the previous boundary (punctuation or the previous quantity) and the number.
     static func withMetric(_ quantity: Quantity, in chars: [Character], previous: [Quantity]) -> Quantity {
         let boundaryCharacters = metricBoundaries
@@ -475,16 +481,21 @@ public enum QuantityScanner {
         let previousEnd = previous.last { $0.offsets.upperBound <= quantity.offsets.lowerBound }?.offsets.upperBound ?? 0
         while start > previousEnd, !boundaryCharacters.contains(chars[start - 1]) { start -= 1 }
         var phrase = String(chars[start..<quantity.offsets.lowerBound])
-        for word in directionWords where phrase.hasSuffix(word) && phrase.count > word.count {
-            phrase = String(phrase.dropLast(word.count))
+        // Words are compared as bytes when the phrase and the word are plain (`WordSearch`), as the
+        // `String` and Foundation calls answer.
+        let phraseWords = WordSearch.Haystack(phrase)
+        for word in directionWordList where phraseWords.hasSuffix(word) && phrase.count > word.text.count {
+            phrase = String(phrase.dropLast(word.text.count))
             break
         }
         // "跨境电商企业数占全市2/3": the metric is what takes the share, not the whole it is taken of.
         if let share = phrase.firstIndex(of: "占"), share > phrase.startIndex {
             phrase = String(phrase[..<share])
         }
-        for word in leadingWords {
-            if let range = phrase.range(of: word), range.upperBound < phrase.endIndex {
+        let cutWords = WordSearch.Haystack(phrase, within: phraseWords)  // a prefix of the phrase read above
+        for word in leadingWordList {
+            let range = cutWords.isPlain && word.isPlain ? cutWords.firstRange(of: word.text) : phrase.range(of: word.text)
+            if let range, range.upperBound < phrase.endIndex {
                 phrase = String(phrase[range.upperBound...])
                 break
             }
@@ -493,7 +504,8 @@ public enum QuantityScanner {
         while let last = trimmed.last, "与和同向对从在".contains(last) { trimmed.removeLast() }
         // "引进30余家直播电商企业": after a measure word, the thing counted follows the number.
         if let unit = quantity.unit, countUnits.contains(unit),
-           trimmed.count <= 2 || countingVerbs.contains(where: { trimmed.hasSuffix($0) }) || phrase.last.map({ "、".contains($0) }) == true
+           trimmed.count <= 2 || countingVerbList.contains(where: WordSearch.Haystack(trimmed).hasSuffix)
+            || phrase.last.map({ "、".contains($0) }) == true
             || trimmed.isEmpty {
             var end = quantity.offsets.upperBound
             while end < chars.count, !boundaryCharacters.contains(chars[end]), !chars[end].isASCIIDigit,

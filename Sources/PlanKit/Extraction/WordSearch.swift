@@ -24,8 +24,29 @@ public enum WordSearch {
     /// a text.
     public typealias Word = Haystack
 
+    /// Words looked for together in many texts (a cue list): whether each is plain, and its UTF-8, are read
+    /// once, where a `[String]` is checked again at every text.
+    public struct Words: Sendable, ExpressibleByArrayLiteral {
+        public let words: [String]
+        /// Each word's UTF-8 when it is plain and not empty (then a byte match is a character match in
+        /// plain text); nil for a word that needs Foundation's comparison.
+        let plainBytes: [[UInt8]?]
+
+        public init(_ words: [String]) {
+            self.words = words
+            plainBytes = words.map { !$0.isEmpty && PlainText.isPlain($0) ? Array($0.utf8) : nil }
+        }
+
+        public init(arrayLiteral words: String...) { self.init(words) }
+    }
+
+    /// Whether `text` contains one of `words`, as Foundation's `contains` answers for each.
+    static func containsAny(_ text: String, _ words: Words) -> Bool {
+        Haystack(text).containsAny(words)
+    }
+
     /// A text that is searched for several words: whether it is plain is checked once, not once a word.
-    public struct Haystack {
+    public struct Haystack: Sendable {
         public let text: String
         let isPlain: Bool
 
@@ -39,6 +60,27 @@ public enum WordSearch {
         init(_ piece: String, within whole: Haystack) {
             text = piece
             isPlain = whole.isPlain || PlainText.isPlain(piece)
+        }
+
+        /// Whether the text contains one of `words`, as Foundation's `contains` answers for each.
+        public func containsAny(_ words: Words) -> Bool {
+            guard isPlain else { return words.words.contains { text.contains($0) } }
+            var bytes = text
+            return bytes.withUTF8 { haystack in
+                for (word, needle) in zip(words.words, words.plainBytes) {
+                    if let needle {
+                        if needle.withUnsafeBufferPointer({ WordSearch.firstOffset(of: $0, in: haystack, from: 0) }) != nil { return true }
+                    } else if text.contains(word) {
+                        return true
+                    }
+                }
+                return false
+            }
+        }
+
+        /// Whether the text contains one of `words`.
+        public func containsAny(_ words: some Collection<String>) -> Bool {
+            words.contains { contains($0) }
         }
 
         /// Whether the text contains `word`, as Foundation's `contains` answers.
