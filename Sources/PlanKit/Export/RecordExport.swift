@@ -21,20 +21,38 @@ public enum DocumentJSONExporter {
     }
 
     public static func compact(fromPretty pretty: [UInt8]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(pretty.count)
-        var inString = false, escaped = false
-        for byte in pretty {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
-                continue
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
+        // One pass over the bytes into a buffer as long as the input (the output is never longer): strings
+        // are copied as they are, white space between tokens is dropped.
+        [UInt8](unsafeUninitializedCapacity: pretty.count) { output, written in
+            pretty.withUnsafeBufferPointer { input in
+                var count = 0, index = 0
+                let length = input.count
+                while index < length {
+                    let byte = input[index]
+                    index += 1
+                    if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
+                        continue
+                    }
+                    output[count] = byte
+                    count += 1
+                    guard byte == UInt8(ascii: "\"") else { continue }
+                    // A string: to its closing quote, an escaped character being taken whole.
+                    while index < length {
+                        let inner = input[index]
+                        index += 1
+                        output[count] = inner
+                        count += 1
+                        if inner == UInt8(ascii: "\"") { break }
+                        if inner == UInt8(ascii: "\\"), index < length {
+                            output[count] = input[index]
+                            count += 1
+                            index += 1
+                        }
+                    }
+                }
+                written = count
             }
-            bytes.append(byte)
         }
-        return bytes
     }
 }
 
