@@ -262,13 +262,25 @@ final class JSONValueEncoder: Encoder {
         }
     }
 
+    /// Whether key `a` sorts before `b` by the bytes of their UTF-8 (nil when they are equal).
+    private static func keyPrecedes(_ a: String, _ b: String) -> Bool? {
+        var a = a, b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                if order != 0 { return order < 0 }
+                return left.count == right.count ? nil : left.count < right.count
+            }
+        }
+    }
+
     private func writeObject(_ members: [Member]) throws {
         // Key order by the bytes of the keys' UTF-8; a key given twice keeps its last value.
         var order = Array(members.indices)
         order.sort { left, right in
             let (a, b) = (members[left].key, members[right].key)
-            if a == b { return left < right }
-            return a.utf8.lexicographicallyPrecedes(b.utf8)
+            return Self.keyPrecedes(a, b) ?? (left < right)
         }
         order = order.enumerated().filter { position, index in
             position + 1 == order.count || members[order[position + 1]].key != members[index].key
@@ -283,11 +295,9 @@ final class JSONValueEncoder: Encoder {
             if position > 0 { object.append(UInt8(ascii: ",")); if pretty { object.append(UInt8(ascii: "\n")) } }
             if pretty { object.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * (depth + 1))) }
             JSONSink.appendString(member.key, to: &object)
-            if pretty {
-                object.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: " ")])
-            } else {
-                object.append(UInt8(ascii: ":"))
-            }
+            if pretty { object.append(UInt8(ascii: " ")) }
+            object.append(UInt8(ascii: ":"))
+            if pretty { object.append(UInt8(ascii: " ")) }
             if let deferred = member.deferred {
                 try deferred.finish()
                 object.append(contentsOf: deferred.sink.bytes)
