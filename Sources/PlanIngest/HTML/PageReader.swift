@@ -421,65 +421,83 @@ private struct InheritedStyle {
         // font-weight, text-align and text-indent all hold the bytes "t-" (their letters have no other
         // canonical forms), so most styles — fonts, sizes, margins — are passed over without parsing.
         if let css = attributes.style, css.containsBytes(of: "t-") {
-            for (property, value) in Self.declarations(in: css) {
+            let (plain, declarations) = Self.declarations(in: css)
+            // In plain text a character is one scalar, so the bytes of ASCII words compare as the characters do.
+            func starts(_ value: Substring, _ word: String) -> Bool { plain ? value.utf8.starts(with: word.utf8) : value.hasPrefix(word) }
+            func isOne(_ value: Substring, of words: [Substring]) -> Bool {
+                plain ? words.contains { value.utf8.elementsEqual($0.utf8) } : words.contains(value)
+            }
+            for (property, value) in declarations {
                 switch property {
-                case "font-weight":
-                    if value.hasPrefix("bold") || ["600", "700", "800", "900"].contains(value) { style.bold = true }
-                    if value.hasPrefix("normal") || value.hasPrefix("lighter")
-                        || ["100", "200", "300", "400", "500"].contains(value) { style.bold = false }
-                case "text-align":
-                    if value.hasPrefix("center") { style.align = .center }
-                    else if value.hasPrefix("right") { style.align = .right }
-                    else if value.hasPrefix("left") || value.hasPrefix("justify") { style.align = .left }
-                case "text-indent":
-                    style.textIndent = !(value.hasPrefix("0") || value.hasPrefix("-") || value.isEmpty)
-                default:
-                    break
+                case .fontWeight:
+                    if starts(value, "bold") || isOne(value, of: ["600", "700", "800", "900"]) { style.bold = true }
+                    if starts(value, "normal") || starts(value, "lighter")
+                        || isOne(value, of: ["100", "200", "300", "400", "500"]) { style.bold = false }
+                case .textAlign:
+                    if starts(value, "center") { style.align = .center }
+                    else if starts(value, "right") { style.align = .right }
+                    else if starts(value, "left") || starts(value, "justify") { style.align = .left }
+                case .textIndent:
+                    style.textIndent = !(starts(value, "0") || starts(value, "-") || value.isEmpty)
                 }
             }
         }
         return style
     }
 
-    /// The `property:value` declarations of a style attribute, each value cut at `!important`; declarations
-    /// without a colon are skipped.
+    /// The properties `applying` reads.
+    enum Property: CaseIterable {
+        case fontWeight, textAlign, textIndent
+
+        var name: String {
+            switch self {
+            case .fontWeight: "font-weight"
+            case .textAlign: "text-align"
+            case .textIndent: "text-indent"
+            }
+        }
+    }
+
+    /// The `property:value` declarations of a style attribute that set one of `Property`'s, each value cut at
+    /// `!important`; declarations without a colon are skipped. `plain` says whether `css` is plain text.
     ///
     /// Plain text (see `PlainText`) is read on its UTF-8 bytes — there `;`, `:` and `!` are always characters
-    /// of their own — and anything else on `Character`s, with the same result.
-    static func declarations(in css: String) -> [(property: Substring, value: Substring)] {
-        var result: [(property: Substring, value: Substring)] = []
+    /// of their own, and a property's bytes are its characters — and anything else on `Character`s, with the
+    /// same result.
+    static func declarations(in css: String) -> (plain: Bool, [(property: Property, value: Substring)]) {
+        var result: [(property: Property, value: Substring)] = []
         if PlainText.isPlain(css) {
             var css = css
             let ranges = css.withUTF8 { bytes in
-                var ranges: [(property: Range<Int>, value: Range<Int>)] = []
+                var ranges: [(property: Property, value: Range<Int>)] = []
                 var start = 0
                 while start < bytes.count {
                     var end = start
                     while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
                     var colon = start
                     while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-                    if colon < end {
+                    if colon < end, let property = Property.allCases.first(where: { $0.name.utf8.elementsEqual(bytes[start..<colon]) }) {
                         var bang = colon + 1
                         while bang < end, bytes[bang] != UInt8(ascii: "!") { bang += 1 }
-                        ranges.append((start..<colon, (colon + 1)..<bang))
+                        ranges.append((property, (colon + 1)..<bang))
                     }
                     start = end + 1
                 }
                 return ranges
             }
             let utf8 = css.utf8
-            func substring(_ range: Range<Int>) -> Substring {
-                css[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
-            }
-            return ranges.map { (substring($0.property), substring($0.value)) }
+            return (true, ranges.map { property, range in
+                (property, css[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+            })
         }
         for declaration in css.split(separator: ";") {
-            guard let colon = declaration.firstIndex(of: ":") else { continue }
+            guard let colon = declaration.firstIndex(of: ":"),
+                  let property = Property.allCases.first(where: { declaration[..<colon] == $0.name }) else { continue }
             var value = declaration[declaration.index(after: colon)...]
             if let bang = value.firstIndex(of: "!") { value = value[..<bang] }
-            result.append((declaration[..<colon], value))
+            result.append((property, value))
         }
-        return result
+        return (false, result)
     }
 }
 
