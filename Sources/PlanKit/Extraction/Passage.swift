@@ -89,12 +89,13 @@ public struct Passage: Sendable {
     /// Splits a paragraph's text into clauses with `SentenceSplitter` (the segmenter's own cut, so quotes and
     /// brackets are respected alike); a short first sentence that ends with 。 before more text is the lead.
     static func split(_ node: Node) -> [Sentence] {
-        let characters = QuantityScanner.characters(of: node.text)
-        let pieces = SentenceSplitter.split(node.text)
+        // One character index for the split and the pieces, which are cut from the text itself.
+        let characters = CharacterArray(node.text)
+        let pieces = SentenceSplitter.split(characters)
         let whole = Sentence(nodeID: node.id, text: node.text, span: node.span, isLead: false)
         return pieces.enumerated().compactMap { number, piece in
             let range = piece.start..<min(piece.end, characters.count)
-            let text = String(characters[range])
+            let text = characters.string(range)
             guard !text.trimmingBlanks().isEmpty else { return nil }
             let isLead = number == 0 && pieces.count > 1 && piece.terminator == "。" && range.count <= leadLengthLimit
             return Sentence(nodeID: node.id, text: text, span: whole.span(of: range), isLead: isLead)

@@ -536,17 +536,22 @@ extension Character {
 extension String {
     /// Drops `characters` from both ends (a Foundation-free `trimmingCharacters(in:)`).
     func trimmingCharacters(in characters: String) -> String {
+        // Plain characters compare by their scalars, without building (and hashing into) a set.
+        let trims: (Character) -> Bool
         if PlainText.isPlain(characters) {
-            // Plain characters compare by their scalars, without building (and hashing into) a set.
-            var slice = Substring(self)
-            while let first = slice.first, first.isOne(of: characters) || first.isWhitespace { slice = slice.dropFirst() }
-            while let last = slice.last, last.isOne(of: characters) || last.isWhitespace { slice = slice.dropLast() }
-            return String(slice)
+            trims = { $0.isOne(of: characters) || $0.isWhitespace }
+        } else {
+            let set = Set(characters)
+            trims = { set.contains($0) || $0.isWhitespace }
         }
-        let set = Set(characters)
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) || first.isWhitespace { slice = slice.dropFirst() }
-        while let last = slice.last, set.contains(last) || last.isWhitespace { slice = slice.dropLast() }
-        return String(slice)
+        // Index steps from each end (`dropLast` on a Substring measures the whole rest each time).
+        var start = startIndex, end = endIndex
+        while start < end, trims(self[start]) { formIndex(after: &start) }
+        while end > start {
+            let last = index(before: end)
+            guard trims(self[last]) else { break }
+            end = last
+        }
+        return String(self[start..<end])
     }
 }
