@@ -33,6 +33,11 @@ public enum QuantityScanner {
         ("及以上", .atLeast), ("及以下", .atMost), ("以上", .atLeast), ("以下", .atMost), ("以内", .atMost), ("左右", .approximately), ("上下", .approximately),
     ]
     static let rangeSeparators: [String] = ["—", "–", "-", "~", "～", "至", "到"]
+    /// The word lists above as characters, compared with a sentence's characters at a position.
+    static let prefixComparatorWords = prefixComparators.map { (word: $0.0, characters: Array($0.0), comparator: $0.1) }
+    static let suffixComparatorWords = suffixComparators.map { (word: $0.0, characters: Array($0.0), comparator: $0.1) }
+    static let rangeSeparatorCharacters = rangeSeparators.map { Array($0) }
+    static let latinUnitCharacters = latinUnits.map { (unit: $0, characters: Array($0)) }
 
     /// The quantities in `text`, in order. Offsets in each `Quantity` index `text`'s `Character`s.
     public static func quantities(in text: String) -> [Quantity] {
@@ -40,11 +45,13 @@ public enum QuantityScanner {
         let chars = characters(of: normalized)
         var results: [Quantity] = []
         var index = 0
-        let quoteDepths = quoteDepthMap(chars)
+        // In plain text each character is one scalar: the quick checks read the scalars.
+        let scalars: [Unicode.Scalar]? = PlainText.isPlain(normalized) ? Array(normalized.unicodeScalars) : nil
+        let quoteDepths = scalars.map(quoteDepthMap) ?? quoteDepthMap(chars)
         while index < chars.count {
             // Most characters are Hanzi that neither start a quantity nor a token to skip: step over them without
             // the checks below, which would each say no (they need a digit, a letter, a numeral or 翻).
-            if let scalar = chars[index].plainScalar, scalar.value >= 0x80, scalar != "翻",
+            if let scalar = scalars?[index] ?? chars[index].plainScalar, scalar.value >= 0x80, scalar != "翻",
                !QuantityNumerals.isNumeralScalar(scalar) {
                 index += 1
                 continue
@@ -299,10 +306,11 @@ public enum QuantityScanner {
         // A range written "5—6%" carries its unit and multiplier on the second number only.
         if low == nil, unit == nil, !hasMultiplier { return nil }
         var rawStart = start
-        for (word, prefix) in prefixComparators where start >= word.count && matches(word, at: start - word.count, in: chars) {
+        for (word, characters, prefix) in prefixComparatorWords
+        where start >= characters.count && matches(characters, at: start - characters.count, in: chars) {
             if prefix == .approximately { approx = approx ?? word }
             comparator = prefix
-            rawStart = start - word.count
+            rawStart = start - characters.count
             break
         }
         // "不高于承担风险责任的0.5%": the comparator governs a phrase that ends in 的 before the number.
@@ -314,10 +322,10 @@ public enum QuantityScanner {
                 comparator = governing
             }
         }
-        for (word, suffix) in suffixComparators where matches(word, at: cursor, in: chars) {
+        for (word, characters, suffix) in suffixComparatorWords where matches(characters, at: cursor, in: chars) {
             comparator = suffix
             if suffix == .approximately { approx = word }
-            cursor += word.count
+            cursor += characters.count
             break
         }
         if let low { finalValue = low }
@@ -328,7 +336,7 @@ public enum QuantityScanner {
     /// The second number of a range "5%—6%", "1万至5万", "5—6%": its value in the first one's terms.
     static func rangeEnd(at start: Int, in chars: [Character], unit: String?)
         -> (ArabicNumber, Double, String?, Int)? {
-        for separator in rangeSeparators where matches(separator, at: start, in: chars) {
+        for separator in rangeSeparatorCharacters where matches(separator, at: start, in: chars) {
             let numberStart = start + separator.count
             guard numberStart < chars.count, chars[numberStart].isASCIIDigit,
                   let (number, afterNumber) = readArabic(at: numberStart, in: chars) else { return nil }
@@ -380,8 +388,8 @@ public enum QuantityScanner {
         Dictionary(grouping: units.map { ($0, Array($0)) }, by: { $0.1[0] })
 
     static func latinUnit(at start: Int, in chars: [Character]) -> String? {
-        for unit in latinUnits where matches(unit, at: start, in: chars) {
-            let end = start + unit.count
+        for (unit, characters) in latinUnitCharacters where matches(characters, at: start, in: chars) {
+            let end = start + characters.count
             if end < chars.count, chars[end].isASCIILetter || chars[end].isASCIIDigit { continue }
             return unit
         }
@@ -402,6 +410,19 @@ public enum QuantityScanner {
             index += 1
         }
         return true
+    }
+
+    /// `quoteDepthMap` over the scalars of plain text (one a character).
+    static func quoteDepthMap(_ scalars: [Unicode.Scalar]) -> [Int] {
+        var depth = 0
+        var result: [Int] = []
+        result.reserveCapacity(scalars.count)
+        for scalar in scalars {
+            if scalar == "“" || scalar == "「" { depth += 1 }
+            result.append(depth)
+            if scalar == "”" || scalar == "」" { depth = max(0, depth - 1) }
+        }
+        return result
     }
 
     /// For each character, how many “” / 「」 quotes are open around it: counts in quotes are names ("三个区").
