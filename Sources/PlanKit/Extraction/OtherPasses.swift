@@ -77,7 +77,7 @@ enum MeasurePass {
         "明确", "加大", "实行", "推行", "简化", "防止", "清理", "回归", "凝聚", "构筑", "集聚", "对标", "服务", "融入",
     ]
     /// Headings under which lead sentences name principles, aims or analysis rather than measures.
-    static let nonMeasureHeadings = ["原则", "指导思想", "目标", "定位", "问题", "短板", "挑战", "形势", "意义"]
+    static let nonMeasureHeadings = ["原则", "指导思想", "目标", "定位", "问题", "短板", "挑战", "形势", "意义"].map(WordSearch.Word.init)
 
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
         let stages = input.stages

@@ -112,9 +112,9 @@ enum Cues {
         "不低于", "不少于", "不超过", "不高于", "不得低于", "不得超过", "达到", "突破", "压缩至", "压缩到", "缩短至", "缩短到",
     ]
     /// Headings of review sections (回顾, 成效): numbers below them report the past.
-    static let reviewHeadingWords = ["回顾", "成效", "成就", "进展", "情况", "成绩", "工作总结"]
+    static let reviewHeadingWords = ["回顾", "成效", "成就", "进展", "情况", "成绩", "工作总结"].map(WordSearch.Word.init)
     /// Headings of goal sections.
-    static let goalHeadingWords = ["目标", "指标"]
+    static let goalHeadingWords = ["目标", "指标"].map(WordSearch.Word.init)
     static let directions = [
         "提升至", "提升到", "提高至", "提高到", "增加至", "增加到", "增长至", "增长到", "扩大至", "扩大到", "降低至", "降低到",
         "下降至", "下降到", "降至", "压缩至", "压缩到", "缩短至", "缩短到", "控制在", "保持在", "稳定在", "达到", "突破", "超过", "增长", "提高", "提升", "下降",
@@ -126,7 +126,7 @@ enum Cues {
 
     /// Whether one of `headings` begins or ends with one of `words` ("…主要工作成效", "一、2024年工作回顾",
     /// "指导思想和基本原则"); a word inside a heading ("对表战略定位，深化…") does not count.
-    static func heading(in headings: [String], startsOrEndsWithAny words: [String]) -> Bool {
+    static func heading(in headings: [String], startsOrEndsWithAny words: [WordSearch.Word]) -> Bool {
         headings.contains { heading in
             // Trimmed of colons, so the piece before the first colon is not empty.
             let bare = heading.trimmingCharacters(in: "。.：:")
@@ -135,8 +135,7 @@ enum Cues {
             // instructions a call, and every paragraph asks this of each heading above it.
             let bareWords = WordSearch.Haystack(bare), titleWords = WordSearch.Haystack(title, within: bareWords)
             return words.contains { word in
-                let word = WordSearch.Word(word)
-                return titleWords.hasPrefix(word) || titleWords.hasSuffix(word) || bareWords.hasSuffix(word)
+                titleWords.hasPrefix(word) || titleWords.hasSuffix(word) || bareWords.hasSuffix(word)
             }
         }
     }
