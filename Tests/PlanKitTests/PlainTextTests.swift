@@ -54,6 +54,21 @@ struct PlainTextTests {
         #expect(SourceLine.split(text).map(\.number) == [1, 2, 3, 4, 5])
     }
 
+    /// The scan of a string's UTF-8 (with its shortcut over the lead bytes of U+4000…U+9FFF) gives every
+    /// scalar the verdict of the scalar ranges, inside plain text and counted as one character.
+    @Test func utf8ScanAgreesWithTheScalarRangesOnEveryScalar() {
+        var disagreements: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: ["规", scalar, "A"])
+            let text = String(view)
+            let plain = PlainText.isPlain(scalar)
+            if PlainText.isPlain(text) != plain || (plain && PlainText.characterCount(text) != 3) { disagreements.append(value) }
+        }
+        #expect(disagreements.isEmpty, "first: \(disagreements.prefix(5).map { String($0, radix: 16) })")
+    }
+
     /// Combining marks, CR LF, emoji sequences and singletons with a canonical equivalent are not plain.
     @Test(arguments: ["规划纲要（2021—2035年）：①①Ａ１", "Hello, world; 2.0版", "", "\u{3000}\u{FEFF}"])
     func plainText(_ text: String) {

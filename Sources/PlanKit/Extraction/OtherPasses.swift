@@ -82,10 +82,11 @@ enum MeasurePass {
     static func run(_ input: ExtractionInput) -> ([Record], [Diagnostic]) {
         let stages = input.stages
         var records: [Record] = []
+        var reviewHeadings = Cues.HeadingMemo(Cues.reviewHeadingWords), otherHeadings = Cues.HeadingMemo(nonMeasureHeadings)
         for passage in input.passages where stages[passage.node.id] == nil {
             let headings = passage.headings + [passage.node.heading].compactMap { $0 }
-            guard !Cues.heading(in: headings, startsOrEndsWithAny: Cues.reviewHeadingWords),
-                  !Cues.heading(in: headings, startsOrEndsWithAny: nonMeasureHeadings),
+            guard !reviewHeadings.any(in: headings),
+                  !otherHeadings.any(in: headings),
                   let title = title(of: passage), title.count >= 4, !title.contains(":"), !title.contains("："),
                   startsWithAction(title),
                   !Cues.heading(in: [title], startsOrEndsWithAny: nonMeasureHeadings) else { continue }

@@ -9,8 +9,10 @@ enum QuantifiedStatementPass {
         var records: [Record] = []
         var diagnostics: [Diagnostic] = []
         let stages = input.stages
+        var reviewHeadings = Cues.HeadingMemo(Cues.reviewHeadingWords), goalHeadings = Cues.HeadingMemo(Cues.goalHeadingWords)
         for passage in input.passages {
-            var context = PassageContext(passage: passage, input: input, stage: stages[passage.node.id])
+            var context = PassageContext(passage: passage, input: input, stage: stages[passage.node.id],
+                                         reviewHeadings: &reviewHeadings, goalHeadings: &goalHeadings)
             var currentDeadline: TimeExpressions.Deadline?
             for sentence in passage.sentences {
                 // "今年发展主要预期目标是：…" opens a goal list that runs to the end of the paragraph.
@@ -147,13 +149,14 @@ enum QuantifiedStatementPass {
         var isGoalSection: Bool
         var isGoalList: Bool
 
-        init(passage: Passage, input: ExtractionInput, stage: MilestonePass.Stage?) {
+        init(passage: Passage, input: ExtractionInput, stage: MilestonePass.Stage?,
+             reviewHeadings: inout Cues.HeadingMemo, goalHeadings: inout Cues.HeadingMemo) {
             self.passage = passage
             self.input = input
             self.stage = stage
             let headings = passage.headings + [passage.node.heading].compactMap { $0 }
-            isReview = Cues.heading(in: headings, startsOrEndsWithAny: Cues.reviewHeadingWords)
-            isGoalSection = Cues.heading(in: headings, startsOrEndsWithAny: Cues.goalHeadingWords)
+            isReview = reviewHeadings.any(in: headings)
+            isGoalSection = goalHeadings.any(in: headings)
             let opening = passage.sentences.first?.text ?? ""
             let ownHeading = passage.node.heading ?? ""
             let words = WordSearch.Haystack(opening)

@@ -140,6 +140,29 @@ enum Cues {
         }
     }
 
+    /// `heading(in:startsOrEndsWithAny:)` for the passages of one document: each heading is judged once,
+    /// since every passage below a heading asks about it again.
+    struct HeadingMemo {
+        let words: [WordSearch.Word]
+        private var verdicts: [String: Bool] = [:]
+
+        init(_ words: [WordSearch.Word]) { self.words = words }
+
+        mutating func any(in headings: [String]) -> Bool {
+            for heading in headings {
+                let verdict: Bool
+                if let known = verdicts[heading] {
+                    verdict = known
+                } else {
+                    verdict = Cues.heading(in: [heading], startsOrEndsWithAny: words)
+                    verdicts[heading] = verdict
+                }
+                if verdict { return true }
+            }
+            return false
+        }
+    }
+
     /// The direction word nearest before `offset` in the same comma-delimited piece of `text`.
     static func direction(in text: String, before offset: Int) -> String? {
         let characters = QuantityScanner.characters(of: text)

@@ -59,6 +59,12 @@ public enum PlainText {
                 index += 1
                 continue
             }
+            // E4…E9 lead U+4000…U+9FFF (the end of extension A, the hexagrams, the unified ideographs), all
+            // plain: most of a Chinese text is passed over without decoding.
+            if lead >= 0xE4, lead <= 0xE9 {
+                index += 3
+                continue
+            }
             let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
             var value = UInt32(lead & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07))
             for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
