@@ -71,6 +71,8 @@ struct NodeRow: Sendable {
         // Where in its paragraph's text the last lead and the last clause were found, so that a sentence printed
         // twice in a paragraph is found at its own place.
         var sliceCursor: (parent: String, kind: NodeKind, end: String.Index)?
+        // The paragraph whose leads and clauses are being found, read once for all of them.
+        var paragraphText: (id: String, haystack: WordSearch.Haystack)?
         document.root.forEach { node, ancestors in
             guard node.kind != .document else { return }
             let headings = ancestors.lazy.filter { $0.kind != .document }
@@ -95,7 +97,8 @@ struct NodeRow: Sendable {
                !node.text.isEmpty {
                 let text = paragraph.text
                 let from = sliceCursor.flatMap { $0.parent == paragraph.id && $0.kind == node.kind ? $0.end : nil } ?? text.startIndex
-                if let found = WordSearch.Haystack(text).firstRange(of: node.text, from: from) {
+                if paragraphText?.id != paragraph.id { paragraphText = (paragraph.id, WordSearch.Haystack(text)) }
+                if let found = paragraphText?.haystack.firstRange(of: node.text, from: from) {
                     row.textSlice = text.utf8.distance(from: text.startIndex, to: found.lowerBound)
                         ..< text.utf8.distance(from: text.startIndex, to: found.upperBound)
                     sliceCursor = (paragraph.id, node.kind, found.upperBound)

@@ -42,8 +42,19 @@ public struct Node: Codable, Hashable, Sendable {
 
     /// The node's step in a path: 段2 for the second paragraph, 句3 for a clause, 首句 for a lead sentence,
     /// the title for headings.
+    /// The last non-empty piece of an id between underscores as a number ("sec_2__para_3" → 3), found
+    /// from the end without splitting the id.
+    static func lastNumber(in id: String) -> Int? {
+        let utf8 = id.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "_") { end = utf8.index(before: end) }
+        let start = utf8[..<end].lastIndex(of: UInt8(ascii: "_")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        guard start < end else { return nil }
+        return Int(id[start..<end])
+    }
+
     public var pathSegment: String {
-        let number = num ?? id.split(separator: "_").last.flatMap { Int($0) }
+        let number = num ?? Self.lastNumber(in: id)
         switch kind {
         case .paragraph: return "段" + (number.map(String.init) ?? "")
         case .clause: return "句" + (number.map(String.init) ?? "")
