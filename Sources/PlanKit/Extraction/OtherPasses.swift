@@ -160,6 +160,8 @@ enum ReferencePass {
         "RCEP", "CPTPP", "DEPA", "TPP", "WTO", "中欧CAI", "中欧全面投资协定", "区域全面经济伙伴关系协定",
         "全面与进步跨太平洋伙伴关系协定", "数字经济伙伴关系协定", "一带一路",
     ]
+    /// `agreements` with their plainness read once.
+    static let agreementWords = agreements.map(WordSearch.Word.init)
 
     private static let titlePattern = Pattern("《([^《》]{2,80})》")
     private static let documentNumberPattern = Pattern("[\\p{Han}]{1,10}[〔\\[［【(（][0-9０-９]{4}[〕\\]］】)）][0-9０-９]{1,4}号")
@@ -202,7 +204,7 @@ enum ReferencePass {
                 add(String(match.text), .documentNumber, offsets(match.range))
             }
         }
-        for agreement in agreements where haystack.contains(agreement) {
+        for agreement in agreementWords.lazy.filter(haystack.contains).map(\.text) {
             var searchStart = text.startIndex
             while let range = text.range(of: agreement, range: searchStart..<text.endIndex) {
                 add(agreement, .agreement, offsets(range))

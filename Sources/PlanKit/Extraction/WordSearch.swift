@@ -83,6 +83,12 @@ public enum WordSearch {
             words.contains { contains($0) }
         }
 
+        /// Whether the text contains `word` (its plainness read once), as Foundation's `contains` answers.
+        public func contains(_ word: Word) -> Bool {
+            guard isPlain, word.isPlain, !word.text.isEmpty else { return text.contains(word.text) }
+            return firstByteOffset(of: word.text, from: 0) != nil
+        }
+
         /// Whether the text contains `word`, as Foundation's `contains` answers.
         public func contains(_ word: String) -> Bool {
             guard isPlain, !word.isEmpty, PlainText.isPlain(word) else { return text.contains(word) }
@@ -162,5 +168,20 @@ public enum WordSearch {
             candidate = position + 1
         }
         return nil
+    }
+}
+
+extension String {
+    /// Whether the string's UTF-8 ends with that of `suffix`: a byte comparison (a piece cut from the string's
+    /// own text ends it exactly when its bytes do), not `hasSuffix`'s comparison of characters.
+    func utf8HasSuffix(_ suffix: String) -> Bool {
+        var text = self, suffix = suffix
+        return text.withUTF8 { bytes in
+            suffix.withUTF8 { tail in
+                guard tail.count <= bytes.count else { return false }
+                guard let base = bytes.baseAddress, let tailBase = tail.baseAddress else { return true }
+                return memcmp(base + (bytes.count - tail.count), tailBase, tail.count) == 0
+            }
+        }
     }
 }

@@ -220,7 +220,7 @@ public enum AkomaNtosoRenderer {
         // Sentences become spans only when they rebuild the text exactly, so that no character is lost.
         // Compared as bytes: the sentences are slices of the paragraph's text.
         let joined = sentences.map(\.text).joined()
-        if !sentences.isEmpty, text.utf8.count >= joined.utf8.count, text.utf8.suffix(joined.utf8.count).elementsEqual(joined.utf8) {
+        if !sentences.isEmpty, text.utf8HasSuffix(joined) {
             writer.text(String(decoding: text.utf8.dropLast(joined.utf8.count), as: UTF8.self))
             for sentence in sentences {
                 writer.raw("<span eId=\"\(XMLWriter.escapeAttribute(sentence.id))\">")
