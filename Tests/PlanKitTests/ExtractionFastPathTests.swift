@@ -22,17 +22,27 @@ struct ExtractionFastPathTests {
     /// `contains` does; so does it where a combining mark sits on the word's last character.
     @Test func wordSearchAgreesWithFoundationOnAPlan() throws {
         let document = try ExtractionRecordTests.shenyang()
-        let words = Cues.achievementWords + Cues.targetWords + Cues.directions + ReferencePass.agreements
+        let words = Cues.achievementWords.words + Cues.targetWords.words + Cues.directions + ReferencePass.agreements
+            + ["已经\u{0301}", ""]
+        let list = WordSearch.Words(words)
         var sentences = Passage.passages(in: document.root).flatMap(\.sentences).map(\.text)
-        sentences += ["已经\u{0301}完成", "目标\u{20DD}是"]
+        sentences += ["已经\u{0301}完成", "目标\u{20DD}是", "已经完成"]
         var found = 0
         for sentence in sentences {
+            let haystack = WordSearch.Haystack(sentence)
             for word in words {
                 let fast = WordSearch.contains(sentence, word)
                 #expect(fast == sentence.contains(word), "\(word) in \(sentence)")
+                #expect(haystack.contains(WordSearch.Word(word)) == fast, "\(word) in \(sentence), read once")
                 if fast { found += 1 }
             }
-            #expect(WordSearch.containsAny(sentence, words) == words.contains { sentence.contains($0) })
+            let expected = words.contains { sentence.contains($0) }
+            #expect(WordSearch.containsAny(sentence, words) == expected)
+            #expect(WordSearch.containsAny(sentence, list) == expected, "a word list in \(sentence)")
+            // Each word alone: which one of a list matches must not matter.
+            for word in words {
+                #expect(haystack.containsAny(WordSearch.Words([word])) == sentence.contains(word), "\(word) alone in \(sentence)")
+            }
         }
         #expect(found > 100)
     }
