@@ -22,9 +22,9 @@ struct ExtractionFastPathTests {
     /// `contains` does; so does it where a combining mark sits on the word's last character.
     @Test func wordSearchAgreesWithFoundationOnAPlan() throws {
         let document = try ExtractionRecordTests.shenyang()
-        let words = Cues.achievementWords.words + Cues.targetWords.words + Cues.directions + ReferencePass.agreements
+        let words = (Cues.achievementWords + Cues.targetWords).map(\.text) + Cues.directions + ReferencePass.agreements
             + ["已经\u{0301}", ""]
-        let list = WordSearch.Words(words)
+        let list = words.map(WordSearch.Word.init)
         var sentences = Passage.passages(in: document.root).flatMap(\.sentences).map(\.text)
         sentences += ["已经\u{0301}完成", "目标\u{20DD}是", "已经完成"]
         var found = 0
@@ -41,7 +41,7 @@ struct ExtractionFastPathTests {
             #expect(WordSearch.containsAny(sentence, list) == expected, "a word list in \(sentence)")
             // Each word alone: which one of a list matches must not matter.
             for word in words {
-                #expect(haystack.containsAny(WordSearch.Words([word])) == sentence.contains(word), "\(word) alone in \(sentence)")
+                #expect(haystack.containsAny([WordSearch.Word(word)]) == sentence.contains(word), "\(word) alone in \(sentence)")
             }
         }
         #expect(found > 100)

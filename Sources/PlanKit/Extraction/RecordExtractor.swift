@@ -103,14 +103,14 @@ public struct ExtractionInput: Sendable {
 
 /// Shared word lists and small readers the passes use.
 enum Cues {
-    static let achievementWords: WordSearch.Words = [
+    static let achievementWords = [
         "累计", "已经", "已有", "已建", "已成", "已累计", "成立以来", "设立以来", "过去一年", "过去五年", "五年来", "一年来",
         "同比", "实现了", "完成了", "取得了", "达到了", "提高了", "增长了", "建成了", "先后", "获批", "上线运行",
-    ]
-    static let targetWords: WordSearch.Words = [
+    ].map(WordSearch.Word.init)
+    static let targetWords = [
         "力争", "争取", "确保", "目标", "预期", "提升至", "提升到", "提高至", "提高到", "降低至", "降低到", "降至", "控制在",
         "不低于", "不少于", "不超过", "不高于", "不得低于", "不得超过", "达到", "突破", "压缩至", "压缩到", "缩短至", "缩短到",
-    ]
+    ].map(WordSearch.Word.init)
     /// Headings of review sections (回顾, 成效): numbers below them report the past.
     static let reviewHeadingWords = ["回顾", "成效", "成就", "进展", "情况", "成绩", "工作总结"].map(WordSearch.Word.init)
     /// Headings of goal sections.
@@ -122,7 +122,7 @@ enum Cues {
     ]
 
     static func containsAny(_ text: String, _ words: [String]) -> Bool { WordSearch.containsAny(text, words) }
-    static func containsAny(_ text: String, _ words: WordSearch.Words) -> Bool { WordSearch.containsAny(text, words) }
+    static func containsAny(_ text: String, _ words: [WordSearch.Word]) -> Bool { WordSearch.containsAny(text, words) }
 
     /// Whether one of `headings` begins or ends with one of `words` ("…主要工作成效", "一、2024年工作回顾",
     /// "指导思想和基本原则"); a word inside a heading ("对表战略定位，深化…") does not count.

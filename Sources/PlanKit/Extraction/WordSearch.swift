@@ -24,24 +24,9 @@ public enum WordSearch {
     /// a text.
     public typealias Word = Haystack
 
-    /// Words looked for together in many texts (a cue list): whether each is plain, and its UTF-8, are read
-    /// once, where a `[String]` is checked again at every text.
-    public struct Words: Sendable, ExpressibleByArrayLiteral {
-        public let words: [String]
-        /// Each word's UTF-8 when it is plain and not empty (then a byte match is a character match in
-        /// plain text); nil for a word that needs Foundation's comparison.
-        let plainBytes: [[UInt8]?]
-
-        public init(_ words: [String]) {
-            self.words = words
-            plainBytes = words.map { !$0.isEmpty && PlainText.isPlain($0) ? Array($0.utf8) : nil }
-        }
-
-        public init(arrayLiteral words: String...) { self.init(words) }
-    }
-
-    /// Whether `text` contains one of `words`, as Foundation's `contains` answers for each.
-    static func containsAny(_ text: String, _ words: Words) -> Bool {
+    /// Whether `text` contains one of `words` (their plainness read once), as Foundation's `contains` answers
+    /// for each.
+    static func containsAny(_ text: String, _ words: [Word]) -> Bool {
         Haystack(text).containsAny(words)
     }
 
@@ -62,19 +47,17 @@ public enum WordSearch {
             isPlain = whole.isPlain || PlainText.isPlain(piece)
         }
 
-        /// Whether the text contains one of `words`, as Foundation's `contains` answers for each.
-        public func containsAny(_ words: Words) -> Bool {
-            guard isPlain else { return words.words.contains { text.contains($0) } }
+        /// Whether the text contains one of `words` (their plainness read once), as Foundation's `contains`
+        /// answers for each.
+        public func containsAny(_ words: [Word]) -> Bool {
+            guard isPlain else { return words.contains { text.contains($0.text) } }
             var bytes = text
-            return bytes.withUTF8 { haystack in
-                for (word, needle) in zip(words.words, words.plainBytes) {
-                    if let needle {
-                        if needle.withUnsafeBufferPointer({ WordSearch.firstOffset(of: $0, in: haystack, from: 0) }) != nil { return true }
-                    } else if text.contains(word) {
-                        return true
-                    }
+            return bytes.withUTF8 { haystack in  // the text's bytes taken once for all the words
+                words.contains { word in
+                    guard word.isPlain, !word.text.isEmpty else { return text.contains(word.text) }
+                    var needle = word.text
+                    return needle.withUTF8 { WordSearch.firstOffset(of: $0, in: haystack, from: 0) } != nil
                 }
-                return false
             }
         }
 
