@@ -230,7 +230,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             throw DatabaseError(message: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
         }
         var insertNode = RawStatement(try db.cachedStatement(sql: """
-            INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, path,
+            INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, parent_ordinal,
                                start_line, start_column, end_line, end_column, parent_id, ordinal, searchable,
                                start_page, end_page, text_start, text_end)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -247,8 +247,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             insertNode.bind(row.heading)
             insertNode.bind(row.storedText)
             insertNode.bind(row.lead)
-            // Paths are kept for the nodes a query can return; a clause's path is its paragraph's plus 句N.
-            insertNode.bind(row.searchable == .none ? nil : row.path)
+            // Not the path: reading puts it together from the parents' rows (`SQLiteNodePaths`).
+            insertNode.bind(row.parentOrdinal)
             insertNode.bind(row.span.startLine)
             insertNode.bind(row.span.startColumn)
             insertNode.bind(row.span.endLine)
@@ -537,8 +537,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private func hits(_ page: [(rowID: Int64, rank: Double)], request: SearchRequest, in db: Database) throws -> [SearchHit] {
         guard !page.isEmpty else { return [] }
         let sql = """
-            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.node_id, n.kind, n.path, n.text,
-                   n.start_page, n.end_page, json_extract(page.value, '$[1]') AS rank
+            SELECT d.doc_key, d.title, d.issuer, d.date, d.source, n.doc_id, n.text,
+                   n.start_page, n.end_page, json_extract(page.value, '$[1]') AS rank, \(SQLiteNodePaths.Fields.columns)
             FROM json_each(?) AS page JOIN nodes n ON n.row_id = json_extract(page.value, '$[0]') JOIN documents d ON d.id = n.doc_id
             ORDER BY page.key
             """
@@ -548,11 +548,13 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         // Through a cursor by column number (the order of `sql`'s columns): copied rows looked each column up by name.
         var read: [(hit: SearchHit, documentID: Int64)] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: [pageJSON])
+        var paths = SQLiteNodePaths(in: db)
         while let row = try rows.next() {
-            let key: String = row[0], nodeID: String = row[6], text: String = row[9], rank: Double = row[12]
+            let key: String = row[0], text: String = row[6], rank: Double = row[9]
+            let node = SQLiteNodePaths.Fields(row: row, from: 10)
             read.append((SearchHit(
                 documentKey: key, documentTitle: row[1] ?? key, issuer: row[2], date: row[3], source: row[4],
-                nodeID: nodeID, kind: row[7], path: row[8] ?? nodeID, startPage: row[10], endPage: row[11],
+                nodeID: node.nodeID, kind: node.kind, path: try paths.path(of: node), startPage: row[7], endPage: row[8],
                 snippet: highlighter.snippet(of: text, needles: needles), score: -rank, records: []), row[5]))
         }
         let records = try Self.records(of: read.map { ($0.documentID, $0.hit.nodeID) }, in: db)
@@ -604,17 +606,27 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
         let (from, arguments) = filteredMatch(request, joiningNodes: dimension == .chapter)
         if dimension == .chapter {
-            let sql = """
-                SELECT coalesce(d.title, d.doc_key) AS title, c.chapter AS chapter, c.hits AS hits
-                FROM (SELECT n.doc_id AS doc_id, \(Self.chapterSQL) AS chapter, count(*) AS hits
-                      \(from)
-                      GROUP BY 1, 2) AS c
-                JOIN documents d ON d.id = c.doc_id
-                """
+            // Each hit's chapter is its outermost ancestor's title, put together from the rows above it: hits are
+            // grouped by their parent first, so that each parent is looked up once.
+            let sql = "SELECT \(SQLiteNodePaths.chapterGroupsSQL), count(*) \(from) GROUP BY 1, 2, 3"
             return try connections.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                    CountRow(key: (row["title"] as String) + " › " + ((row["chapter"] as String?) ?? "(front matter)"),
-                             hits: row["hits"], documents: 1)
+                var hits: [Int64: [String?: Int]] = [:]
+                var paths = SQLiteNodePaths(in: db)
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() {
+                    let documentID: Int64 = row[0]
+                    let chapter = try paths.chapter(documentID: documentID, parentOrdinal: row[1], row: row[2])
+                    hits[documentID, default: [:]][chapter, default: 0] += row[3] as Int
+                }
+                var titles: [Int64: String] = [:]
+                let documents = try Row.fetchCursor(db, sql: """
+                    SELECT id, coalesce(title, doc_key) FROM documents WHERE id IN (SELECT value FROM json_each(?))
+                    """, arguments: ["[" + hits.keys.map(String.init).joined(separator: ",") + "]"])
+                while let row = try documents.next() { titles[row[0]] = row[1] }
+                return hits.flatMap { documentID, chapters in
+                    chapters.map { chapter, count in
+                        CountRow(key: (titles[documentID] ?? "") + " › " + (chapter ?? "(front matter)"), hits: count, documents: 1)
+                    }
                 }.sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
             }
         }
@@ -642,13 +654,6 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                 .sorted { ($0.hits, $1.key) > ($1.hits, $0.key) }
         }
     }
-
-    /// The outermost heading of a hit, from its path (`第五章 … › 第四节 … › 段2` → `第五章 …`); a heading
-    /// node is its own chapter, and a paragraph before any heading has none.
-    static let chapterSQL = """
-        CASE WHEN instr(n.path, ' › ') > 0 THEN substr(n.path, 1, instr(n.path, ' › ') - 1)
-             WHEN n.kind IN ('paragraph', 'clause', 'lead', 'closing', 'figure') THEN NULL ELSE n.path END
-        """
 
     public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
         let (from, arguments) = filteredMatch(request)
@@ -771,14 +776,16 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                                                       arguments: [documentKey]) else { return [] }
             var texts: [SearchableText] = []
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT node_id, kind, coalesce(path, node_id),
-                       CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END AS searched
-                FROM nodes WHERE row_id BETWEEN ? AND ? AND searchable > 0 AND searched <> ''
+                SELECT CASE searchable WHEN 1 THEN text ELSE \(NodeRow.titleTextSQL) END AS searched,
+                       \(SQLiteNodePaths.Fields.columns)
+                FROM nodes n WHERE row_id BETWEEN ? AND ? AND searchable > 0 AND searched <> ''
                 ORDER BY row_id
                 """, arguments: [documentID << Self.ordinalBits, ((documentID + 1) << Self.ordinalBits) - 1])
+            var paths = SQLiteNodePaths(in: db)
             while let row = try rows.next() {
-                texts.append(SearchableText(nodeID: row[0], kind: NodeKind(rawValue: row[1]) ?? .paragraph,
-                                            path: row[2], text: row[3]))
+                let node = SQLiteNodePaths.Fields(row: row, from: 1)
+                texts.append(SearchableText(nodeID: node.nodeID, kind: NodeKind(rawValue: node.kind) ?? .paragraph,
+                                            path: try paths.path(of: node), text: row[0]))
             }
             return texts
         }

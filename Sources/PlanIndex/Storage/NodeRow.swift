@@ -14,6 +14,9 @@ struct NodeRow: Sendable {
     var path: String
     var span: SourceSpan
     var parentID: String?
+    /// The parent's `ordinal` (nil for a node of the document itself): SQLite keeps this instead of the path and
+    /// puts paths together from the ancestors' rows when it reads them (`SQLiteNodePaths`).
+    var parentOrdinal: Int? = nil
     var ordinal: Int
     /// What the full-text index holds for this node (see `Searchable`).
     var searchable: Searchable
@@ -68,6 +71,8 @@ struct NodeRow: Sendable {
         // The path of each ancestor and whether it is inside a table of contents, by depth: the walk is depth
         // first, so entries deeper than the current node belong to finished subtrees.
         var ancestorPaths: [(path: String, insideTOC: Bool)] = []
+        // The ordinals of the current node's ancestors, by depth (the same walk: deeper entries are finished).
+        var ancestorOrdinals: [Int] = []
         // Where in its paragraph's text the last lead and the last clause were found, so that a sentence printed
         // twice in a paragraph is found at its own place.
         var sliceCursor: (parent: String, kind: NodeKind, end: String.Index)?
@@ -87,12 +92,15 @@ struct NodeRow: Sendable {
             let segment = pathSegment(for: node)
             let path = ancestorPaths.last.map { $0.path + PathSteps.separator + segment } ?? segment
             let parent = ancestors.last.flatMap { $0.kind == .document ? nil : $0.id }
+            if ancestorOrdinals.count > depth { ancestorOrdinals.removeLast(ancestorOrdinals.count - depth) }
+            let parentOrdinal = depth > 0 ? ancestorOrdinals.last : nil
+            ancestorOrdinals.append(ordinal)
             let bodyInChildren = node.children.contains { $0.kind != .lead && $0.kind != .clause }
             var row = NodeRow(
                 nodeID: node.id, kind: node.kind, num: node.num, label: node.label, heading: node.heading,
                 text: node.text, lead: node.children.first { $0.kind == .lead }?.text,
                 path: path,
-                span: node.span, parentID: parent, ordinal: ordinal, searchable: .none)
+                span: node.span, parentID: parent, parentOrdinal: parentOrdinal, ordinal: ordinal, searchable: .none)
             if node.kind == .lead || node.kind == .clause, let paragraph = ancestors.last, paragraph.kind != .document,
                !node.text.isEmpty {
                 let text = paragraph.text

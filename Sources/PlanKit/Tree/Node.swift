@@ -31,17 +31,18 @@ public struct Node: Codable, Hashable, Sendable {
     }
 
     /// The heading as a reader names the node: "第五章 发挥比较优势…" for headings, else the label or kind.
-    public var displayTitle: String {
+    public var displayTitle: String { Self.displayTitle(kind: kind.rawValue, label: label, heading: heading) }
+
+    /// `displayTitle` from a node's stored fields (`kind` as its raw value), for rows read back from storage.
+    public static func displayTitle(kind: String, label: String?, heading: String?) -> String {
         switch (label, heading) {
         case let (label?, heading?): return "\(label) \(heading)"
         case let (nil, heading?): return heading
         case let (label?, nil): return label
-        case (nil, nil): return kind.rawValue
+        case (nil, nil): return kind
         }
     }
 
-    /// The node's step in a path: 段2 for the second paragraph, 句3 for a clause, 首句 for a lead sentence,
-    /// the title for headings.
     /// The last non-empty piece of an id between underscores as a number ("sec_2__para_3" → 3), found
     /// from the end without splitting the id.
     static func lastNumber(in id: String) -> Int? {
@@ -53,13 +54,19 @@ public struct Node: Codable, Hashable, Sendable {
         return Int(id[start..<end])
     }
 
+    /// The node's step in a path: 段2 for the second paragraph, 句3 for a clause, 首句 for a lead sentence,
+    /// the title for headings.
     public var pathSegment: String {
-        let number = num ?? Self.lastNumber(in: id)
+        Self.pathSegment(id: id, kind: kind.rawValue, num: num, label: label, heading: heading)
+    }
+
+    /// `pathSegment` from a node's stored fields (`kind` as its raw value), for rows read back from storage.
+    public static func pathSegment(id: String, kind: String, num: Int?, label: String?, heading: String?) -> String {
         switch kind {
-        case .paragraph: return "段" + (number.map(String.init) ?? "")
-        case .clause: return "句" + (number.map(String.init) ?? "")
-        case .lead: return "首句"
-        default: return displayTitle
+        case NodeKind.paragraph.rawValue: return "段" + ((num ?? lastNumber(in: id)).map(String.init) ?? "")
+        case NodeKind.clause.rawValue: return "句" + ((num ?? lastNumber(in: id)).map(String.init) ?? "")
+        case NodeKind.lead.rawValue: return "首句"
+        default: return displayTitle(kind: kind, label: label, heading: heading)
         }
     }
 
