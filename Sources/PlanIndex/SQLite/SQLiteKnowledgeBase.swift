@@ -48,8 +48,10 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             db.add(tokenizer: ChineseFTS5Tokenizer.self)
             PageRanker.register(in: db)
             // The WAL gives durability of the last commit up to a power cut, which is enough for an index
-            // that can be rebuilt; it makes each per-document commit cheap.
-            try db.execute(sql: readOnly ? "PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112" : "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            // that can be rebuilt; it makes each per-document commit cheap. A new file gets pages of 16 KB
+            // (an existing one keeps its own): paragraphs longer than a 4 KB page no longer spill into overflow
+            // pages, the b-trees are shallower, and the writer makes a quarter of the page writes.
+            try db.execute(sql: readOnly ? "PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112" : "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
         }
         connections = pooled ? try DatabasePool(path: path, configuration: configuration)
             : try DatabaseQueue(path: path, configuration: configuration)
