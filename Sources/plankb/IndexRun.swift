@@ -249,12 +249,11 @@ final class ParallelLoader: @unchecked Sendable {
             // So are each document's rows and what the backend derives from them; the tree is then dropped
             // here, off the writer's thread, which stores the prepared rows.
             let loaded = documents.map { document in
-                let prepared = preparer.prepare(document)
+                let records = !extractRecords ? [] : document.records.map { record in IndexedRecord(record) }
+                let prepared = preparer.prepare(document, records: records)
                 var stripped = document
                 stripped.root.children = []
-                return (document: stripped, records: !extractRecords ? [] : document.records.map { record in
-                    IndexedRecord(record)
-                }, prepared: prepared)
+                return (document: stripped, records: records, prepared: prepared)
             }
             return Item(path: path, bytes: data.count, result: .loaded(hash: hash, documents: loaded))
         } catch {

@@ -264,7 +264,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         if !entry.records.isEmpty {
             // In the records' order, so that their ids follow the document.
             try session.query(BulkColumns.insertRecords,
-                              [.integer(documentID)] + BulkColumns.records(RecordRow.rows(of: entry.records, nodes: rows)).values)
+                              [.integer(documentID)] + BulkColumns.records(entry.prepared?.recordRows(of: entry.records) ?? RecordRow.rows(of: entry.records, nodes: rows)).values)
         }
         return added
     }

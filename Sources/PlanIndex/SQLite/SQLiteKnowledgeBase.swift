@@ -275,7 +275,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             INSERT INTO records (doc_id, node_id, type, year, json, text_ordinal, text_start, text_end)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for record in RecordRow.rows(of: entry.records, nodes: rows) {
+        for record in entry.prepared?.recordRows(of: entry.records) ?? RecordRow.rows(of: entry.records, nodes: rows) {
             try insertRecord.execute(arguments: [documentID, record.nodeID, record.type, record.year, record.json,
                                                  record.textOrdinal, record.textSlice?.lowerBound, record.textSlice?.upperBound])
         }
