@@ -37,8 +37,6 @@ struct SQLiteNodePaths {
         var parentRowID: Int64? {
             parentOrdinal.map { (rowID >> SQLiteKnowledgeBase.ordinalBits) << SQLiteKnowledgeBase.ordinalBits | $0 }
         }
-
-        var displayTitle: String { Node.displayTitle(kind: kind, label: label, heading: heading) }
     }
 
     private let db: Database
