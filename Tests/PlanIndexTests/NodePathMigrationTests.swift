@@ -4,8 +4,9 @@ import Testing
 import PlanKit
 @testable import PlanIndex
 
-/// SQLite keeps each node's parent instead of its path and puts paths together when it reads them; a file
-/// written before that (paths stored, no parents) is upgraded in place and reads the same paths.
+/// SQLite keeps each node's parent and chapter instead of its path and puts paths together when it reads them;
+/// a file written before that (paths stored, no parents) is upgraded in place and reads the same paths and
+/// counts the same chapters.
 struct NodePathMigrationTests {
     @Test func aFileWithStoredPathsUpgradesToTheSamePathsAndChapters() throws {
         let sources = try KnowledgeBaseConformanceTests.sourceDocuments()
@@ -17,7 +18,7 @@ struct NodePathMigrationTests {
         let path = knowledgeBase.path
 
         // The file as the writer left it before migration v10: the path of every searchable node in its row, no
-        // parent ordinals.
+        // parent or chapter ordinals.
         let paths = Dictionary(uniqueKeysWithValues: entries.map { entry in
             (entry.key, Dictionary(NodeRow.rows(of: entry.document).map { ($0.ordinal, $0.path) }, uniquingKeysWith: { first, _ in first }))
         })
@@ -34,6 +35,7 @@ struct NodePathMigrationTests {
             }
             try db.execute(sql: """
                 ALTER TABLE nodes DROP COLUMN parent_ordinal;
+                ALTER TABLE nodes DROP COLUMN chapter_ordinal;
                 DELETE FROM grdb_migrations WHERE identifier LIKE 'v10:%';
                 """)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM nodes WHERE path IS NOT NULL") ?? 0 > 1000)
@@ -48,6 +50,6 @@ struct NodePathMigrationTests {
         #expect(try requests.map { try upgraded.count($0, by: .chapter) } == chapters)
         #expect(try requests.flatMap { try upgraded.search($0) }.allSatisfy { !$0.path.isEmpty })
         let columns = try upgraded.connections.read { db in try db.columns(in: "nodes").map(\.name) }
-        #expect(!columns.contains("path") && columns.contains("parent_ordinal"))
+        #expect(!columns.contains("path") && columns.contains("parent_ordinal") && columns.contains("chapter_ordinal"))
     }
 }

@@ -112,11 +112,11 @@ struct PostgresSearch {
     }
 
     /// The outermost heading of a hit, from its path (`第五章 … › 第四节 … › 段2` → `第五章 …`); a heading node is its
-    /// own chapter, and a paragraph before any heading has none (as the SQLite backend's `chapterSQL`).
+    /// own chapter, and a paragraph before any heading has none (`NodeRow.chapterOrdinal`, as SQLite stores it).
     static func chapter(path: String?, kind: String) -> String? {
         guard let path else { return nil }
         if let separator = path.range(of: " › ") { return String(path[..<separator.lowerBound]) }
-        return ["paragraph", "clause", "lead", "closing", "figure"].contains(kind) ? nil : path
+        return NodeKind(rawValue: kind).map(NodeRow.kindsWithoutChapter.contains) ?? false ? nil : path
     }
 }
 

@@ -234,8 +234,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var insertNode = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO nodes (row_id, doc_id, node_id, kind, num, label, heading, text, lead, parent_ordinal,
                                start_line, start_column, end_line, end_column, parent_id, ordinal, searchable,
-                               start_page, end_page, text_start, text_end)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               start_page, end_page, text_start, text_end, chapter_ordinal)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         var insertText = RawStatement(try db.cachedStatement(sql: "INSERT INTO node_fts (rowid, heading, lead, text) VALUES (?, ?, ?, ?)"))
         for row in rows {
@@ -262,6 +262,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             insertNode.bind(row.span.endPage)
             insertNode.bind(row.textSlice?.lowerBound)
             insertNode.bind(row.textSlice?.upperBound)
+            insertNode.bind(row.chapterOrdinal)
             try insertNode.step()
             if let searchText = row.searchText {
                 insertText.bind(rowID)
@@ -608,17 +609,20 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
         let (from, arguments) = filteredMatch(request, joiningNodes: dimension == .chapter)
         if dimension == .chapter {
-            // Each hit's chapter is its outermost ancestor's title, put together from the rows above it: hits are
-            // grouped by their parent first, so that each parent is looked up once.
-            let sql = "SELECT \(SQLiteNodePaths.chapterGroupsSQL), count(*) \(from) GROUP BY 1, 2, 3"
+            // Hits per stored chapter (`chapter_ordinal`), then the chapters' titles from their own rows.
+            let sql = """
+                SELECT c.doc_id, c.hits, t.kind, t.label, t.heading
+                FROM (SELECT n.doc_id AS doc_id, n.chapter_ordinal AS chapter, count(*) AS hits \(from) GROUP BY 1, 2) AS c
+                LEFT JOIN nodes t ON c.chapter IS NOT NULL AND t.row_id = (c.doc_id << \(Self.ordinalBits)) | c.chapter
+                """
             return try connections.read { db in
                 var hits: [Int64: [String?: Int]] = [:]
-                var paths = SQLiteNodePaths(in: db)
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
-                    let documentID: Int64 = row[0]
-                    let chapter = try paths.chapter(documentID: documentID, parentOrdinal: row[1], row: row[2])
-                    hits[documentID, default: [:]][chapter, default: 0] += row[3] as Int
+                    let documentID: Int64 = row[0], kind: String? = row[2]
+                    // Two chapters of one title in a document are one group, as their paths read the same.
+                    let chapter = kind.map { Node.displayTitle(kind: $0, label: row[3], heading: row[4]) }
+                    hits[documentID, default: [:]][chapter, default: 0] += row[1] as Int
                 }
                 var titles: [Int64: String] = [:]
                 let documents = try Row.fetchCursor(db, sql: """

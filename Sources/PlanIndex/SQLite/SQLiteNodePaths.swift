@@ -1,7 +1,7 @@
 import GRDB
 import PlanKit
 
-/// Paths of stored nodes (`第五章 … › 第四节 跨境电商 › 段2`) and their chapters, put together from the rows of
+/// Paths of stored nodes (`第五章 … › 第四节 跨境电商 › 段2`), put together from the rows of
 /// their ancestors as they are read: the `nodes` table keeps each node's parent (`parent_ordinal`) rather than
 /// its path, which repeated every heading above a node in each of its rows (6% of a knowledge base). The
 /// result is `NodeRow.path` to the byte: the same steps (`Node.displayTitle` for each ancestor,
@@ -42,8 +42,6 @@ struct SQLiteNodePaths {
     private let db: Database
     /// Each ancestor read as a path begins with it (its own ancestors' titles and its title), by row id.
     private var prefixes: [Int64: String] = [:]
-    /// Each ancestor's outermost ancestor's title (its own when it has none), by row id.
-    private var chapters: [Int64: String] = [:]
     /// Reads an ancestor's row, prepared at the first.
     private var statement: RawStatement?
 
@@ -58,48 +56,23 @@ struct SQLiteNodePaths {
         return above + PathSteps.separator + segment
     }
 
-    /// The outermost heading of the paths of a document's nodes under the node of `parentOrdinal` (nil: under
-    /// the document itself, where the node `row` is its own chapter if it is a heading, and a paragraph has
-    /// none), as `--count-by chapter` groups: `chapterGroupsSQL` gives the groups.
-    mutating func chapter(documentID: Int64, parentOrdinal: Int64?, row: Int64?) throws -> String? {
-        if let parentOrdinal { return try chapter(documentID << SQLiteKnowledgeBase.ordinalBits | parentOrdinal) }
-        return try row.flatMap { try chapter($0) }
-    }
-
-    /// The columns (over the node row `n`) that group hits by chapter: the document, the parent, and the row
-    /// itself where it has no parent and is a heading (its own chapter; a paragraph or clause, lead, closing,
-    /// figure before any heading has none, as `NodeRow.path` gives them no heading to begin with).
-    static let chapterGroupsSQL = """
-        n.doc_id, n.parent_ordinal,
-        CASE WHEN n.parent_ordinal IS NULL AND n.kind NOT IN (\([NodeKind.paragraph, .clause, .lead, .closing, .figure].map { "'\($0.rawValue)'" }.joined(separator: ", "))) THEN n.row_id END
-        """
-
-    /// The ancestor's title and its parent's row id, read from its row; the title only when `title` says so.
-    private mutating func read(_ rowID: Int64, title: (_ parent: Int64?) -> Bool) throws -> (title: String?, parent: Int64?)? {
+    /// The ancestor's title and its parent's row id, read from its row.
+    private mutating func read(_ rowID: Int64) throws -> (title: String, parent: Int64?)? {
         if statement == nil {
             statement = RawStatement(try db.cachedStatement(sql: "SELECT kind, label, heading, parent_ordinal FROM nodes WHERE row_id = ?"))
         }
         statement!.bind(rowID)
         return try statement!.one { row in
             let parent = row.integer(3).map { (rowID >> SQLiteKnowledgeBase.ordinalBits) << SQLiteKnowledgeBase.ordinalBits | $0 }
-            return (title(parent) ? Node.displayTitle(kind: row.text(0) ?? "", label: row.text(1), heading: row.text(2)) : nil, parent)
+            return (Node.displayTitle(kind: row.text(0) ?? "", label: row.text(1), heading: row.text(2)), parent)
         }
     }
 
     private mutating func prefix(_ rowID: Int64) throws -> String? {
         if let known = prefixes[rowID] { return known }
-        guard let (title, parent) = try read(rowID, title: { _ in true }), let title else { return nil }
+        guard let (title, parent) = try read(rowID) else { return nil }
         let prefix = try parent.flatMap { try self.prefix($0) }.map { $0 + PathSteps.separator + title } ?? title
         prefixes[rowID] = prefix
         return prefix
-    }
-
-    private mutating func chapter(_ rowID: Int64) throws -> String? {
-        if let known = chapters[rowID] { return known }
-        // Only the outermost ancestor's title is read.
-        guard let (title, parent) = try read(rowID, title: { $0 == nil }) else { return nil }
-        guard let chapter = try parent.map({ try self.chapter($0) }) ?? title else { return nil }
-        chapters[rowID] = chapter
-        return chapter
     }
 }

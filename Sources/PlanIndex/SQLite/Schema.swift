@@ -178,16 +178,32 @@ enum Schema {
         migrator.registerMigration("v10: paths from the parents' rows") { db in
             // parent_ordinal: the ordinal of the node's parent in its document (NULL under the document itself),
             // so that a path (第五章 … › 第四节 … › 段2) is put together from the ancestors' titles when read instead
-            // of being stored with every searchable node: the paths were 6% of a knowledge base. The parents
-            // of rows already stored are found through their parent_id, by a temporary index.
+            // of being stored with every searchable node: the paths were 6% of a knowledge base.
+            // chapter_ordinal: the ordinal of the outermost heading of the path, what --count-by chapter groups
+            // by — the outermost ancestor, or the node itself for a heading under the document; NULL for a
+            // paragraph (clause, lead, closing, figure) under the document.
+            // Rows already stored get their parents through their parent_id, by a temporary index, and their
+            // chapters by following the parents up.
             try db.execute(sql: """
                 ALTER TABLE nodes ADD COLUMN parent_ordinal INTEGER;
+                ALTER TABLE nodes ADD COLUMN chapter_ordinal INTEGER;
                 CREATE INDEX nodes_v10_by_node_id ON nodes(doc_id, node_id, ordinal);
                 UPDATE nodes SET parent_ordinal = (
                     SELECT max(p.ordinal) FROM nodes p
                     WHERE p.doc_id = nodes.doc_id AND p.node_id = nodes.parent_id AND p.ordinal < nodes.ordinal)
                 WHERE parent_id IS NOT NULL;
                 DROP INDEX nodes_v10_by_node_id;
+                UPDATE nodes SET chapter_ordinal = tops.top FROM (
+                    WITH RECURSIVE up(row_id, doc_id, at) AS (
+                        SELECT row_id, doc_id, parent_ordinal FROM nodes WHERE parent_ordinal IS NOT NULL
+                        UNION ALL
+                        SELECT up.row_id, up.doc_id, p.parent_ordinal FROM up JOIN nodes p ON p.row_id = (up.doc_id << 20) | up.at
+                        WHERE p.parent_ordinal IS NOT NULL)
+                    SELECT up.row_id AS row_id, up.at AS top FROM up JOIN nodes p ON p.row_id = (up.doc_id << 20) | up.at
+                    WHERE p.parent_ordinal IS NULL) AS tops
+                WHERE nodes.row_id = tops.row_id;
+                UPDATE nodes SET chapter_ordinal = ordinal
+                WHERE parent_ordinal IS NULL AND kind NOT IN ('paragraph', 'clause', 'lead', 'closing', 'figure');
                 ALTER TABLE nodes DROP COLUMN path;
                 """)
         }

@@ -17,6 +17,10 @@ struct NodeRow: Sendable {
     /// The parent's `ordinal` (nil for a node of the document itself): SQLite keeps this instead of the path and
     /// puts paths together from the ancestors' rows when it reads them (`SQLiteNodePaths`).
     var parentOrdinal: Int? = nil
+    /// The `ordinal` of the outermost heading of the path, the node's chapter as `--count-by chapter` groups: its
+    /// outermost ancestor, or itself for a heading under the document, nil for a node of `kindsWithoutChapter`
+    /// under the document.
+    var chapterOrdinal: Int? = nil
     var ordinal: Int
     /// What the full-text index holds for this node (see `Searchable`).
     var searchable: Searchable
@@ -94,13 +98,14 @@ struct NodeRow: Sendable {
             let parent = ancestors.last.flatMap { $0.kind == .document ? nil : $0.id }
             if ancestorOrdinals.count > depth { ancestorOrdinals.removeLast(ancestorOrdinals.count - depth) }
             let parentOrdinal = depth > 0 ? ancestorOrdinals.last : nil
+            let chapterOrdinal = depth > 0 ? ancestorOrdinals.first : Self.kindsWithoutChapter.contains(node.kind) ? nil : ordinal
             ancestorOrdinals.append(ordinal)
             let bodyInChildren = node.children.contains { $0.kind != .lead && $0.kind != .clause }
             var row = NodeRow(
                 nodeID: node.id, kind: node.kind, num: node.num, label: node.label, heading: node.heading,
                 text: node.text, lead: node.children.first { $0.kind == .lead }?.text,
                 path: path,
-                span: node.span, parentID: parent, parentOrdinal: parentOrdinal, ordinal: ordinal, searchable: .none)
+                span: node.span, parentID: parent, parentOrdinal: parentOrdinal, chapterOrdinal: chapterOrdinal, ordinal: ordinal, searchable: .none)
             if node.kind == .lead || node.kind == .clause, let paragraph = ancestors.last, paragraph.kind != .document,
                !node.text.isEmpty {
                 let text = paragraph.text
@@ -124,6 +129,10 @@ struct NodeRow: Sendable {
         }
         return rows
     }
+
+    /// Kinds that are no chapter of their own where they stand under the document (a paragraph before any
+    /// heading): their path begins with no heading.
+    static let kindsWithoutChapter: Set<NodeKind> = [.paragraph, .clause, .lead, .closing, .figure]
 
     /// 段2 for the second paragraph, 句3 for a clause, the title for headings.
     static func pathSegment(for node: Node) -> String { node.pathSegment }
