@@ -80,6 +80,8 @@ struct IndexRun {
             case .failed(let reason):
                 outcome.failures.append((item.path, reason))
                 progress.interrupt("\(item.path): error: \(reason)")
+                // A claim that cannot be given back lasts until the run closes the knowledge base: no harm.
+                try? knowledgeBase.releaseClaims(on: [item.path])
             case .loaded(let hash, let documents):
                 let entries = documents.enumerated().map { ordinal, loaded in
                     var document = loaded.document
@@ -148,6 +150,7 @@ final class BatchWriter<Base: KnowledgeBase>: @unchecked Sendable {
                     tally.failures.append((source.source, "could not be stored: \(error)"))
                     progress.interrupt("\(source.source): error: could not be stored: \(error)")
                 }
+                try? knowledgeBase.releaseClaims(on: batch.map(\.source))
             }
             tally.writeSeconds += Date().timeIntervalSince(start)
         }

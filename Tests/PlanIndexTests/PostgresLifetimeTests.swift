@@ -38,4 +38,51 @@ import Testing
         }
         #expect(open == 0, "the connections of a knowledge base let go are closed")
     }
+
+    /// Advisory locks held in `database` (claims and writers' locks), as the server's lock table counts them.
+    static func advisoryLocks(in location: String) throws -> Int {
+        let pool = try PostgresPool(location: try PostgresLocation(location), maximum: 1)
+        defer { pool.close() }
+        return try pool.withSession { session in
+            try session.query("""
+                SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory'
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """).first?.integer(0) ?? -1
+        }
+    }
+
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func claimsAreGivenBackOnceTheyHaveServed() throws {
+        // Each claim is an entry in the server's fixed-size lock table (6,400 on a default server): a run over
+        // 24,539 files that kept every claim until its end failed with "out of shared memory". A claim lasts
+        // while its source is loaded and written, and not a moment longer.
+        let location = try TestBackend.scratchDatabase()
+        let first = try #require(try openKnowledgeBase(location, for: .writing) as? PostgresKnowledgeBase)
+        let second = try #require(try openKnowledgeBase(location, for: .writing) as? PostgresKnowledgeBase)
+        defer { try? first.close(); try? second.close() }
+        let document = IndexedDocument(key: "a.txt", document: Fixtures.paragraphDocument(title: "甲", lines: ["推进营商环境建设"]))
+
+        #expect(try first.claim(source: "a.txt", contentHash: "h1"))
+        #expect(try !second.claim(source: "a.txt", contentHash: "h1"), "another run holds it")
+        #expect(try Self.advisoryLocks(in: location) == 1)
+        try first.replaceDocuments([SourceDocuments(source: "a.txt", contentHash: "h1", documents: [document])])
+        #expect(first.claimCount == 0)
+        #expect(try Self.advisoryLocks(in: location) == 0, "written: its claim is given back")
+        // Stored content is skipped, and its claim not kept; changed content is claimed again.
+        #expect(try !second.claim(source: "a.txt", contentHash: "h1"))
+        #expect(try Self.advisoryLocks(in: location) == 0)
+        #expect(try second.claim(source: "a.txt", contentHash: "h2"))
+        // A source that failed to load is given back by the run (IndexRun), and so free for another.
+        try second.releaseClaims(on: ["a.txt"])
+        #expect(try Self.advisoryLocks(in: location) == 0)
+        #expect(try first.claim(source: "a.txt", contentHash: "h2"))
+
+        // Many unchanged sources, as a second run over a large folder claims them: no lock stays behind.
+        let sources = (0..<300).map { "doc-\($0).txt" }
+        try first.replaceDocuments(sources.map { SourceDocuments(source: $0, contentHash: "same", documents: [
+            IndexedDocument(key: $0, document: Fixtures.paragraphDocument(title: $0, lines: ["第\($0)段"]))]) })
+        #expect(try sources.allSatisfy { try !second.claim(source: $0, contentHash: "same") })
+        #expect(second.claimCount == 0)
+        #expect(try Self.advisoryLocks(in: location) == 1, "only first's claim on a.txt (h2), never written")
+    }
 }

@@ -21,7 +21,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     let indexing: IdeographIndexing
     /// Rows matching each query leaf, by `kb_counts.version`: the idf of a common term costs a count over the
     /// index, and only a write changes it.
-    private let phraseRowCache = PhraseRowCache()
+    let phraseRowCache = PhraseRowCache()
     /// Sources written by this instance during a rebuild (`KnowledgeBaseAccess.rebuilding`); the others are
     /// removed when the run finishes. Nil when not rebuilding.
     private var rebuildWritten: Set<String>?
@@ -56,23 +56,51 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         pool.close()
     }
 
-    /// The connection that holds this run's claims (session-level advisory locks): they last while it is open,
-    /// and the server drops them when the process dies, so a killed run's sources are free again at once.
+    /// The connection that holds this run's claims (session-level advisory locks): they last until the source is
+    /// written or released, and the server drops them when the process dies, so a killed run's sources are free
+    /// again at once.
     private var claimSession: PostgresSession?
+    /// The sources this run holds a claim on. Each claim is an entry in the server's lock table, whose size is
+    /// fixed (`max_locks_per_transaction` × connections: 6,400 on a default server), so claims are given back as
+    /// soon as they have served — never held for a whole run over thousands of files.
+    private var claimed: Set<String> = []
 
     /// Claims a source with `pg_try_advisory_lock` on its path (a key apart from the writers' transaction
     /// locks): a source another run holds is skipped without waiting, as `SKIP LOCKED` skips a claimed row, and
-    /// so is one whose content the database already holds.
+    /// so is one whose content the database already holds (its claim is given back at once).
     public func claim(source: String, contentHash: String) throws -> Bool {
         try lock.withLock {
             if claimSession == nil { claimSession = try pool.dedicatedSession() }
+            guard !claimed.contains(source) else { return true }
             // A rebuild writes every source again, whatever is stored.
-            return try claimSession!.query("""
-                SELECT pg_try_advisory_lock(hashtextextended($1, 1))
-                       AND ($3 OR NOT EXISTS (SELECT 1 FROM documents WHERE source = $1 AND content_hash = $2))
-                """, [.text(source), .text(contentHash), .boolean(rebuildWritten != nil)]).first?.boolean(0) ?? false
+            let row = try claimSession!.query("""
+                SELECT pg_try_advisory_lock(hashtextextended($1, 1)),
+                       $3 OR NOT EXISTS (SELECT 1 FROM documents WHERE source = $1 AND content_hash = $2)
+                """, [.text(source), .text(contentHash), .boolean(rebuildWritten != nil)]).first
+            guard try row?.boolean(0) == true else { return false }
+            guard try row?.boolean(1) == true else {
+                try claimSession!.query("SELECT pg_advisory_unlock(hashtextextended($1, 1))", [.text(source)])
+                return false
+            }
+            claimed.insert(source)
+            return true
         }
     }
+
+    /// Gives back the claims on these sources (those this run holds): once a source's documents are committed,
+    /// another run finds its content stored and skips it without the claim.
+    public func releaseClaims(on sources: [String]) throws {
+        try lock.withLock {
+            let held = sources.filter { claimed.contains($0) }
+            guard !held.isEmpty, let claimSession else { return }
+            try claimSession.query("SELECT pg_advisory_unlock(hashtextextended(s, 1)) FROM unnest($1::text[]) AS s",
+                                   [.texts(held)])
+            claimed.subtract(held)
+        }
+    }
+
+    /// How many claims this run holds (for tests).
+    var claimCount: Int { lock.withLock { claimed.count } }
 
     // MARK: Writing
 
@@ -153,6 +181,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         // Digests join the staging area only once their transaction has committed.
         if !digests.isEmpty { termTopStaging.add(digests) }
         lock.withLock { rebuildWritten?.formUnion(written) }
+        try releaseClaims(on: sources.map(\.source))
     }
 
     public func removeDocuments(fromSources sources: [String]) throws {
@@ -286,15 +315,14 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         guard request.offset + request.limit > 0 else { return [] }
         return try read { session in
             if let page = try topListPage(request, in: session) { return try hits(page, request: request, in: session) }
-            let scored = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
-                .sorted { ($0.score, $1.documentID, $1.ordinal) > ($1.score, $0.documentID, $0.ordinal) }
-            let page = Array(scored.dropFirst(request.offset).prefix(request.limit))
+            let page = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache)
+                .page(size: request.offset + request.limit, in: session).dropFirst(request.offset)
             return try hits(page, request: request, in: session)
         }
     }
 
     /// The hits of a ranked page, in the page's order.
-    private func hits(_ page: [PostgresSearch.Match], request: SearchRequest, in session: PostgresSession) throws -> [SearchHit] {
+    private func hits(_ page: some Collection<PostgresSearch.Match>, request: SearchRequest, in session: PostgresSession) throws -> [SearchHit] {
         guard !page.isEmpty else { return [] }
         let pageJSON = "[" + page.map { "[\($0.documentID),\($0.ordinal)]" }.joined(separator: ",") + "]"
         let rows = try session.query("""

@@ -32,8 +32,10 @@ public protocol KnowledgeBase: Sendable {
     func close() throws
     /// Claims a source for this run before it is loaded, so that index runs writing into one knowledge base at
     /// the same time split the work: false when another run holds it, or when the knowledge base already holds
-    /// this content. A claim lasts until `close` (or the process's end).
+    /// this content. A claim lasts until the source is written, `releaseClaims` or `close` (or the process's end).
     func claim(source: String, contentHash: String) throws -> Bool
+    /// Gives back claims on sources this run will not write (they failed to load).
+    func releaseClaims(on sources: [String]) throws
     /// Records of one node and the nodes below it (its clauses).
     func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord]
     /// The records of one type (`measure`, `target`…) in one document, in document order (empty when no
@@ -116,6 +118,8 @@ extension KnowledgeBase {
 
     /// One writer at a time: every source is this run's.
     public func claim(source: String, contentHash: String) throws -> Bool { true }
+
+    public func releaseClaims(on sources: [String]) throws {}
 
     /// Pages through `search`; a backend overrides it when it can answer more cheaply.
     public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
