@@ -85,4 +85,15 @@ import Testing
         #expect(second.claimCount == 0)
         #expect(try Self.advisoryLocks(in: location) == 1, "only first's claim on a.txt (h2), never written")
     }
+
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func sessionsRunWithoutJITCompilation() throws {
+        // The server's default (jit = on) compiled a search over many candidates before running it, for nothing.
+        let pool = try PostgresPool(location: try PostgresLocation(try #require(TestBackend.postgresURL)), maximum: 1)
+        defer { pool.close() }
+        #expect(try pool.withSession { try $0.query("SHOW jit").first?.string(0) } == "off")
+        let dedicated = try pool.dedicatedSession()
+        defer { try? dedicated.connection.close().wait() }
+        #expect(try dedicated.query("SHOW jit").first?.string(0) == "off")
+    }
 }

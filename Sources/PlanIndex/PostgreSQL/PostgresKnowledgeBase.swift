@@ -21,7 +21,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     let indexing: IdeographIndexing
     /// Rows matching each query leaf, by `kb_counts.version`: the idf of a common term costs a count over the
     /// index, and only a write changes it.
-    let phraseRowCache = PhraseRowCache()
+    private let phraseRowCache = PhraseRowCache()
     /// Sources written by this instance during a rebuild (`KnowledgeBaseAccess.rebuilding`); the others are
     /// removed when the run finishes. Nil when not rebuilding.
     private var rebuildWritten: Set<String>?
@@ -146,6 +146,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         let written: [String] = try pool.withSession { session in
             try session.transaction {
                 digests = []
+                try session.query(Self.writerMemory)
                 try lockSources(sources.map(\.source), in: session)
                 var delta = (rows: 0, tokens: 0)
                 var uncounted: [String: Int] = [:]
@@ -159,9 +160,13 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                     if stored == source.contentHash && lock.withLock({ rebuildWritten == nil }) {
                         continue
                     }
-                    let removed = try deleteDocuments(fromSource: source.source, uncounting: &uncounted, in: session)
-                    delta.rows -= removed.rows
-                    delta.tokens -= removed.tokens
+                    // A source with no stored documents (the first run over a folder) has nothing to delete: five
+                    // statements a source saved. No other writer can store it meanwhile (its lock is held).
+                    if stored != nil {
+                        let removed = try deleteDocuments(fromSource: source.source, uncounting: &uncounted, in: session)
+                        delta.rows -= removed.rows
+                        delta.tokens -= removed.tokens
+                    }
                     for entry in source.documents {
                         let added = try insert(entry, source: source.source, contentHash: source.contentHash,
                                                indexedAt: now, in: session)
@@ -183,6 +188,12 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         lock.withLock { rebuildWritten?.formUnion(written) }
         try releaseClaims(on: sources.map(\.source))
     }
+
+    /// A writer's memory for the moment its inserts move the GIN index's pending entries into the index proper
+    /// (`work_mem`, 4 MB by default): the entries are gathered in memory and each key's new rows go into the index
+    /// in one step when the memory is full, so with 4 MB a common bigram was looked up again every few hundred rows.
+    /// For this transaction only.
+    static let writerMemory = "SET LOCAL work_mem = '64MB'"
 
     public func removeDocuments(fromSources sources: [String]) throws {
         guard !sources.isEmpty else { return }
@@ -208,7 +219,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func finishIndexRun(changedDocuments: Bool) throws {
         guard let written = lock.withLock({ rebuildWritten }) else {
             try refreshTermTopLists()
-            if changedDocuments { try pool.withSession { session in _ = try session.query("ANALYZE") } }
+            if changedDocuments { try settle() }
             return
         }
         let stale = try pool.withSession { session in
@@ -218,7 +229,21 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             try removeDocuments(fromSources: Array(stale[start..<min(start + 256, stale.count)]))
         }
         try refreshTermTopLists()
-        try pool.withSession { session in _ = try session.query("ANALYZE") }
+        try settle()
+    }
+
+    /// After a run that changed anything: the GIN indexes' pending entries moved into the index proper (every
+    /// search reads the whole pending list; a user who does not own the indexes leaves that to autovacuum), and
+    /// the planner's statistics refreshed.
+    private func settle() throws {
+        try pool.withSession { session in
+            try session.query("""
+                SELECT gin_clean_pending_list(c.oid)
+                FROM unnest(ARRAY[to_regclass('nodes_search'), to_regclass('nodes_search_long')]) AS i
+                JOIN pg_class c ON c.oid = i WHERE pg_has_role(c.relowner, 'USAGE')
+                """)
+            try session.query("ANALYZE")
+        }
     }
 
     /// Empties the knowledge base in one transaction (for benchmarks): document ids start again at 1.
@@ -252,7 +277,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             """, [.integer(rows), .integer(tokens)])
     }
 
-    /// Deletes a source's documents (nodes and records go with them), returning the searchable rows and tokens
+    /// Deletes a source's documents with their nodes and records, returning the searchable rows and tokens
     /// that leave the BM25 counts; the rows leaving the term top lists' counts join `uncounted`.
     private func deleteDocuments(fromSource source: String, uncounting uncounted: inout [String: Int],
                                  in session: PostgresSession) throws -> (rows: Int, tokens: Int) {
@@ -261,6 +286,9 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             SELECT count(*), coalesce(sum(n.token_count), 0)::bigint FROM nodes n
             WHERE n.doc_id IN (SELECT id FROM documents WHERE source = $1) AND n.searchable > 0
             """, [.text(source)]).first
+        // Nodes and records first: they have no foreign keys that would take them along (migration 7).
+        try session.query("DELETE FROM records WHERE doc_id IN (SELECT id FROM documents WHERE source = $1)", [.text(source)])
+        try session.query("DELETE FROM nodes WHERE doc_id IN (SELECT id FROM documents WHERE source = $1)", [.text(source)])
         try session.query("DELETE FROM documents WHERE source = $1", [.text(source)])
         return (try row?.integer(0) ?? 0, try row?.integer(1) ?? 0)
     }
@@ -315,14 +343,15 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         guard request.offset + request.limit > 0 else { return [] }
         return try read { session in
             if let page = try topListPage(request, in: session) { return try hits(page, request: request, in: session) }
-            let page = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache)
-                .page(size: request.offset + request.limit, in: session).dropFirst(request.offset)
+            let scored = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
+                .sorted { ($0.score, $1.documentID, $1.ordinal) > ($1.score, $0.documentID, $0.ordinal) }
+            let page = Array(scored.dropFirst(request.offset).prefix(request.limit))
             return try hits(page, request: request, in: session)
         }
     }
 
     /// The hits of a ranked page, in the page's order.
-    private func hits(_ page: some Collection<PostgresSearch.Match>, request: SearchRequest, in session: PostgresSession) throws -> [SearchHit] {
+    private func hits(_ page: [PostgresSearch.Match], request: SearchRequest, in session: PostgresSession) throws -> [SearchHit] {
         guard !page.isEmpty else { return [] }
         let pageJSON = "[" + page.map { "[\($0.documentID),\($0.ordinal)]" }.joined(separator: ",") + "]"
         let rows = try session.query("""
