@@ -11,15 +11,16 @@ struct BulkSchema: Sendable {
         columns.enumerated().map { "$\(first + $0.offset)::\($0.element.element.rawValue)[]" }.joined(separator: ", ")
     }
 
-    /// `INSERT INTO table (doc_id, names…) SELECT $1, … FROM unnest($2…)`: rows of one document, whose id is
-    /// `$1`; `ordered`, in the arrays' order (`WITH ORDINALITY`), for a table whose serial ids must follow it.
-    func insertStatement(into table: String, ordered: Bool) -> String {
+    /// `INSERT INTO table (doc_id, names…) SELECT d.id, … FROM d, unnest($first…)`: rows of one document, whose
+    /// id is the one row of `d` (the statement's document insert); `ordered`, in the arrays' order
+    /// (`WITH ORDINALITY`), for a table whose serial ids must follow it.
+    func insertPart(into table: String, ordered: Bool, first: Int) -> String {
         guard ordered else {
-            return "INSERT INTO \(table) (doc_id, \(nameList)) SELECT $1, r.* FROM unnest(\(parameters(from: 2))) AS r"
+            return "INSERT INTO \(table) (doc_id, \(nameList)) SELECT d.id, r.* FROM d, unnest(\(parameters(from: first))) AS r"
         }
         return """
             INSERT INTO \(table) (doc_id, \(nameList))
-            SELECT $1, \(nameList) FROM unnest(\(parameters(from: 2))) WITH ORDINALITY AS r(\(nameList), i)
+            SELECT d.id, \(nameList) FROM d, unnest(\(parameters(from: first))) WITH ORDINALITY AS r(\(nameList), i)
             ORDER BY r.i
             """
     }
@@ -49,7 +50,6 @@ extension BulkColumns {
         ("end_page", .int4), ("text_start", .int4), ("text_end", .int4), ("parent_id", .text),
         ("searchable", .int2), ("token_count", .int4), ("long", .bool), ("search", .tsvector),
     ])
-    static let insertNodes = nodeSchema.insertStatement(into: "nodes", ordered: false)
 
     /// A document's node rows (without `doc_id`, bound apart) and their search vectors.
     static func nodes(_ rows: [NodeRow], vectors: [SearchVector?]) -> BulkColumns {
@@ -86,7 +86,6 @@ extension BulkColumns {
         ("node_id", .text), ("type", .text), ("year", .int4), ("json", .text), ("text_ordinal", .int4),
         ("text_start", .int4), ("text_end", .int4),
     ])
-    static let insertRecords = recordSchema.insertStatement(into: "records", ordered: true)
 
     /// A document's records (without `doc_id`), in their order.
     static func records(_ rows: [RecordRow]) -> BulkColumns {
