@@ -282,14 +282,17 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     private func deleteDocuments(fromSource source: String, uncounting uncounted: inout [String: Int],
                                  in session: PostgresSession) throws -> (rows: Int, tokens: Int) {
         try uncount(source: source, into: &uncounted, in: session)
+        // Records, nodes and documents in one statement (one round trip, not four), the nodes counted as they go.
+        // Nodes and records have no foreign keys that would take them along (migration 7); every part of the
+        // statement sees the same snapshot, in which the source's documents are still there.
         let row = try session.query("""
-            SELECT count(*), coalesce(sum(n.token_count), 0)::bigint FROM nodes n
-            WHERE n.doc_id IN (SELECT id FROM documents WHERE source = $1) AND n.searchable > 0
+            WITH gone AS (SELECT id FROM documents WHERE source = $1),
+            dropped_records AS (DELETE FROM records WHERE doc_id IN (SELECT id FROM gone)),
+            dropped_nodes AS (DELETE FROM nodes WHERE doc_id IN (SELECT id FROM gone) RETURNING searchable, token_count),
+            dropped_documents AS (DELETE FROM documents WHERE id IN (SELECT id FROM gone))
+            SELECT count(*) FILTER (WHERE searchable > 0), coalesce(sum(token_count) FILTER (WHERE searchable > 0), 0)::bigint
+            FROM dropped_nodes
             """, [.text(source)]).first
-        // Nodes and records first: they have no foreign keys that would take them along (migration 7).
-        try session.query("DELETE FROM records WHERE doc_id IN (SELECT id FROM documents WHERE source = $1)", [.text(source)])
-        try session.query("DELETE FROM nodes WHERE doc_id IN (SELECT id FROM documents WHERE source = $1)", [.text(source)])
-        try session.query("DELETE FROM documents WHERE source = $1", [.text(source)])
         return (try row?.integer(0) ?? 0, try row?.integer(1) ?? 0)
     }
 
