@@ -17,7 +17,9 @@ struct BenchConvertCommand: ParsableCommand {
         Record extraction is the slowest stage; the benchmark skips it (convert --no-records) unless
         --records is given. Build in release mode first:
 
-          swift build -c release --static-swift-stdlib
+          swift build -c release --static-swift-stdlib \\
+            -Xswiftc -Xfrontend \\
+            -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
           .build/release/plankb bench-convert /tmp/plankb-bench --size-mb 500
         """)
     ).underPlanKB

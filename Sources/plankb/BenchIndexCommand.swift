@@ -19,7 +19,9 @@ struct BenchIndexCommand: ParsableCommand {
         Build with -c release. The report is Markdown on standard output; progress goes to standard error.
 
         Example:
-          swift build -c release --static-swift-stdlib
+          swift build -c release --static-swift-stdlib \\
+            -Xswiftc -Xfrontend \\
+            -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
           .build/release/plankb bench-index --out /tmp/plankb-scale --size-mb 1024
         """)
     ).underPlanKB

@@ -16,7 +16,9 @@ struct BenchParseCommand: ParsableCommand {
         the ratio (DOC has none: its floor is LibreOffice's own conversion, which plankb runs). Both sides are
         measured in the same run, so the ratios hold on any machine. Build in release mode first:
 
-          swift build -c release --static-swift-stdlib
+          swift build -c release --static-swift-stdlib \\
+            -Xswiftc -Xfrontend \\
+            -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
           .build/release/plankb bench-parse corpus --repeat 5
         """)
     ).underPlanKB
