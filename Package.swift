@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "PlanIndex", targets: ["PlanIndex"]),
         .library(name: "PlanWeb", targets: ["PlanWeb"]),
         .executable(name: "plankb", targets: ["plankb"]),
+        .executable(name: "plankb-server", targets: ["plankb-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,10 +67,26 @@ let package = Package(
             dependencies: ["PlanKit", "PlanIndex", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: metadataAccessors
         ),
+        // What both command-line binaries share: --db, help layout, terminal widths, the entry point.
+        .target(
+            name: "PlanCommandLine",
+            dependencies: ["PlanKit", "PlanIndex", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: metadataAccessors
+        ),
         .executableTarget(
             name: "plankb",
             dependencies: [
-                "PlanKit", "PlanIngest", "PlanIndex", "PlanWeb", "PlanMCP",
+                "PlanKit", "PlanIngest", "PlanIndex", "PlanCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: metadataAccessors
+        ),
+        // plankb serve and plankb mcp, which plankb runs in this binary: the web server and the MCP SDK (and,
+        // through the SDK, Foundation's networking and libcurl) stay out of every other command's start-up.
+        .executableTarget(
+            name: "plankb-server",
+            dependencies: [
+                "PlanIndex", "PlanWeb", "PlanMCP", "PlanCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: metadataAccessors
@@ -91,7 +108,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PlankbCLITests", dependencies: [
-            "PlanKit", "PlanIngest", "plankb", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "PlanKit", "PlanIngest", "plankb", "plankb-server", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCommandLine
 import PlanIndex
 
 /// `plankb bench-cli`: what a query costs as a user runs it — a new `plankb query` process per query — against

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCommandLine
 import PlanIndex
 import PlanKit
 

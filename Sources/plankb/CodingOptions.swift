@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCommandLine
 import PlanKit
 
 /// `--codebook` and `--code-clauses`, as `records`, `index` and `convert` take them.

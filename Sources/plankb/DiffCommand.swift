@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCommandLine
 import PlanIngest
 import PlanKit
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import PlanIngest
+import PlanCommandLine
 import PlanIndex
+import PlanIngest
 
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

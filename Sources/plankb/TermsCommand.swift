@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCommandLine
 import PlanIndex
 
 /// `--doc`, `--issuer`, `--from`/`--to` as `terms` and `cooccur` take them (documents, not hits).

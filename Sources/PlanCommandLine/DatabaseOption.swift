@@ -4,21 +4,23 @@ import Synchronization
 
 /// `--db`, shared by every command that opens a knowledge base: a file (SQLite) or a PostgreSQL URL, with
 /// `PLANKB_DB` as the default. Which backend opens it is decided by `KnowledgeBaseLocation`, not here.
-struct DatabaseOption: ParsableArguments {
+public struct DatabaseOption: ParsableArguments {
+    public init() {}
+
     @Option(help: ArgumentHelp("The knowledge base: a file (SQLite) or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (default: $PLANKB_DB).",
                                valueName: "file-or-url"))
-    var db: String?
+    public var db: String?
 
-    func validate() throws {
+    public func validate() throws {
         if KnowledgeBaseLocation(option: db) == nil {
             throw ValidationError("give --db FILE or --db postgres://USER@HOST/DB, or set \(KnowledgeBaseLocation.environmentVariable)")
         }
     }
 
-    var location: KnowledgeBaseLocation { KnowledgeBaseLocation(option: db)! }
+    public var location: KnowledgeBaseLocation { KnowledgeBaseLocation(option: db)! }
 
     /// A knowledge base opened for `.reading` stays open until the process exits (see `keptUntilExit`).
-    func open(for access: KnowledgeBaseAccess = .reading, indexing: IdeographIndexing = .bigram) throws -> any KnowledgeBase {
+    public func open(for access: KnowledgeBaseAccess = .reading, indexing: IdeographIndexing = .bigram) throws -> any KnowledgeBase {
         let knowledgeBase = try location.open(for: access, indexing: indexing)
         if access == .reading { Self.keptUntilExit.withLock { $0.append(knowledgeBase) } }
         return knowledgeBase

@@ -1,28 +1,11 @@
 import ArgumentParser
 import Foundation
+import PlanCommandLine
 import PlanIndex
 import PlanWeb
 
 struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "Serve a knowledge base on the web: search, read documents, compare versions, JSON API.",
-        discussion: HelpText.reflow("""
-        Pages: /  (search box), /search?q=…, /documents, /documents/{key}, /compare.
-        JSON:  /api/search?q=…  (hits as plankb query --json writes them), /api/documents,
-               /api/documents/{key}, /api/documents/{key}/records[?format=csv], /api/diff?old=KEY&new=KEY.
-        A document key is its source path, percent-encoded as one path segment (/ as %2F).
-        The server binds to loopback (127.0.0.1) unless --host says otherwise; it only reads the knowledge base
-        (a file, or a PostgreSQL database through a pool of connections).
-        Stop it with Ctrl-C.
-
-        Examples:
-          plankb serve --db kb.sqlite
-          plankb serve --db kb.sqlite --port 9000
-          PLANKB_DB=postgres://plankb@db.example.org/plankb plankb serve --host 0.0.0.0
-          curl 'http://127.0.0.1:8080/api/search?q=跨境电商&limit=5'
-        """)
-    ).underPlanKB
+    static let configuration = ServerCommands.serve
 
     @OptionGroup var database: DatabaseOption
 

@@ -9,24 +9,24 @@ import Foundation
 /// at the screen's width (COLUMNS, else the terminal's, else 80, as ArgumentParser decides) counting
 /// Han characters as two columns, with the continuation of a row or item under its description. Lines
 /// with no such shape (commands in examples, JSON) are left as they are.
-enum HelpText {
+public enum HelpText {
     /// A command's discussion, laid out, when this process was asked for help; empty otherwise. Help is the
     /// only place ArgumentParser shows a discussion, and parsing an ordinary command builds the configuration
     /// of every command listed before it, so none of them is built (or reflowed) for nothing.
-    static func reflow(_ text: @autoclosure () -> String) -> String {
+    public static func reflow(_ text: @autoclosure () -> String) -> String {
         isRequested ? reflow(text(), width: screenWidth) : ""
     }
 
     /// Whether the command line asks for help: `-h`, `--help`, `help …`, ArgumentParser's help dump, or no
     /// arguments at all (the root then prints its help).
-    static let isRequested: Bool = {
+    public static let isRequested: Bool = {
         let arguments = CommandLine.arguments.dropFirst()
         return arguments.isEmpty || arguments.first == "help"
             || arguments.contains { ["-h", "--help", "--experimental-dump-help"].contains($0) }
     }()
 
     /// The width ArgumentParser wraps help to.
-    static var screenWidth: Int {
+    public static var screenWidth: Int {
         if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
@@ -35,7 +35,7 @@ enum HelpText {
 
     /// `text` with its paragraphs, rows and items joined and wrapped to lines of fewer than `width` columns
     /// (ArgumentParser breaks a line of exactly its width once more).
-    static func reflow(_ text: String, width: Int) -> String {
+    public static func reflow(_ text: String, width: Int) -> String {
         let limit = max(width - 1, 30)
         return blocks(of: text).flatMap { $0.lines(limit: limit) }.joined(separator: "\n")
     }
