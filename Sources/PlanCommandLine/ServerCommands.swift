@@ -1,5 +1,30 @@
 import ArgumentParser
 
+/// The options of `plankb serve`, declared once for both binaries: `plankb`'s help and completion scripts show
+/// them, and `plankb-server` parses them.
+public struct ServeOptions: ParsableArguments {
+    public init() {}
+
+    @OptionGroup public var database: DatabaseOption
+
+    @Option(help: "The address to listen on; 0.0.0.0 opens the server to the network.")
+    public var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    public var port = 8080
+
+    public func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+}
+
+/// The options of `plankb mcp`, declared once for both binaries.
+public struct MCPOptions: ParsableArguments {
+    public init() {}
+
+    @OptionGroup public var database: DatabaseOption
+}
+
 /// The commands that run in `plankb-server`, the binary beside `plankb` that holds the web server and the MCP
 /// server (with Hummingbird, the MCP SDK and Foundation's networking, which loads libcurl and about 30 more
 /// shared libraries): `plankb serve` and `plankb mcp` run it in their place (`exec`), so that every other

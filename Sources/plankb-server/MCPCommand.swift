@@ -9,10 +9,10 @@ struct MCPCommand: ParsableCommand {
     /// What the server announces to clients at initialization (the package has no release numbers yet).
     static let serverVersion = PlanKBCommandLine.version
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var options: MCPOptions
 
     func run() throws {
-        let knowledgeBase = try database.open(for: .serving)
+        let knowledgeBase = try options.database.open(for: .serving)
         final class Outcome: @unchecked Sendable { var error: (any Error)? }
         let outcome = Outcome()
         let finished = DispatchSemaphore(value: 0)

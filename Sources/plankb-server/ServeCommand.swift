@@ -7,22 +7,12 @@ import PlanWeb
 struct ServeCommand: ParsableCommand {
     static let configuration = ServerCommands.serve
 
-    @OptionGroup var database: DatabaseOption
-
-    @Option(help: "The address to listen on; 0.0.0.0 opens the server to the network.")
-    var host = "127.0.0.1"
-
-    @Option(help: "The port to listen on (0 picks a free one).")
-    var port = 8080
-
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-    }
+    @OptionGroup var options: ServeOptions
 
     func run() throws {
-        let knowledgeBase = try database.open(for: .serving)
-        let host = self.host
-        let application = PlanWebApplication.application(knowledgeBase: knowledgeBase, host: host, port: port) { port in
+        let knowledgeBase = try options.database.open(for: .serving)
+        let host = options.host
+        let application = PlanWebApplication.application(knowledgeBase: knowledgeBase, host: host, port: options.port) { port in
             FileHandle.standardError.write(Data("plankb serve: http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
         }
         // The command line is synchronous; the server runs on Swift's concurrency pool until it is stopped

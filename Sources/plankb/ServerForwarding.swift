@@ -39,16 +39,17 @@ enum ServerForwarding {
     }
 }
 
-/// `plankb serve`, as `plankb --help` lists it; the call itself goes to the server binary.
+/// `plankb serve`, as `plankb --help` and the completion scripts show it; the call itself goes to the server
+/// binary (`PlanKB.main` hands it over before parsing; `run` is there for a parse that gets here all the same).
 struct ServeForwarder: ParsableCommand {
     static let configuration = ServerCommands.serve
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() throws { try ServerForwarding.exec(["serve"] + arguments) }
+    @OptionGroup var options: ServeOptions
+    func run() throws { try ServerForwarding.exec(Array(CommandLine.arguments.dropFirst())) }
 }
 
-/// `plankb mcp`, as `plankb --help` lists it; the call itself goes to the server binary.
+/// `plankb mcp`, as `plankb --help` and the completion scripts show it; the call itself goes to the server binary.
 struct MCPForwarder: ParsableCommand {
     static let configuration = ServerCommands.mcp
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() throws { try ServerForwarding.exec(["mcp"] + arguments) }
+    @OptionGroup var options: MCPOptions
+    func run() throws { try ServerForwarding.exec(Array(CommandLine.arguments.dropFirst())) }
 }

@@ -16,6 +16,9 @@ struct ServerCommandsTests {
         }
         let mcp = try CLI.run(["mcp", "--help"])
         #expect(mcp.stdout.contains("USAGE: plankb mcp [--db <file-or-url>]"), "\(mcp.stdout)")
+        // The completion scripts know the server commands' options too (declared once, in PlanCommandLine).
+        let completion = try CLI.run(["--generate-completion-script", "bash"]).stdout
+        #expect(completion.contains("--port") && completion.contains("--host"))
     }
 
     @Test func usageErrorsOfTheServerCommandsSayPlankbAndExitWithStatus2() throws {
