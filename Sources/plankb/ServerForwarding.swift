@@ -34,7 +34,7 @@ enum ServerForwarding {
         var reason: String
         var description: String {
             "plankb \(command) runs \(ServerCommands.binaryName), which could not be started at \(path) (\(reason)); "
-                + "build both binaries: swift build -c release --static-swift-stdlib (without --product)"
+                + "build both binaries (README's build command: swift build without --product) and keep them side by side"
         }
     }
 }
