@@ -11,6 +11,12 @@ public enum PlanKBCommandLine {
     /// The version `plankb --version` prints and the MCP server announces.
     public static let version = "0.1.0"
 
+    /// This binary, as the kernel names it (not as typed, which may be relative, a symbolic link or found on the
+    /// PATH): what benchmarks run as child processes, and where `plankb-server` stands beside `plankb`.
+    public static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// A well-formed call of one subcommand of `root`, parsed by that subcommand alone; nil for anything else
     /// (help, version, completion scripts, a mistake, no subcommand), which the root then parses and reports as
     /// usual.

@@ -28,14 +28,10 @@ public struct MCPOptions: ParsableArguments {
 /// The commands that run in `plankb-server`, the binary beside `plankb` that holds the web server and the MCP
 /// server (with Hummingbird, the MCP SDK and Foundation's networking, which loads libcurl and about 30 more
 /// shared libraries): `plankb serve` and `plankb mcp` run it in their place (`exec`), so that every other
-/// command starts without them. Their configurations are here, once, for both binaries: `plankb --help`
-/// lists them, `plankb-server` parses them.
+/// command starts without them. Their configurations and options are here, once, for both binaries.
 public enum ServerCommands {
     /// The file name of the server binary, beside `plankb`.
     public static let binaryName = "plankb-server"
-
-    /// The subcommands `plankb` hands to the server binary.
-    public static let names = ["serve", "mcp"]
 
     public static var serve: CommandConfiguration {
         CommandConfiguration(

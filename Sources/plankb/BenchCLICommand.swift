@@ -31,7 +31,7 @@ struct BenchCLICommand: ParsableCommand {
 
     func run() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
-        let executable = Self.executablePath()
+        let executable = PlanKBCommandLine.executablePath()
         let queries = BenchmarkQueries.list(rareMarkers: [])
         // The children find the knowledge base in PLANKB_DB, so that a password never stands in their arguments.
         setenv(KnowledgeBaseLocation.environmentVariable, database.location.value, 1)
@@ -97,11 +97,6 @@ struct BenchCLICommand: ParsableCommand {
         if let after = query.publishedAfter { arguments += ["--published-after", after] }
         if let document = query.document { arguments += ["--doc", document] }
         return arguments
-    }
-
-    /// This binary, as the kernel names it (not as typed, which may be relative or found on the PATH).
-    static func executablePath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     static func seconds(since start: DispatchTime) -> Double {

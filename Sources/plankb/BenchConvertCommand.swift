@@ -62,7 +62,7 @@ struct BenchConvertCommand: ParsableCommand {
         print(String(format: "input: %d files, %.1f MB (%d HTML files, %.1f MB) in ", files.count, Double(bytes) / 1e6,
                      html.count, Double(htmlBytes) / 1e6) + input.path)
         print("convert --to \(to.defaultValueDescription)\(records ? "" : " --no-records")")
-        guard let executable = Bundle.main.executablePath else { throw ValidationError("cannot find the plankb binary") }
+        let executable = PlanKBCommandLine.executablePath()
         for jobCount in jobValues {
             let out = work.appendingPathComponent("out-j\(jobCount)")
             var arguments = ["convert", input.path, "--out", out.path, "--force", "--quiet", "--jobs", String(jobCount), "--to", to.defaultValueDescription]

@@ -1,4 +1,5 @@
 import Foundation
+import PlanCommandLine
 import PlanIndex
 
 /// `bench-index --db postgres://…`: the same scale corpus and queries against PostgreSQL, beside the SQLite figures
@@ -114,7 +115,7 @@ struct PostgresBenchmark {
     /// Runs `count` `plankb index` processes at once; the URL goes in `PLANKB_DB`, never on a command line
     /// (which any user of the machine can read).
     private func runConcurrentIndexers(_ count: Int) throws {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let executable = URL(fileURLWithPath: PlanKBCommandLine.executablePath())
         var environment = ProcessInfo.processInfo.environment
         environment["PLANKB_DB"] = location.value
         let processes = try (0..<count).map { _ in

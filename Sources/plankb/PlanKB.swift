@@ -31,14 +31,5 @@ struct PlanKB: ParsableCommand {
         ]
     )
 
-    static func main() {
-        // serve and mcp run in the server binary beside this one, before anything is parsed.
-        if let forwarded = ServerForwarding.arguments(for: Array(CommandLine.arguments.dropFirst())) {
-            do { try ServerForwarding.exec(forwarded) } catch {
-                FileHandle.standardError.write(Data("plankb: error: \(error)\n".utf8))
-                Foundation.exit(1)
-            }
-        }
-        PlanKBCommandLine.main(Self.self)
-    }
+    static func main() { PlanKBCommandLine.main(Self.self) }
 }

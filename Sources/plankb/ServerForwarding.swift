@@ -2,30 +2,21 @@ import ArgumentParser
 import Foundation
 import PlanCommandLine
 
-/// `plankb serve` and `plankb mcp` run in `plankb-server`, the binary beside this one (see `ServerCommands`):
-/// `plankb` replaces itself with it (`execv`: the same process, standard input and output, environment and
-/// exit status, which an MCP client and a service manager rely on), before any parsing.
+/// `plankb serve` and `plankb mcp` run in `plankb-server`, the binary beside this one (see `ServerCommands`).
+/// They are parsed here like every command (the same configuration and options as in the server, so help,
+/// completion scripts and usage errors are plankb's own); then `plankb` replaces itself with the server binary
+/// (`execv`: the same process, standard input and output, environment and exit status, which an MCP client and a
+/// service manager rely on), which parses the same arguments again and runs.
 enum ServerForwarding {
-    /// The server binary's arguments for this command line, when it is one of the server's commands (or help
-    /// for one); nil otherwise.
-    static func arguments(for commandLine: [String]) -> [String]? {
-        guard let first = commandLine.first else { return nil }
-        if ServerCommands.names.contains(first) { return commandLine }
-        if first == "help", commandLine.count >= 2, ServerCommands.names.contains(commandLine[1]) {
-            return [commandLine[1], "--help"]
-        }
-        return nil
-    }
-
-    /// Replaces this process with the server binary; returns only by throwing, when it cannot be run.
-    static func exec(_ arguments: [String]) throws -> Never {
-        let directory = URL(fileURLWithPath: BenchCLICommand.executablePath()).deletingLastPathComponent()
+    /// Replaces this process with the server binary running this command line; returns only by throwing, when
+    /// it cannot be run.
+    static func exec() throws -> Never {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let directory = URL(fileURLWithPath: PlanKBCommandLine.executablePath()).deletingLastPathComponent()
         let path = directory.appendingPathComponent(ServerCommands.binaryName).path
-        let argv = [path] + arguments
-        var cArguments = argv.map { strdup($0) } + [nil]
+        var cArguments = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, &cArguments)
-        let reason = String(cString: strerror(errno))
-        throw ServerBinaryMissing(path: path, command: arguments.first ?? "", reason: reason)
+        throw ServerBinaryMissing(path: path, command: arguments.first ?? "", reason: String(cString: strerror(errno)))
     }
 
     struct ServerBinaryMissing: Error, CustomStringConvertible {
@@ -39,17 +30,16 @@ enum ServerForwarding {
     }
 }
 
-/// `plankb serve`, as `plankb --help` and the completion scripts show it; the call itself goes to the server
-/// binary (`PlanKB.main` hands it over before parsing; `run` is there for a parse that gets here all the same).
+/// `plankb serve`: parsed here, run in the server binary.
 struct ServeForwarder: ParsableCommand {
     static let configuration = ServerCommands.serve
     @OptionGroup var options: ServeOptions
-    func run() throws { try ServerForwarding.exec(Array(CommandLine.arguments.dropFirst())) }
+    func run() throws { try ServerForwarding.exec() }
 }
 
-/// `plankb mcp`, as `plankb --help` and the completion scripts show it; the call itself goes to the server binary.
+/// `plankb mcp`: parsed here, run in the server binary.
 struct MCPForwarder: ParsableCommand {
     static let configuration = ServerCommands.mcp
     @OptionGroup var options: MCPOptions
-    func run() throws { try ServerForwarding.exec(Array(CommandLine.arguments.dropFirst())) }
+    func run() throws { try ServerForwarding.exec() }
 }
