@@ -11,7 +11,7 @@ struct SearchFilterOptions: ParsableArguments {
     @Option(help: "Only this document: its key (source path), or part of its title or path.")
     var doc: String?
 
-    @Option(help: "Only nodes holding a record of this type.")
+    @Option(help: "Only nodes holding a record of this type (in their own text or clauses).")
     var type: Record.RecordType?
 
     @Option(help: "Only nodes holding a record of this year.")

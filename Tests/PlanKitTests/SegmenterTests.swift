@@ -18,6 +18,32 @@ struct ShenyangPlanTests {
         #expect(chapters.map(\.id) == (1...9).map { "chp_\($0)" })
     }
 
+    /// A node owns the records of its own text: its clauses' and its lead's, not those of the nodes below it
+    /// (a chapter's paragraphs have their own), and never a sibling's whose id it prefixes (para_1, para_10).
+    @Test func aNodeOwnsItsClausesAndLeadButNothingFurtherDown() throws {
+        var owned = 0, below = 0
+        let nodes = [document.root] + document.root.descendants
+        for node in nodes {
+            #expect(IdentifierAssignment.owns(node.id, recordOn: node.id))
+            for child in node.children {
+                let ownText = child.kind == .clause || child.kind == .lead
+                #expect(IdentifierAssignment.owns(node.id, recordOn: child.id) == ownText, "\(node.id) → \(child.id)")
+                if ownText { owned += 1 }
+                for grandchild in child.descendants where !IdentifierAssignment.owns(child.id, recordOn: grandchild.id) {
+                    #expect(!IdentifierAssignment.owns(node.id, recordOn: grandchild.id), "\(node.id) → \(grandchild.id)")
+                    below += 1
+                }
+            }
+        }
+        let prefixing = nodes.filter { node in nodes.contains { $0.id != node.id && $0.id.hasPrefix(node.id) && !$0.id.hasPrefix(node.id + "__") } }
+        for node in prefixing {
+            for other in nodes where other.id != node.id && other.id.hasPrefix(node.id) && !other.id.hasPrefix(node.id + "__") {
+                #expect(!IdentifierAssignment.owns(node.id, recordOn: other.id), "\(node.id) → \(other.id)")
+            }
+        }
+        #expect(owned > 100 && below > 100 && !prefixing.isEmpty, "\(owned) clauses and leads, \(below) nodes further down, \(prefixing.count) prefixing ids")
+    }
+
     @Test func exactHeadings() throws {
         let chapters = document.root.children(ofKind: .chapter)
         #expect(chapters[0].heading == "“十三五”时期创新试验情况")

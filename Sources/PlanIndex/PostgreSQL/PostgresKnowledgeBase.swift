@@ -459,14 +459,14 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
     }
 
-    /// The records of a node and of the clauses below it (ids `node__…`; `~` sorts after id characters).
+    /// The records a node owns: its own, its clauses' and its lead's.
     private static func records(documentID: Int, nodeID: String, in session: PostgresSession) throws -> [IndexedRecord] {
         try session.query("""
             SELECT \(recordColumns) FROM records r
             LEFT JOIN nodes b ON b.doc_id = r.doc_id AND b.ordinal = r.text_ordinal
-            WHERE r.doc_id = $1 AND (r.node_id = $2 OR (r.node_id > $3 AND r.node_id < $4))
+            WHERE r.doc_id = $1 AND \(OwnRecords.condition(record: "r.node_id", node: "$2::text", collation: " COLLATE \"C\""))
             ORDER BY r.id
-            """, [.integer(documentID), .text(nodeID), .text(nodeID + "__"), .text(nodeID + "__~")]).map(indexedRecord)
+            """, [.integer(documentID), .text(nodeID)]).map(indexedRecord)
     }
 
     public func records(ofType type: String, inDocument documentKey: String) throws -> [IndexedRecord] {
@@ -480,7 +480,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
     }
 
-    /// The records of each hit's node and the nodes inside it, by the hit's place in `hits`, in one statement
+    /// The records each hit's node owns (its own, its clauses' and its lead's), by the hit's place in `hits`, in one statement
     /// (one per hit cost a round trip each).
     private static func records(ofHits hits: [(documentID: Int, nodeID: String)], in session: PostgresSession) throws -> [Int: [IndexedRecord]] {
         var result: [Int: [IndexedRecord]] = [:]
@@ -490,8 +490,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             CROSS JOIN LATERAL (
                 SELECT r.id, \(recordColumns) FROM records r
                 LEFT JOIN nodes b ON b.doc_id = r.doc_id AND b.ordinal = r.text_ordinal
-                WHERE r.doc_id = p.doc_id AND (r.node_id = p.node_id COLLATE "C"
-                      OR (r.node_id > (p.node_id || '__') COLLATE "C" AND r.node_id < (p.node_id || '__~') COLLATE "C"))
+                WHERE r.doc_id = p.doc_id AND \(OwnRecords.condition(record: "r.node_id", node: "p.node_id", collation: " COLLATE \"C\""))
             ) AS t
             ORDER BY p.i, t.id
             """, [.integers(hits.map(\.documentID)), .texts(hits.map(\.nodeID))]) {

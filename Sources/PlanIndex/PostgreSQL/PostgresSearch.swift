@@ -171,8 +171,7 @@ struct PostgresFilters {
             conditions.append("(" + kinds.joined(separator: " OR ") + ")")
         }
         if request.recordType != nil || request.recordYears != nil {
-            var records = ["r.doc_id = n.doc_id",
-                           "(r.node_id = n.node_id OR (r.node_id > n.node_id || '__' AND r.node_id < n.node_id || '__~'))"]
+            var records = ["r.doc_id = n.doc_id", OwnRecords.condition(record: "r.node_id", node: "n.node_id")]
             if let type = request.recordType { records.append("r.type = \(bind(.text(type)))") }
             if let years = request.recordYears {
                 records.append("r.year BETWEEN \(bind(.integer(years.lowerBound))) AND \(bind(.integer(years.upperBound)))")

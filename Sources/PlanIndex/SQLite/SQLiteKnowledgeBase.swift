@@ -351,9 +351,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             conditions.append("(" + kindConditions.joined(separator: " OR ") + ")")
         }
         if request.recordType != nil || request.recordYears != nil {
-            // Records of the node itself or of the clauses below it (ids `node__…`; `~` sorts after id characters).
-            var recordConditions = ["r.doc_id = n.doc_id",
-                                    "(r.node_id = n.node_id OR (r.node_id > n.node_id || '__' AND r.node_id < n.node_id || '__~'))"]
+            // Records the node owns: its own, its clauses' and its lead's.
+            var recordConditions = ["r.doc_id = n.doc_id", OwnRecords.condition(record: "r.node_id", node: "n.node_id")]
             if let type = request.recordType {
                 recordConditions.append("r.type = ?")
                 arguments += [type]
@@ -579,10 +578,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             SELECT w.key, r.node_id, r.type, r.year, r.json, r.text_start, r.text_end,
                    (r.doc_id << \(ordinalBits)) | r.text_ordinal
             FROM (SELECT key, value ->> 0 AS doc_id, value ->> 1 AS node_id FROM json_each(?)) AS w
-            JOIN records r ON r.doc_id = w.doc_id
-                          -- the bounds for the index, then the node itself or its clauses (X__…) but not X0
-                          AND r.node_id >= w.node_id AND r.node_id < w.node_id || '__~'
-                          AND (r.node_id = w.node_id OR r.node_id > w.node_id || '__')
+            JOIN records r ON r.doc_id = w.doc_id AND \(OwnRecords.condition(record: "r.node_id", node: "w.node_id"))
             ORDER BY w.key, r.id
             """, arguments: [wanted])
         while let row = try rows.next() {
@@ -694,9 +690,9 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         // Cached: a page asks it once per hit.
         try indexedRecords(Row.fetchCursor(db.cachedStatement(sql: """
             SELECT \(Self.recordsWithBase)
-            WHERE r.doc_id = ? AND (r.node_id = ? OR (r.node_id > ? AND r.node_id < ?))
+            WHERE r.doc_id = ?1 AND \(OwnRecords.condition(record: "r.node_id", node: "?2"))
             ORDER BY r.id
-            """), arguments: [documentID, nodeID, nodeID + "__", nodeID + "__~"]))
+            """), arguments: [documentID, nodeID]))
     }
 
     /// What `indexedRecords` reads of a record `r` and its base node `b`: the columns, then the tables.

@@ -36,7 +36,7 @@ public protocol KnowledgeBase: Sendable {
     func claim(source: String, contentHash: String) throws -> Bool
     /// Gives back claims on sources this run will not write (they failed to load).
     func releaseClaims(on sources: [String]) throws
-    /// Records of one node and the nodes below it (its clauses).
+    /// The records one node owns: its own, its clauses' and its lead sentence's (`IdentifierAssignment.owns`).
     func records(inDocument documentKey: String, nodeID: String) throws -> [IndexedRecord]
     /// The records of one type (`measure`, `target`…) in one document, in document order (empty when no
     /// document has this key), without reading the document whole.

@@ -11,6 +11,16 @@
 public enum IdentifierAssignment {
     public static let rootID = "doc"
 
+    /// Whether a record on the node `id` was extracted from the own text of the node `owner`: the node itself,
+    /// one of its clauses (`para_3__clause_2`) or its lead sentence (`para_3__lead`) — not a node further down
+    /// (`dvs_3__item_1__para_2` is inside `dvs_3` but has a text of its own). Clauses and leads have no children.
+    /// A hit's records and the record filters of a search are the records its node owns.
+    public static func owns(_ owner: String, recordOn id: String) -> Bool {
+        guard id.hasPrefix(owner) else { return false }
+        let rest = id.utf8.dropFirst(owner.utf8.count)
+        return rest.isEmpty || rest.elementsEqual("__lead".utf8) || rest.starts(with: "__clause_".utf8)
+    }
+
     public static func assign(to root: inout Node) {
         var used: [String: Int] = [:]
         root.id = rootID
