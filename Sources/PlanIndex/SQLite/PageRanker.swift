@@ -51,6 +51,17 @@ final class PageRanker: @unchecked Sendable {
     /// Rows holding each FTS5 phrase, where known without counting (see `SQLiteKnowledgeBase.knownPhraseRows`).
     private let knownPhraseRows: [Int?]
 
+    /// A query of one phrase whose rows are not known (`跨境电商`, `"自由贸易试验区"`): its idf is a factor common
+    /// to every row, so rows are ranked by their score with an idf of 1 and the page is scaled afterwards
+    /// (`Page.scaled`), by the idf of the rows this scan matched — the phrase's rows, which bm25() counts in a
+    /// second pass over the whole index. The product is bm25()'s double: it sums 0 + idf × impact, and 1 × impact
+    /// is the impact.
+    private(set) var defersIDF = false
+    /// Rows the scan matched (each once), whatever the filters say of them.
+    private(set) var rowsMatched = 0
+    /// Rows in the index, as bm25() counts them.
+    private(set) var indexRows = 0
+
     init(pageSize: Int, allowedDocuments: DocumentSet?, nodeCheck: Statement?, knownPhraseRows: [Int?], ordinalBits: Int) {
         self.pageSize = max(pageSize, 1)
         self.knownPhraseRows = knownPhraseRows
@@ -72,6 +83,7 @@ final class PageRanker: @unchecked Sendable {
         let row = functions.xRowid(context)
         // SQLite may evaluate the function twice for one row (result column and sort key): the row must count once.
         if row == lastRow { return lastValue }
+        rowsMatched += 1
         if let allowedDocuments, !allowedDocuments.contains(row >> Int64(ordinalBits)) {
             return .infinity
         }
@@ -179,7 +191,9 @@ final class PageRanker: @unchecked Sendable {
         idf = .allocate(capacity: max(phrases, 1))
         frequencies = .allocate(capacity: max(phrases, 1))
         lastPositions = .allocate(capacity: max(columns, 1))
-        for phrase in 0..<phrases {
+        indexRows = Int(rows)
+        defersIDF = phrases == 1 && !(knownPhraseRows.count == 1 && knownPhraseRows[0] != nil && functions.xPhraseSize(context, 0) == 1)
+        for phrase in 0..<phrases where !defersIDF {
             var hits = 0
             if knownPhraseRows.count == phrases, let known = knownPhraseRows[phrase], functions.xPhraseSize(context, Int32(phrase)) == 1 {
                 hits = known
@@ -194,9 +208,36 @@ final class PageRanker: @unchecked Sendable {
             }
             idf[phrase] = BM25.idf(rows: Int(rows), matching: hits)
         }
+        if defersIDF { idf[0] = 1 }
         columnCount = columns
         phraseCount = phrases
         hasStatistics = true
+    }
+
+    /// The rows a scan ranked, as `plankb_page_rank` returned them, and what it takes to finish their scores.
+    func page(_ rows: [(rowID: Int64, rank: Double)]) -> Page {
+        Page(rows: rows, matched: rowsMatched, deferredIndexRows: defersIDF ? indexRows : nil)
+    }
+
+    /// One scan's best rows (`rank` is minus the score, as FTS5's `rank`).
+    struct Page {
+        var rows: [(rowID: Int64, rank: Double)]
+        /// Rows the scan matched, those failing the filters too.
+        var matched: Int
+        /// With a deferred idf (`defersIDF`): the rows in the index. Nil also for a scan whose every row failed
+        /// the document filters (it never needed the statistics), whose matches count all the same.
+        var deferredIndexRows: Int?
+
+        /// The rows of scans that together matched each row of the index once (a search split in halves, or
+        /// one whole scan), with their final scores, best first.
+        static func merged(_ pages: [Page]) -> [(rowID: Int64, rank: Double)] {
+            var rows = pages.flatMap(\.rows)
+            if let indexRows = pages.compactMap(\.deferredIndexRows).max() {
+                let idf = BM25.idf(rows: indexRows, matching: pages.map(\.matched).reduce(0, +))
+                rows = rows.map { (rowID: $0.rowID, rank: $0.rank * idf) }
+            }
+            return rows.sorted { ($0.rank, $0.rowID) < ($1.rank, $1.rowID) }
+        }
     }
 
     private func check(_ code: Int32) throws {

@@ -422,7 +422,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         } else {
             halves = [Int64.min...Int64.max]
         }
-        let results = ParallelResults<[(rowID: Int64, rank: Double)]>(count: halves.count)
+        let results = ParallelResults<PageRanker.Page>(count: halves.count)
         DispatchQueue.concurrentPerform(iterations: halves.count) { index in
             results.set(index, Result {
                 try connections.read { db in
@@ -437,7 +437,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             })
         }
         do {
-            let merged = try results.values().flatMap { $0 }.sorted { ($0.rank, $0.rowID) < ($1.rank, $1.rowID) }
+            let merged = PageRanker.Page.merged(try results.values())
             return Array(merged.dropFirst(request.offset).prefix(request.limit))
         } catch is ConcurrentWrite {
             return try connections.read { db in try wholePage(request, in: db) }
@@ -449,7 +449,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         let page = try prunedPage(request, rows: Int64.min...Int64.max,
                                   allowedDocuments: try documents(allowedBy: request, in: db),
                                   phraseRows: try knownPhraseRows(request.query, in: db), in: db)
-        return Array(page.dropFirst(request.offset))
+        return Array(PageRanker.Page.merged([page]).dropFirst(request.offset))
     }
 
     private struct ConcurrentWrite: Error {}
@@ -487,7 +487,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// The best `offset + limit` rows among `rows` (no offset applied), ranked by `PageRanker`, which also checks
     /// the filters, only for rows that could reach the page.
     private func prunedPage(_ request: SearchRequest, rows: ClosedRange<Int64>, allowedDocuments: DocumentSet?,
-                            phraseRows: [Int?], in db: Database) throws -> [(rowID: Int64, rank: Double)] {
+                            phraseRows: [Int?], in db: Database) throws -> PageRanker.Page {
         let nodes = nodeFilter(request)
         var nodeCheck: Statement?
         if !nodes.conditions.isEmpty {
@@ -507,7 +507,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             ORDER BY page_rank LIMIT ?
             """, arguments: [number, request.query.fts5MatchExpression, rows.lowerBound, rows.upperBound, needed])
         // Rows that fail a filter come last, valued +inf; they fill the page only when too few rows pass.
-        return page.map { (rowID: $0["row_id"], rank: $0["page_rank"]) }.filter { $0.rank.isFinite }
+        return ranker.page(page.map { (rowID: $0["row_id"], rank: $0["page_rank"]) }.filter { $0.rank.isFinite })
     }
 
     /// FTS5's own score (as `search` with `.fts5` would give it) of each hit for the request's query; nil for a
