@@ -11,6 +11,10 @@ import PackageDescription
 let metadataAccessors: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
 ]
+// The executables export none of their symbols: the static standard library's link arguments export every
+// symbol of our modules and their dependencies (40,000), which the runtime's start-up then searched with
+// dladdr and the dynamic loader bound one by one, in every command before it did anything.
+let noExportedSymbols: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
 
 let package = Package(
     name: "PlanKB",
@@ -79,7 +83,8 @@ let package = Package(
                 "PlanKit", "PlanIngest", "PlanIndex", "PlanCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: metadataAccessors
+            swiftSettings: metadataAccessors,
+            linkerSettings: noExportedSymbols
         ),
         // plankb serve and plankb mcp, which plankb runs in this binary: the web server and the MCP SDK (and,
         // through the SDK, Foundation's networking and libcurl) stay out of every other command's start-up.
@@ -89,7 +94,8 @@ let package = Package(
                 "PlanIndex", "PlanWeb", "PlanMCP", "PlanCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: metadataAccessors
+            swiftSettings: metadataAccessors,
+            linkerSettings: noExportedSymbols
         ),
         .testTarget(name: "PlanKitTests", dependencies: ["PlanKit"]),
         // ZIPFoundation: the DOCX and hostile-archive tests build damaged packages in memory.
