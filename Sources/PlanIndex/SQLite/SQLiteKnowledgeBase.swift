@@ -567,18 +567,20 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
     }
 
-    /// The records of each node of a page (and of its clauses), by the node's place in the page, in two
+    /// The records each node of a page owns (`OwnRecords.ranges`), by the node's place in the page, in two
     /// statements (a page of 20 hits asked 20 before): the records, then the texts they are slices of, each read
     /// once however many records share it (a paragraph of targets holds a dozen).
     private static func records(of nodes: [(documentID: Int64, nodeID: String)], in db: Database) throws -> [Int: [IndexedRecord]] {
         guard !nodes.isEmpty else { return [:] }
-        let wanted = jsonRows(nodes.map { [String($0.documentID), SortedJSONEncoder.literal($0.nodeID)] })
+        let wanted = jsonRows(nodes.enumerated().flatMap { hit, node in
+            OwnRecords.ranges(of: node.nodeID).map { [String(hit), String(node.documentID), SortedJSONEncoder.literal($0.low), SortedJSONEncoder.literal($0.high)] }
+        })
         var read: [(hit: Int, nodeID: String, type: String, year: Int?, stored: Data, base: Int64?, slice: Range<Int>?)] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT w.key, r.node_id, r.type, r.year, r.json, r.text_start, r.text_end,
                    (r.doc_id << \(ordinalBits)) | r.text_ordinal
-            FROM (SELECT key, value ->> 0 AS doc_id, value ->> 1 AS node_id FROM json_each(?)) AS w
-            JOIN records r ON r.doc_id = w.doc_id AND \(OwnRecords.condition(record: "r.node_id", node: "w.node_id"))
+            FROM (SELECT value ->> 0 AS key, value ->> 1 AS doc_id, value ->> 2 AS low, value ->> 3 AS high FROM json_each(?)) AS w
+            JOIN records r ON r.doc_id = w.doc_id AND r.node_id >= w.low AND r.node_id <= w.high
             ORDER BY w.key, r.id
             """, arguments: [wanted])
         while let row = try rows.next() {
