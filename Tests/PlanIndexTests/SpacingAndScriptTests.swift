@@ -126,6 +126,16 @@ import PlanKit
         #expect(folded("經濟發展頭髮後麵裡裏幹於") == "经济发展头发后面里里干于")
         #expect(folded("乾隆经济发展") == "乾隆经济发展", "simplified text and 乾 stay as written")
         #expect(folded("𠮷") == "𠮷")
+        // Basic-range characters whose simplified form is outside the BMP, and one outside folding to another.
+        #expect(folded("㑮㒓㓄") == "𫝈𠉂𪠟")
+        var pending: Unicode.Scalar?, pairs = 0
+        for scalar in SimplifiedFolding.pairs.unicodeScalars where scalar != " " && scalar != "\n" {
+            guard let traditional = pending else { pending = scalar; continue }
+            pending = nil
+            #expect(SimplifiedFolding.simplified(traditional.value) == scalar.value, "\(traditional) → \(scalar)")
+            pairs += 1
+        }
+        #expect(pairs == 4105, "every pair of the table folds as it says")
     }
 
     // MARK: Tokenizer version
@@ -144,5 +154,37 @@ import PlanKit
         // A new, empty file records the current version.
         let fresh = try Fixtures.scratchKnowledgeBase()
         #expect(try fresh.connections.read { try SQLiteKnowledgeBase.info("tokenizer_version", in: $0) } == String(IndexTokenizer.version))
+    }
+
+    /// Version 3 folds 795 more traditional characters: a knowledge base cut by version 2 holds other tokens for
+    /// them, and every backend refuses it with the rebuild command; an empty one takes the current version.
+    @Test(arguments: TestBackend.available)
+    func aKnowledgeBaseCutByVersionTwoIsRefusedOnEveryBackend(backend: TestBackend) throws {
+        let (knowledgeBase, location) = try backend.scratch()
+        func storedVersion() throws -> String? {
+            switch knowledgeBase {
+            case let sqlite as SQLiteKnowledgeBase: try sqlite.connections.read { try SQLiteKnowledgeBase.info("tokenizer_version", in: $0) }
+            case let postgres as PostgresKnowledgeBase:
+                try postgres.pool.withSession { try $0.query("SELECT value FROM kb_info WHERE key = 'tokenizer_version'").first?.string(0) }
+            default: nil
+            }
+        }
+        #expect(try storedVersion() == String(IndexTokenizer.version))
+        try knowledgeBase.replaceDocuments(fromSource: "s", contentHash: "h", with: [
+            IndexedDocument(key: "s", document: Fixtures.paragraphDocument(title: "t", lines: Self.mixedScripts)),
+        ])
+        switch knowledgeBase {
+        case let sqlite as SQLiteKnowledgeBase:
+            try sqlite.connections.write { try SQLiteKnowledgeBase.setInfo("tokenizer_version", "2", in: $0) }
+        case let postgres as PostgresKnowledgeBase:
+            _ = try postgres.pool.withSession { try $0.query("UPDATE kb_info SET value = '2' WHERE key = 'tokenizer_version'") }
+        default: Issue.record("unknown backend")
+        }
+        try knowledgeBase.close()
+        #expect {
+            _ = try openKnowledgeBase(location, for: .reading)
+        } throws: { error in
+            "\(error)".contains("--rebuild") && (error as? StaleTokenizerError)?.found == 2 && !"\(error)".contains("PASSWORD")
+        }
     }
 }

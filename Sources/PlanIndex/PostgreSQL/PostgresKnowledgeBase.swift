@@ -36,10 +36,35 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     init(location: PostgresLocation, access: KnowledgeBaseAccess, poolSize: Int, termTopMinimumRows: Int = 2_000) throws {
         self.termTopMinimumRows = termTopMinimumRows
         pool = try PostgresPool(location: location, maximum: poolSize)
-        try pool.withSession { session in try PostgresSchema.migrate(session, creating: access == .writing || access == .rebuilding) }
+        do {
+            try pool.withSession { session in try PostgresSchema.migrate(session, creating: access == .writing || access == .rebuilding) }
+            try Self.refuseStaleTokenizer(in: pool, at: location, recording: access != .reading)
+        } catch {
+            // PostgresNIO requires its connections closed before they go.
+            pool.close()
+            throw error
+        }
         let tokenizer = try pool.withSession { try $0.query("SELECT value FROM kb_info WHERE key = 'tokenizer'").first?.string(0) } ?? ""
         indexing = tokenizer.hasSuffix(IdeographIndexing.unigram.rawValue) ? .unigram : .bigram
         if access == .rebuilding { rebuildWritten = [] }
+    }
+
+    /// As SQLite's `refuseStaleTokenizer`: a database whose documents were cut by another tokenizer version is
+    /// refused (its tokens are not the ones queries look up); one without documents takes this version when
+    /// written. Databases from before the key (`kb_info.tokenizer_version`) were cut by version 2.
+    private static func refuseStaleTokenizer(in pool: PostgresPool, at location: PostgresLocation, recording: Bool) throws {
+        try pool.withSession { session in
+            let stored = try session.query("SELECT value FROM kb_info WHERE key = 'tokenizer_version'").first?.string(0).flatMap { Int($0) }
+            guard stored != IndexTokenizer.version else { return }
+            if try !session.query("SELECT 1 FROM documents LIMIT 1").isEmpty {
+                throw StaleTokenizerError(path: location.description, found: stored ?? 2, expected: IndexTokenizer.version)
+            }
+            guard recording else { return }
+            _ = try session.query("""
+                INSERT INTO kb_info (key, value) VALUES ('tokenizer_version', $1)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, [.text(String(IndexTokenizer.version))])
+        }
     }
 
     deinit {

@@ -1,7 +1,8 @@
 import GRDB
 
 /// A knowledge base whose full-text index was cut by another version of the tokenizer: its tokens are not the
-/// ones queries look up now (before version 2, 附　　则 and 經濟 were not folded), so it must be rebuilt.
+/// ones queries look up now (before version 2, 附　　则 and 經濟 were not folded; before 3, 㑮 was not), so it
+/// must be rebuilt. Both backends refuse such a knowledge base.
 public struct StaleTokenizerError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var found: Int
@@ -9,7 +10,8 @@ public struct StaleTokenizerError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         "\(path) was indexed with tokenizer version \(found), and this plankb searches with version \(expected) "
-            + "(spacing inside Han runs and traditional characters are folded since version 2); rebuild it: "
+            + "(spacing inside Han runs and traditional characters are folded since version 2, 795 more rare traditional "
+            + "characters since version 3); rebuild it: "
             + "plankb index PATH… --db \(path) --rebuild"
     }
 }

@@ -18,7 +18,9 @@ struct IndexTokenizer {
 
     /// The version of the cut, kept in every knowledge base (`kb_info.tokenizer_version`): a file indexed with
     /// another version holds other tokens and must be rebuilt. 2: spacing inside Han runs, traditional folding.
-    static let version = 2
+    /// 3: the 795 traditional characters of U+3400…U+9FFF whose simplified form lies outside the BMP (㑮 → 𫝈)
+    /// fold too (the table held them, the lookup never read them).
+    static let version = 3
 
     /// One token as the scanner reports it.
     struct Token {

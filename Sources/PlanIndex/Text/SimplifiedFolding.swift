@@ -5,8 +5,12 @@
 /// `Sources/PlanIndex/Text/make_fold_table.py`, which also holds the per-character decisions for one-to-many mappings: both
 /// 發 and 髮 fold to 发 and 後 to 后, but 乾 stays 乾, since simplified text writes 乾隆 and 乾坤 with it.
 enum SimplifiedFolding {
-    /// Folded values for U+3400…U+9FFF (0 = unchanged), one array read per character on the hot path.
+    /// Folded values for U+3400…U+9FFF (0 = unchanged, `elsewhere` = in `supplementary`), one array read per
+    /// character on the hot path.
     private static let base: UInt32 = 0x3400
+    /// A character of the basic range whose simplified form lies outside the BMP (㑮 → 𫝈): U+FFFF is no
+    /// character, so no simplified form.
+    private static let elsewhere: UInt16 = 0xFFFF
     private static let basic: [UInt16] = table.basic
     private static let supplementary: [UInt32: UInt32] = table.supplementary
 
@@ -18,8 +22,9 @@ enum SimplifiedFolding {
             guard let traditional = pending else { pending = scalar.value; continue }
             pending = nil
             let simplified = scalar.value
-            if traditional >= base && traditional < 0xA000 && simplified <= 0xFFFF {
-                basic[Int(traditional - base)] = UInt16(simplified)
+            if traditional >= base && traditional < 0xA000 {
+                basic[Int(traditional - base)] = simplified <= 0xFFFF ? UInt16(simplified) : elsewhere
+                if simplified > 0xFFFF { supplementary[traditional] = simplified }
             } else {
                 supplementary[traditional] = simplified
             }
@@ -32,7 +37,8 @@ enum SimplifiedFolding {
     static func simplified(_ value: UInt32) -> UInt32 {
         if value >= base && value < 0xA000 {
             let folded = basic[Int(value - base)]
-            return folded == 0 ? value : UInt32(folded)
+            if folded == 0 { return value }
+            return folded == elsewhere ? supplementary[value] ?? value : UInt32(folded)
         }
         if value < 0x20000 { return value }
         return supplementary[value] ?? value
