@@ -245,6 +245,16 @@ import PlanKit
             } == 0, "\(table)")
         }
         #expect(try knowledgeBase.connections.read { db in try Int.fetchAll(db, sql: "SELECT 1 FROM pragma_foreign_key_check") }.isEmpty)
+        // The documents per kind (and, under '', all documents) that a --kind filter consults stay exact too.
+        try knowledgeBase.connections.read { db in
+            let kept = try String.fetchAll(db, sql: "SELECT kind || ' ' || documents FROM kind_documents WHERE documents > 0 ORDER BY kind")
+            let counted = try String.fetchAll(db, sql: """
+                SELECT kind || ' ' || documents FROM (SELECT '' AS kind, count(*) AS documents FROM documents
+                UNION ALL SELECT kind, count(*) FROM document_kinds GROUP BY kind) ORDER BY kind
+                """)
+            #expect(kept == counted)
+            #expect(counted.count > 5 && counted.contains { $0.hasPrefix("paragraph ") })
+        }
         let stored = try knowledgeBase.storedTermTopLists()
         #expect(stored.count > 1000)
         // Every 50th token, Han, Latin and digits alike.

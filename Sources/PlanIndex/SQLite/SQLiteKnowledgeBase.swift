@@ -467,12 +467,19 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             }
         }
         if !request.kinds.isEmpty {
-            let sql = "SELECT doc_id FROM document_kinds WHERE kind IN (SELECT value FROM json_each(?))"
             let kinds: StatementArguments = [String(decoding: try JSONEncoder().encode(request.kinds.map(\.rawValue)), as: UTF8.self)]
-            let holding = try documentSets.set(for: sql, kinds, version: version) {
-                try DocumentSet(db.cachedStatement(sql: sql), arguments: kinds)
+            // A kind every document holds (paragraph, clause) allows them all: nothing to collect (`kind_documents`).
+            let everywhere = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM kind_documents k JOIN kind_documents every ON every.kind = '' AND k.documents = every.documents
+                               WHERE k.kind IN (SELECT value FROM json_each(?)))
+                """), arguments: kinds) ?? false
+            if !everywhere {
+                let sql = "SELECT doc_id FROM document_kinds WHERE kind IN (SELECT value FROM json_each(?))"
+                let holding = try documentSets.set(for: sql, kinds, version: version) {
+                    try DocumentSet(db.cachedStatement(sql: sql), arguments: kinds)
+                }
+                allowed = allowed.map { $0.intersection(holding) } ?? holding
             }
-            allowed = allowed.map { $0.intersection(holding) } ?? holding
         }
         return allowed
     }
