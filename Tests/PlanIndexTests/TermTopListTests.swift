@@ -254,6 +254,11 @@ import PlanKit
                 """)
             #expect(kept == counted)
             #expect(counted.count > 5 && counted.contains { $0.hasPrefix("paragraph ") })
+            // Every issuer a document has is among those --issuer matches against.
+            #expect(try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM documents WHERE issuer IS NOT NULL AND issuer NOT IN (SELECT issuer FROM document_issuers)
+                """) == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM document_issuers") ?? 0 > 0)
         }
         let stored = try knowledgeBase.storedTermTopLists()
         #expect(stored.count > 1000)

@@ -321,7 +321,8 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             arguments += [document, likePattern(containing: document), likePattern(containing: document)]
         }
         if let issuer = request.issuer {
-            conditions.append("d.issuer LIKE ? ESCAPE '\\'")
+            // The distinct issuers matched, then their documents through the issuer index (`document_issuers`).
+            conditions.append("d.issuer IN (SELECT issuer FROM document_issuers WHERE issuer LIKE ? ESCAPE '\\')")
             arguments += [likePattern(containing: issuer)]
         }
         if let after = request.publishedAfter {

@@ -230,6 +230,22 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("v12: the issuers of the documents") { db in
+            // document_issuers: every issuer a document has or had, kept by triggers, so that --issuer matches its
+            // text against the few distinct issuers and finds their documents by documents_by_issuer_date: LIKE
+            // over every document's issuer cost a query 7 M instructions for 9 issuers. An issuer whose documents
+            // are gone stays; it matches no document.
+            try db.execute(sql: """
+                CREATE TABLE document_issuers (issuer TEXT PRIMARY KEY) WITHOUT ROWID;
+                INSERT OR IGNORE INTO document_issuers SELECT DISTINCT issuer FROM documents WHERE issuer IS NOT NULL;
+                CREATE TRIGGER documents_issuer_kept AFTER INSERT ON documents WHEN NEW.issuer IS NOT NULL BEGIN
+                    INSERT OR IGNORE INTO document_issuers VALUES (NEW.issuer);
+                END;
+                CREATE TRIGGER documents_issuer_changed AFTER UPDATE OF issuer ON documents WHEN NEW.issuer IS NOT NULL BEGIN
+                    INSERT OR IGNORE INTO document_issuers VALUES (NEW.issuer);
+                END;
+                """)
+        }
         return migrator
     }
 }
