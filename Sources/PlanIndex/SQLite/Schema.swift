@@ -5,7 +5,8 @@ import GRDB
 ///
 /// Tables are meant to be read by people with `sqlite3` too: `documents`, `nodes` (one row per tree node, with
 /// its id, kind, text, span and parent; paths are put together from the parents' rows, `SQLiteNodePaths`),
-/// `records`, `kb_info`, `document_kinds` (the kinds of node each document holds), `term_top` (see
+/// `records`, `kb_info`, `document_kinds` (the kinds of node each document holds) with `kind_documents` (how
+/// many documents hold each kind), `document_issuers` (every issuer a document has), `term_top` (see
 /// `TermTopList`), `abbreviations`; `node_fts` is the full-text index over `nodes` (it needs the `plankb_cjk`
 /// tokenizer, so only plankb can query it).
 /// BM25 weights (heading 8, lead 3, text 1) are stored as the table's rank function.
