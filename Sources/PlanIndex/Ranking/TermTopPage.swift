@@ -89,8 +89,8 @@ struct TermTopRanking {
         // A row outside the candidates is in no chosen list: for each term, either the list holds every row of
         // its rarest token (the row lacks the term) or the row weighs at most the list's weakest entry there. So
         // no such row can score above this bound (Fagin's threshold algorithm), and the page is certain when its
-        // last row reaches it. Stored impacts are rounded down by less than 2^-15 of their value, so rows within 0.01% of
-        // the page's last row count as ties.
+        // last row reaches it. Stored impacts are rounded down by less than 2^-15 of their value, so rows within
+        // 0.01% of the page's last row count as ties.
         var bound = 0.0
         for list in chosen.values where !list.isComplete {
             guard let weakest = list.entries.last else { return nil }

@@ -53,7 +53,7 @@ final class PageRanker: @unchecked Sendable {
 
     /// A query of one phrase whose rows are not known (`跨境电商`, `"自由贸易试验区"`): its idf is a factor common
     /// to every row, so rows are ranked by their score with an idf of 1 and the page is scaled afterwards
-    /// (`Page.scaled`), by the idf of the rows this scan matched — the phrase's rows, which bm25() counts in a
+    /// (`Page.merged`), by the idf of the rows the scans matched — the phrase's rows, which bm25() counts in a
     /// second pass over the whole index. The product is bm25()'s double: it sums 0 + idf × impact, and 1 × impact
     /// is the impact.
     private(set) var defersIDF = false

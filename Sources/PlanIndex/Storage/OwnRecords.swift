@@ -1,7 +1,7 @@
 import PlanKit
 
-/// The records a node owns (`IdentifierAssignment.owns`) as one SQL condition for every backend, so that a
-/// hit's records, the record filters and the records of a node read back all agree.
+/// The records a node owns (`IdentifierAssignment.owns`) in SQL, for every backend, so that a hit's records, the
+/// record filters and the records of a node read back all agree.
 enum OwnRecords {
     /// The ids of the records `node` owns, as ranges (both ends included) an index on the node id reads without
     /// passing through the nodes below it — a division's or a chapter's hit would pass its whole text: the node,
