@@ -697,7 +697,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     }
 
     private static func records(documentID: Int64, nodeID: String, in db: Database) throws -> [IndexedRecord] {
-        // Cached: a page asks it once per hit.
+        // A cached statement: a document page asks it node by node.
         try indexedRecords(Row.fetchCursor(db.cachedStatement(sql: """
             SELECT \(Self.recordsWithBase)
             WHERE r.doc_id = ?1 AND \(OwnRecords.condition(record: "r.node_id", node: "?2"))
