@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import PlanIngest
 import PlanKit
@@ -90,6 +91,34 @@ struct RecordStorageTests {
         let encoded = try JSONEncoder().encode(hit.records)
         #expect(try JSONDecoder().decode([IndexedRecord].self, from: encoded) == hit.records)
         #expect(try JSONSerialization.jsonObject(with: encoded) as? [[String: Any]] != nil)
+    }
+
+    /// A record filter checks a node against the records the node owns, found by the node, whatever the type and
+    /// years: by the type's index instead, SQLite passed every record of the type in those years for each node it
+    /// checked (`plankb query 数据 --type target --from 2025`: 1.95 s on the 200 MB benchmark corpus, 30 ms now).
+    @Test func recordFiltersFindTheNodesRecordsByTheNode() throws {
+        let knowledgeBase = try #require(try TestBackend.sqlite.scratch().knowledgeBase as? SQLiteKnowledgeBase)
+        try knowledgeBase.replaceDocuments(try KnowledgeBaseConformanceTests.sourceDocuments())
+        let filters: [(type: String?, years: ClosedRange<Int>?)] = [
+            ("target", nil), ("target", 2025...Int.max), ("target", 2021...2025), ("milestone", 2025...2025), (nil, 2020...2030),
+        ]
+        for filter in filters {
+            let request = SearchRequest(query: .term("发展"), recordType: filter.type, recordYears: filter.years, limit: 20)
+            let nodes = knowledgeBase.nodeFilter(request)
+            let plan = try knowledgeBase.connections.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT 1 FROM nodes n WHERE n.row_id = ? AND "
+                                 + nodes.conditions.joined(separator: " AND "), arguments: [0] + nodes.arguments)
+                    .map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("records_by_node") }, "\(filter): \(plan)")
+            #expect(!plan.contains { $0.contains("records_by_type") }, "\(filter): \(plan)")
+            // And the hits are the nodes that own such a record.
+            for hit in try knowledgeBase.search(request) {
+                #expect(hit.records.contains { record in
+                    (filter.type.map { record.type == $0 } ?? true) && (filter.years.map { $0.contains(record.year ?? Int.min) } ?? true)
+                }, "\(filter): \(hit.documentKey) \(hit.nodeID)")
+            }
+        }
     }
 
     @Test func mostRecordsOfRealDocumentsAreStoredWithoutACopyOfTheirText() throws {

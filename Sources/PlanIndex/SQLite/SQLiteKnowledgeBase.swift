@@ -352,14 +352,17 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             conditions.append("(" + kindConditions.joined(separator: " OR ") + ")")
         }
         if request.recordType != nil || request.recordYears != nil {
-            // Records the node owns: its own, its clauses' and its lead's.
+            // Records the node owns: its own, its clauses' and its lead's, found through records_by_node. The type
+            // and years are checked on those rows (`+` keeps them from the index): SQLite chose records_by_type
+            // instead and passed every record of the type and years for each node checked (`plankb query 数据
+            // --type target --from 2025` on the 200 MB benchmark corpus: 3,187 records a node, 1.95 s).
             var recordConditions = ["r.doc_id = n.doc_id", OwnRecords.condition(record: "r.node_id", node: "n.node_id")]
             if let type = request.recordType {
-                recordConditions.append("r.type = ?")
+                recordConditions.append("+r.type = ?")
                 arguments += [type]
             }
             if let years = request.recordYears {
-                recordConditions.append("r.year BETWEEN ? AND ?")
+                recordConditions.append("+r.year BETWEEN ? AND ?")
                 arguments += [years.lowerBound, years.upperBound]
             }
             conditions.append("EXISTS (SELECT 1 FROM records r WHERE " + recordConditions.joined(separator: " AND ") + ")")
