@@ -83,6 +83,7 @@ import PlanKit
             result.append(SearchRequest(query: query, document: "company", limit: 20))
             result.append(SearchRequest(query: query, recordType: "target", recordYears: 2021...2025, limit: 20))
             result.append(SearchRequest(query: query, recordType: "measure", limit: 20))
+            result.append(SearchRequest(query: query, recordType: "milestone", recordYears: 2025...Int.max, limit: 20))
         }
         return result
     }
