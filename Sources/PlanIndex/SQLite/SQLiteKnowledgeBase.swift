@@ -362,16 +362,26 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             // and years are checked on those rows (`+` keeps them from the index): SQLite chose records_by_type
             // instead and passed every record of the type and years for each node checked (`plankb query 数据
             // --type target --from 2025` on the 200 MB benchmark corpus: 3,187 records a node, 1.95 s).
-            var recordConditions = ["r.doc_id = n.doc_id", OwnRecords.condition(record: "r.node_id", node: "n.node_id")]
-            if let type = request.recordType {
-                recordConditions.append("+r.type = ?")
-                arguments += [type]
-            }
-            if let years = request.recordYears {
-                recordConditions.append("+r.year BETWEEN ? AND ?")
-                arguments += [years.lowerBound, years.upperBound]
-            }
+            let records = recordFilter(request, prefix: "+")
+            let recordConditions = ["r.doc_id = n.doc_id", OwnRecords.condition(record: "r.node_id", node: "n.node_id")] + records.conditions
             conditions.append("EXISTS (SELECT 1 FROM records r WHERE " + recordConditions.joined(separator: " AND ") + ")")
+            arguments += records.arguments
+        }
+        return (conditions, arguments)
+    }
+
+    /// The record filters (type, years) as conditions over the record row `r`, each expression behind `prefix`
+    /// (`+` keeps it from choosing an index).
+    private func recordFilter(_ request: SearchRequest, prefix: String = "") -> (conditions: [String], arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let type = request.recordType {
+            conditions.append("\(prefix)r.type = ?")
+            arguments += [type]
+        }
+        if let years = request.recordYears {
+            conditions.append("\(prefix)r.year BETWEEN ? AND ?")
+            arguments += [years.lowerBound, years.upperBound]
         }
         return (conditions, arguments)
     }
@@ -496,20 +506,12 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             // A node owning such a record is in a document holding one: when such records are fewer than the
             // documents, their documents come from records_by_type alone (type, year and document), and the rows
             // of the others are passed over by a bit test instead of a look at their nodes' records (`plankb
-            // query 改革 --type milestone` on the 200 MB benchmark corpus: 231 milestones, 527 -> 166 M
+            // query 改革 --type milestone` on the 200 MB benchmark corpus: 231 milestones, 527 -> 155 M
             // instructions). More records than documents are left to the node check: collecting the documents of
             // 13,000 targets cost more (19 M) than it saved.
-            var conditions: [String] = [], arguments: StatementArguments = []
-            if let type = request.recordType {
-                conditions.append("type = ?")
-                arguments += [type]
-            }
-            if let years = request.recordYears {
-                conditions.append("year BETWEEN ? AND ?")
-                arguments += [years.lowerBound, years.upperBound]
-            }
-            let records = "FROM records INDEXED BY records_by_type WHERE " + conditions.joined(separator: " AND ")
-            let sql = "SELECT doc_id " + records
+            let (conditions, arguments) = recordFilter(request)
+            let records = "FROM records r INDEXED BY records_by_type WHERE " + conditions.joined(separator: " AND ")
+            let sql = "SELECT r.doc_id " + records
             let documentCount = try Int.fetchOne(db.cachedStatement(sql: "SELECT documents FROM kind_documents WHERE kind = ''")) ?? 0
             let few = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 \(records) LIMIT ?)"),
                                        arguments: arguments + [documentCount + 1]) ?? 0 <= documentCount
