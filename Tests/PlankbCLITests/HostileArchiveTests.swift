@@ -40,6 +40,12 @@ struct HostileArchiveTests {
         try ConvertCommandTests.write(try ConvertCommandTests.corpus("govcn-2019/16.html"), to: "good/page.html", in: input)
         // Cut in half: the central directory is gone.
         try ConvertCommandTests.write(good.prefix(good.count / 2), to: "bad/truncated.ofd", in: input)
+        // A third of the way in, 4 KB cut out: the directory's offsets now point past the end. (ZIPFoundation's
+        // archive over bytes in memory trapped on this and took the whole batch down.)
+        func cut(_ data: Data) -> Data { data.prefix(data.count / 3) + data.dropFirst(data.count / 3 + 4096) }
+        try ConvertCommandTests.write(cut(good), to: "bad/cut.ofd", in: input)
+        try ConvertCommandTests.write(cut(try ConvertCommandTests.corpus("office/npc-docx/biosecurity-law-2024.docx")),
+                                      to: "bad/cut.docx", in: input)
         // Encrypted: the flag of the first entry set.
         var encrypted = good
         encrypted[6] |= 1
@@ -77,6 +83,8 @@ struct HostileArchiveTests {
         })
         #expect(failed == [
             "bad/truncated.ofd": "ingest.zip-damaged",
+            "bad/cut.ofd": "ingest.zip-damaged",
+            "bad/cut.docx": "ingest.zip-damaged",
             "bad/encrypted.ofd": "ingest.zip-encrypted",
             "bad/not-a-document.ofd": "ingest.zip-unknown",
             "bad/missing-page.ofd": "ingest.ofd-missing-part",

@@ -25,7 +25,9 @@ public final class ZipPackage {
         self.source = source
         self.maxExpandedBytes = maxExpandedBytes
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            archive = try Self.open(data)
+        } catch IngestError.unreadable(let detail) {
+            throw IngestError.unreadable("\(source): \(detail)")
         } catch {
             throw IngestError.malformed(id: "ingest.zip-damaged",
                                         detail: "\(source): not a readable ZIP archive (truncated or damaged: \(error))")
@@ -56,13 +58,32 @@ public final class ZipPackage {
         partNames = names
     }
 
+    private static let sharedMemory = access("/dev/shm", W_OK | X_OK) == 0
+
     /// Whether `data` starts like a ZIP archive.
     public static func looksLikeZip(_ data: Data) -> Bool { data.starts(with: magic) }
 
     /// The part names of a ZIP archive, or nil when `data` is not one (for content sniffing).
     public static func partNames(of data: Data) -> Set<String>? {
-        guard looksLikeZip(data), let archive = try? Archive(data: data, accessMode: .read) else { return nil }
+        guard looksLikeZip(data), let archive = try? open(data) else { return nil }
         return Set(archive.map { normalise($0.path) })
+    }
+
+    /// ZIPFoundation's archive over bytes in memory traps (a range whose lower bound passes its upper one) when a
+    /// damaged directory points past the end of the bytes — a DOCX with a piece cut out of it did, found by
+    /// mutating real files; over a file the same read is a short read and an error. So the bytes are read through
+    /// a file, removed at once (the archive's open stream keeps them until it is released): in /dev/shm, memory
+    /// like the bytes themselves, where there is one (a file in the temporary folder cost each DOCX ~2 ms of
+    /// wall time there), else in the temporary folder.
+    private static func open(_ data: Data) throws -> Archive {
+        let name = "plankb-zip-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        let folders = (sharedMemory ? [URL(fileURLWithPath: "/dev/shm")] : []) + [FileManager.default.temporaryDirectory]
+        // A full /dev/shm is no reason to call the archive damaged: the temporary folder is tried next.
+        guard let url = folders.lazy.map({ $0.appendingPathComponent(name) }).first(where: { (try? data.write(to: $0)) != nil }) else {
+            throw IngestError.unreadable("cannot write a temporary copy of the archive in \(folders.map(\.path).joined(separator: " or "))")
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try Archive(url: url, accessMode: .read)
     }
 
     static func normalise(_ path: String) -> String {
