@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlanCommandLine
 import PlanIngest
+import PlanKit
 
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -114,7 +115,7 @@ struct ConvertSummary {
                 upToDate += 1
             case .failed(let reason, let id):
                 failed += 1
-                failures.append("  \(input.path): \(reason) (\(id))\n")
+                failures.append("  \(input.path): \(IngestError.message(reason, after: input.path)) (\(id))\n")
             }
             if let entry = outcome.entry {
                 if entry.documentsWithWarnings > 0 { withWarnings += 1 }

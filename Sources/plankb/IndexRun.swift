@@ -79,7 +79,7 @@ struct IndexRun {
                 outcome.claimedElsewhere += 1
             case .failed(let reason):
                 outcome.failures.append((item.path, reason))
-                progress.interrupt("\(item.path): error: \(reason)")
+                progress.interrupt("\(item.path): error: \(IngestError.message(reason, after: item.path))")
                 // A claim that cannot be given back lasts until the run closes the knowledge base: no harm.
                 try? knowledgeBase.releaseClaims(on: [item.path])
             case .loaded(let hash, let documents):

@@ -59,7 +59,7 @@ struct ParseCommand: ParsableCommand {
                 documents = try DocumentLoader.load(contentsOf: URL(fileURLWithPath: file), stages: stages)
             }
         } catch {
-            FileHandle.standardError.write(Data("\(displayPath): error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("\(displayPath): error: \(IngestError.message("\(error)", after: file))\n".utf8))
             throw ExitCode(1)
         }
         var output = ""

@@ -99,6 +99,14 @@ struct HostileArchiveTests {
         #expect(reasons["bad/malformed.ofd"]?.contains("OFD.xml: line 2") == true, "\(reasons)")
         #expect(reasons["bad/bomb.ofd"]?.contains("Doc_0/Pages/Page_0/Content.xml") == true, "\(reasons)")
         for (path, reason) in reasons { #expect(reason.contains(path), "\(path): \(reason)") }
+        // On the terminal each failure names its file once: the line starts with the path, the message does not
+        // repeat it.
+        let cutDOCX = input.appendingPathComponent("bad/cut.docx").path
+        #expect(result.stderr.contains("\(cutDOCX): failed: the archive lists 14 entries but only 0 can be read"), "\(result.stderr)")
+        #expect(!result.stderr.contains("\(cutDOCX): \(cutDOCX)") && !result.stderr.contains("failed: \(cutDOCX)"), "\(result.stderr)")
+        let parse = try CLI.run(["parse", cutDOCX, "--quiet"])
+        #expect(parse.status == 1 && parse.stderr == "\(cutDOCX): error: the archive lists 14 entries but only 0 can be read (truncated or damaged)\n",
+                "\(parse.stderr)")
         let errorSchema = try JSONSchemaValidator(schemaAt: CLI.repositoryURL.appendingPathComponent("schemas/convert-error.schema.json"))
         for line in errors { #expect(errorSchema.validate(line).isEmpty, "\(line)") }
 

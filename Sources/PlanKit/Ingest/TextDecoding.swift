@@ -41,6 +41,15 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+extension IngestError {
+    /// What a line that names the input already (`path: error: …`, `[3/11] path: failed: …`) says of a failure:
+    /// `message` without the `path: ` that readers begin their messages with, so that those also stand alone
+    /// (errors.jsonl keeps them whole). Without it the path was printed twice.
+    public static func message(_ message: String, after path: String) -> String {
+        message.hasPrefix(path + ": ") ? String(message.dropFirst(path.count + 2)) : message
+    }
+}
+
 /// Text encodings these sites use, with the names PlanKB reports.
 public enum TextEncoding: String, Sendable, CaseIterable {
     case utf8 = "UTF-8"

@@ -1,4 +1,5 @@
 import Foundation
+import PlanKit
 
 /// Reports a run's progress on standard error: on a terminal one line rewritten in place (files done/total,
 /// MB/s, ETA, failures so far), otherwise one plain line per file, for logs; silent with `--quiet`.
@@ -40,7 +41,7 @@ final class ConvertProgress: @unchecked Sendable {
         case .lines:
             let width = String(totalFiles).count
             let count = String(repeating: " ", count: width - String(done).count) + "\(done)/\(totalFiles)"
-            write("[\(count)] \(input.path): \(Self.describe(outcome))\n")
+            write("[\(count)] \(input.path): \(Self.describe(outcome, of: input.path))\n")
         case .terminal:
             // At most ten redraws a second: a fast run over small files would spend its time printing.
             let now = DispatchTime.now().uptimeNanoseconds
@@ -73,7 +74,7 @@ final class ConvertProgress: @unchecked Sendable {
             : String(format: "%d:%02d", whole / 60, whole % 60)
     }
 
-    static func describe(_ outcome: InputOutcome) -> String {
+    static func describe(_ outcome: InputOutcome, of path: String) -> String {
         switch outcome {
         case .converted(let entry):
             let documents = entry.documents == 1 ? "1 document" : "\(entry.documents) documents"
@@ -81,7 +82,7 @@ final class ConvertProgress: @unchecked Sendable {
         case .upToDate:
             return "up to date"
         case .failed(let reason, let id):
-            return "failed: \(reason) (\(id))"
+            return "failed: \(IngestError.message(reason, after: path)) (\(id))"
         }
     }
 
