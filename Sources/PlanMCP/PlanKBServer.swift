@@ -68,7 +68,7 @@ public enum PlanKBServer {
                                          annotations: nil, _meta: nil)], isError: true)
         }
         do {
-            let output = try tool.call(ToolArguments(arguments), library: library)
+            let output = try tool.call(try ToolArguments(arguments, accepting: tool.definition.inputSchema), library: library)
             return .init(content: [.text(text: output.text, annotations: nil, _meta: nil)],
                          structuredContent: output.structured, isError: false)
         } catch {

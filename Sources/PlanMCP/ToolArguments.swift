@@ -15,6 +15,20 @@ struct ToolArguments {
 
     init(_ values: [String: Value]?) { self.values = values ?? [:] }
 
+    /// The arguments of a call, refused when one of them is not in the tool's input schema: the schema says
+    /// `additionalProperties: false`, and a misspelt filter (`kinds` for `kind`) ignored would widen the search
+    /// without a word.
+    init(_ values: [String: Value]?, accepting schema: Value) throws {
+        self.init(values)
+        let known = schema.objectValue?["properties"]?.objectValue.map { Set($0.keys) } ?? []
+        let unknown = self.values.keys.filter { !known.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            let names = unknown.map { "“\($0)”" }.joined(separator: ", ")
+            throw ToolError("unknown argument\(unknown.count == 1 ? "" : "s") \(names); this tool takes "
+                            + known.sorted().joined(separator: ", "))
+        }
+    }
+
     func string(_ name: String) throws -> String? {
         guard let value = values[name], !value.isNull else { return nil }
         guard let text = value.stringValue else { throw ToolError("“\(name)” must be a string") }

@@ -80,6 +80,9 @@ async def session(binary, database):
                     "read_node", {"document_key": "corpus/plans/shenyang-ftz-plan-2021.txt", "node_id": "chp_99"}
                 )
             )
+            report["misspelt_argument"] = result_json(
+                await client.call_tool("search", {"query": "营商环境", "kinds": ["article"]})
+            )
             # The server is still there after the errors.
             report["after_errors"] = result_json(await client.call_tool("search", {"query": "营商环境", "limit": 1}))
             templates = await client.list_resource_templates()

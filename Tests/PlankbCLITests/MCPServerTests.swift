@@ -197,6 +197,12 @@ import Testing
         #expect(node["isError"] as? Bool == true)
         #expect((node["text"] as? String ?? "").contains("no node chp_99 in corpus/plans/shenyang-ftz-plan-2021.txt"))
 
+        // A misspelt filter is refused, not ignored (which would have searched every kind).
+        let misspelt = try tool("misspelt_argument", in: report)
+        #expect(misspelt["isError"] as? Bool == true)
+        let misspeltText = misspelt["text"] as? String ?? ""
+        #expect(misspeltText.hasPrefix("unknown argument “kinds”; this tool takes ") && misspeltText.contains("kind, limit"), "\(misspeltText)")
+
         let after = try tool("after_errors", in: report)
         #expect(after["isError"] as? Bool == false)
         #expect(((after["structured"] as? [String: Any])?["hits"] as? [Any])?.count == 1)
