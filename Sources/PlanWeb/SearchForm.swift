@@ -15,6 +15,9 @@ struct SearchForm: Sendable {
     var kind: String?
     var page: Int
     var pageSize: Int
+    /// The number fields given with something other than a whole number (`limit=abc`), which would otherwise be
+    /// dropped without a word.
+    var notNumbers: [(field: String, value: String)]
 
     static let defaultPageSize = 20
 
@@ -30,6 +33,9 @@ struct SearchForm: Sendable {
         kind = fields["kind"]
         page = max(1, fields.integer("page") ?? 1)
         pageSize = min(200, max(1, fields.integer("limit") ?? Self.defaultPageSize))
+        notNumbers = ["from", "to", "page", "limit", "offset"].compactMap { name in
+            fields[name].flatMap { Int($0) == nil ? (name, $0) : nil }
+        }
     }
 
     /// Why the filters cannot be used as given (nil when they can).
@@ -39,6 +45,10 @@ struct SearchForm: Sendable {
             return "日期“\(date)”应写作 YYYY、YYYY-MM 或 YYYY-MM-DD。"
         }
         if let kind, NodeKind(rawValue: kind) == nil { return "未知的节点类型“\(kind)”。" }
+        if let recordType, Record.RecordType(rawValue: recordType) == nil {
+            return "未知的记录类型“\(recordType)”（可选：\(Record.RecordType.allCases.map(\.rawValue).joined(separator: "、"))）。"
+        }
+        if let (field, value) = notNumbers.first { return "“\(field)”应为整数，而不是“\(value)”。" }
         return nil
     }
 

@@ -109,6 +109,17 @@ import Testing
             let reversed = try await client.execute(uri: WebFixtures.uri("/search", [("q", "港"), ("from", "2025"), ("to", "2020")]), method: .get)
             #expect(reversed.status == .badRequest)
             #expect(reversed.text.contains("晚于"))
+            // A misspelt record type or a number that is none is refused, as `plankb query` refuses it, instead of
+            // giving no hits or the first page.
+            for (fields, message) in [([("type", "targt")], "未知的记录类型“targt”（可选：target、"), ([("limit", "abc")], "“limit”应为整数"),
+                                      ([("offset", "3x")], "“offset”应为整数"), ([("from", "二〇二五")], "“from”应为整数")] {
+                let api = try await client.execute(uri: WebFixtures.uri("/api/search", [("q", "港")] + fields), method: .get)
+                #expect(api.status == .badRequest, "\(fields)")
+                let error = try JSONDecoder().decode(APIError.self, from: Data(buffer: api.body))
+                #expect(error.error.hasPrefix(message), "\(error.error)")
+                let page = try await client.execute(uri: WebFixtures.uri("/search", [("q", "港")] + fields), method: .get)
+                #expect(page.status == .badRequest && page.text.contains(message), "\(fields)")
+            }
         }
     }
 
