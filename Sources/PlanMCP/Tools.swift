@@ -69,20 +69,26 @@ enum PlanKBTools {
         if let year { years = year...year }
         if from != nil || to != nil { years = (from ?? Int.min)...(to ?? Int.max) }
         return SearchRequest(
-            query: query, document: try arguments.string("document"), recordType: try arguments.string("type"),
+            query: query, document: try arguments.string("document"), recordType: try recordType(arguments),
             recordYears: years, issuer: try arguments.string("issuer"),
-            publishedAfter: try arguments.string("published_after"),
-            publishedBefore: try arguments.string("published_before").map(endOfPeriod),
+            publishedAfter: try date(arguments, "published_after")?.lowerBound,
+            publishedBefore: try date(arguments, "published_before")?.upperBound,
             kinds: kinds, limit: limit, offset: offset)
     }
 
-    /// "2021" as an upper bound means the end of 2021 (dates compare as text), as in `plankb query`.
-    static func endOfPeriod(_ date: String) -> String {
-        switch date.count {
-        case 4: date + "-12-31"
-        case 7: date + "-31"
-        default: date
+    /// The `type` filter, refused when it names no record type (it found nothing, as if there were no hits).
+    static func recordType(_ arguments: ToolArguments) throws -> String? {
+        guard let name = try arguments.string("type") else { return nil }
+        guard Record.RecordType(rawValue: name) != nil else {
+            throw ToolError("unknown type '\(name)'; one of: " + Record.RecordType.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        return name
+    }
+
+    static func date(_ arguments: ToolArguments, _ name: String) throws -> PublicationDate? {
+        guard let text = try arguments.string(name) else { return nil }
+        guard let date = PublicationDate(text) else { throw ToolError("“\(name)” \(text) is no date; give \(PublicationDate.forms)") }
+        return date
     }
 }
 
@@ -407,8 +413,8 @@ struct DocumentsTool: PlanKBTool {
     static func call(_ arguments: ToolArguments, library: Library) throws -> ToolOutput {
         let limit = try arguments.integer("limit", default: 100, in: 1...1000)
         let title = try arguments.string("title"), issuer = try arguments.string("issuer")
-        let after = try arguments.string("published_after")
-        let before = try arguments.string("published_before").map(PlanKBTools.endOfPeriod)
+        let after = try PlanKBTools.date(arguments, "published_after")?.lowerBound
+        let before = try PlanKBTools.date(arguments, "published_before")?.upperBound
         let matching = try library.knowledgeBase.documents().filter { document in
             if let title, !(document.title ?? "").contains(title) && !document.key.contains(title) { return false }
             if let issuer, !(document.issuer ?? "").contains(issuer) { return false }

@@ -41,7 +41,7 @@ struct SearchForm: Sendable {
     /// Why the filters cannot be used as given (nil when they can).
     var filterProblem: String? {
         if let fromYear, let toYear, fromYear > toYear { return "起始年份 \(fromYear) 晚于截止年份 \(toYear)。" }
-        for date in [publishedAfter, publishedBefore].compactMap({ $0 }) where !Self.isDate(date) {
+        for date in [publishedAfter, publishedBefore].compactMap({ $0 }) where PublicationDate(date) == nil {
             return "日期“\(date)”应写作 YYYY、YYYY-MM 或 YYYY-MM-DD。"
         }
         if let kind, NodeKind(rawValue: kind) == nil { return "未知的节点类型“\(kind)”。" }
@@ -52,11 +52,6 @@ struct SearchForm: Sendable {
         return nil
     }
 
-    private static func isDate(_ text: String) -> Bool {
-        let pattern = text.map { $0.isASCII && $0.isNumber ? "9" : String($0) }.joined()
-        return ["9999", "9999-99", "9999-99-99"].contains(pattern)
-    }
-
     /// The knowledge-base request for this form, its query parsed (throws the query's syntax error).
     func request() throws(SearchQuerySyntaxError) -> SearchRequest {
         let parsed = try SearchQuery(parsing: query)
@@ -64,18 +59,10 @@ struct SearchForm: Sendable {
         if fromYear != nil || toYear != nil { years = (fromYear ?? Int.min)...(toYear ?? Int.max) }
         return SearchRequest(
             query: parsed, document: document, recordType: recordType, recordYears: years, issuer: issuer,
-            publishedAfter: publishedAfter, publishedBefore: publishedBefore.map(Self.endOfPeriod),
+            publishedAfter: publishedAfter.flatMap(PublicationDate.init)?.lowerBound,
+            publishedBefore: publishedBefore.flatMap(PublicationDate.init)?.upperBound,
             kinds: kind.flatMap(NodeKind.init(rawValue:)).map { [$0] } ?? [],
             limit: pageSize, offset: (page - 1) * pageSize)
-    }
-
-    /// "2021" as an upper bound means the end of 2021: dates compare as text, and 2021-08-23 > 2021.
-    static func endOfPeriod(_ date: String) -> String {
-        switch date.count {
-        case 4: date + "-12-31"
-        case 7: date + "-31"
-        default: date
-        }
     }
 
     /// The form's fields as query parameters, with another page number (for paging and facet links).

@@ -40,6 +40,11 @@ struct SearchFilterOptions: ParsableArguments {
             throw ValidationError("give either --year or --from/--to, not both")
         }
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
+        for (option, date) in [("--published-after", publishedAfter), ("--published-before", publishedBefore)] {
+            if let date, PublicationDate(date) == nil {
+                throw ValidationError("\(option) \(date) is no date; give \(PublicationDate.forms)")
+            }
+        }
     }
 
     private var kinds: [NodeKind] { kind.flatMap(\.elements) }
@@ -51,17 +56,9 @@ struct SearchFilterOptions: ParsableArguments {
         if from != nil || to != nil { years = (from ?? Int.min)...(to ?? Int.max) }
         return SearchRequest(
             query: query, document: doc, recordType: type?.rawValue, recordYears: years, issuer: issuer,
-            publishedAfter: publishedAfter, publishedBefore: publishedBefore.map(Self.endOfPeriod),
+            publishedAfter: publishedAfter.flatMap(PublicationDate.init)?.lowerBound,
+            publishedBefore: publishedBefore.flatMap(PublicationDate.init)?.upperBound,
             kinds: kinds, limit: limit, offset: offset)
-    }
-
-    /// "2021" as an upper bound means the end of 2021: dates compare as text, and 2021-08-23 > 2021.
-    static func endOfPeriod(_ date: String) -> String {
-        switch date.count {
-        case 4: date + "-12-31"
-        case 7: date + "-31"
-        default: date
-        }
     }
 
     /// Parses the query text, turning a syntax error into a usage error that shows where it is.

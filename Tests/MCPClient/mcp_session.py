@@ -80,6 +80,10 @@ async def session(binary, database):
                     "read_node", {"document_key": "corpus/plans/shenyang-ftz-plan-2021.txt", "node_id": "chp_99"}
                 )
             )
+            report["unknown_type"] = result_json(await client.call_tool("search", {"query": "营商环境", "type": "targt"}))
+            report["no_date"] = result_json(
+                await client.call_tool("search", {"query": "营商环境", "published_after": "2020-13"})
+            )
             report["misspelt_argument"] = result_json(
                 await client.call_tool("search", {"query": "营商环境", "kinds": ["article"]})
             )

@@ -36,3 +36,20 @@ import Testing
         #expect(try SearchQuery(parsing: "“自由 贸易”") == .phrase("自由 贸易"))
     }
 }
+
+/// Publication-date bounds: what users write, as the stored dates are written; what is no date, refused.
+struct PublicationDateTests {
+    @Test func boundsAreWrittenAsStoredDatesAre() throws {
+        for (given, lower, upper) in [("2021", "2021", "2021-12-31"), ("2021-8", "2021-08", "2021-08-31"),
+                                      ("2021/8/3", "2021-08-03", "2021-08-03"), ("2021.12.31", "2021-12-31", "2021-12-31"),
+                                      (" 2024-02-29 ", "2024-02-29", "2024-02-29")] {
+            let date = try #require(PublicationDate(given), "\(given)")
+            #expect(date.lowerBound == lower && date.upperBound == upper, "\(given): \(date.lowerBound) \(date.upperBound)")
+        }
+        for given in ["", "abc", "21", "2021-13", "2021-0", "2021-02-29", "1900-02-29", "2021-04-31", "2021-08-23-1", "2021--08",
+                      "２０２１", "2021-8a", "2021-123"] {
+            #expect(PublicationDate(given) == nil, "\(given)")
+        }
+        #expect(PublicationDate("2000-02-29") != nil)
+    }
+}

@@ -112,7 +112,8 @@ import Testing
             // A misspelt record type or a number that is none is refused, as `plankb query` refuses it, instead of
             // giving no hits or the first page.
             for (fields, message) in [([("type", "targt")], "未知的记录类型“targt”（可选：target、"), ([("limit", "abc")], "“limit”应为整数"),
-                                      ([("offset", "3x")], "“offset”应为整数"), ([("from", "二〇二五")], "“from”应为整数")] {
+                                      ([("offset", "3x")], "“offset”应为整数"), ([("from", "二〇二五")], "“from”应为整数"),
+                                      ([("after", "2020-13")], "日期“2020-13”应写作 YYYY、YYYY-MM 或 YYYY-MM-DD")] {
                 let api = try await client.execute(uri: WebFixtures.uri("/api/search", [("q", "港")] + fields), method: .get)
                 #expect(api.status == .badRequest, "\(fields)")
                 let error = try JSONDecoder().decode(APIError.self, from: Data(buffer: api.body))

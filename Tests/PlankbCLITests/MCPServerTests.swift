@@ -203,6 +203,13 @@ import Testing
         let misspeltText = misspelt["text"] as? String ?? ""
         #expect(misspeltText.hasPrefix("unknown argument “kinds”; this tool takes ") && misspeltText.contains("kind, limit"), "\(misspeltText)")
 
+        let unknownType = try tool("unknown_type", in: report)
+        #expect(unknownType["isError"] as? Bool == true)
+        #expect((unknownType["text"] as? String ?? "").hasPrefix("unknown type 'targt'; one of: target, achievement"), "\(unknownType)")
+        let noDate = try tool("no_date", in: report)
+        #expect(noDate["isError"] as? Bool == true)
+        #expect((noDate["text"] as? String ?? "") == "“published_after” 2020-13 is no date; give YYYY, YYYY-MM or YYYY-MM-DD", "\(noDate)")
+
         let after = try tool("after_errors", in: report)
         #expect(after["isError"] as? Bool == false)
         #expect(((after["structured"] as? [String: Any])?["hits"] as? [Any])?.count == 1)

@@ -27,6 +27,23 @@ struct OptionValueTests {
         #expect(good.status == 0, "\(good.stderr)")
     }
 
+    /// A publication date that is none is refused (compared as text, 2020-1-5 sorted after 2020-08-23 and gave
+    /// the wrong documents); one written with one-digit parts or slashes means the same as written out.
+    @Test func publicationDatesAreDatesOrAUsageError() throws {
+        let database = try QueryCommandTests.indexedKnowledgeBase()
+        for (option, date) in [("--published-after", "2020-13"), ("--published-before", "2021-02-29"), ("--published-after", "abc")] {
+            let result = try CLI.run(["query", "发展", "--db", database, option, date])
+            #expect(result.status == 2 && result.stdout.isEmpty, "\(date): \(result.stderr)")
+            #expect(result.stderr.contains("\(option) \(date) is no date; give YYYY, YYYY-MM or YYYY-MM-DD"), "\(result.stderr)")
+        }
+        let written = try CLI.run(["query", "发展", "--db", database, "--published-after", "2019-08-01", "--published-before", "2021-03"])
+        let short = try CLI.run(["query", "发展", "--db", database, "--published-after", "2019/8/1", "--published-before", "2021-3"])
+        let everything = try CLI.run(["query", "发展", "--db", database])
+        #expect(written.status == 0 && short.status == 0 && !written.stdout.isEmpty, "\(written.stderr)")
+        #expect(short.stdout == written.stdout)
+        #expect(written.stdout != everything.stdout, "the dates must filter something for the comparison to mean anything")
+    }
+
     @Test func convertAndRecordsRejectUnknownValues() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-options-\(UUID().uuidString)").path
         try expectRejected(["convert", "corpus/govcn-2019/01.html", "--out", out, "--to", "json,jsonlines"],
