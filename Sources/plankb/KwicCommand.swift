@@ -29,6 +29,12 @@ struct KwicCommand: ParsableCommand {
 
     @OptionGroup var output: OutputFormatOptions
 
+    func validate() throws {
+        // A limit below 1 said "no hits"; a width below 1 printed lines without their context.
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if width < 1 { throw ValidationError("--width must be at least 1") }
+    }
+
     struct Line: Encodable {
         var documentKey: String
         var nodeID: String

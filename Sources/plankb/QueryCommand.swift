@@ -49,7 +49,9 @@ struct QueryCommand: ParsableCommand {
     var offset = 0
 
     func validate() throws {
-        if limit < 0 || offset < 0 { throw ValidationError("--limit and --offset cannot be negative") }
+        // --limit 0 said "no hits" of a term with thousands.
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if offset < 0 { throw ValidationError("--offset cannot be negative") }
     }
 
     func run() throws {

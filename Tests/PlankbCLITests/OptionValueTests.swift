@@ -44,6 +44,18 @@ struct OptionValueTests {
         #expect(written.stdout != everything.stdout, "the dates must filter something for the comparison to mean anything")
     }
 
+    /// Counts that would make the answer empty or lose its context are usage errors, not "no hits".
+    @Test func countsBelowOneAreUsageErrors() throws {
+        let database = try QueryCommandTests.indexedKnowledgeBase()
+        for (arguments, message) in [(["query", "发展", "--limit", "0"], "--limit must be at least 1"),
+                                     (["query", "发展", "--offset=-1"], "--offset cannot be negative"),
+                                     (["kwic", "发展", "--limit=-3"], "--limit must be at least 1"),
+                                     (["kwic", "发展", "--width", "0"], "--width must be at least 1")] {
+            let result = try CLI.run(arguments + ["--db", database])
+            #expect(result.status == 2 && result.stdout.isEmpty && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func convertAndRecordsRejectUnknownValues() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-options-\(UUID().uuidString)").path
         try expectRejected(["convert", "corpus/govcn-2019/01.html", "--out", out, "--to", "json,jsonlines"],
