@@ -63,6 +63,7 @@ struct KwicCommand: ParsableCommand {
                                   right: String(characters[mark.upperBound...])))
             }
         }
+        if lines.isEmpty { try noteUnmatchedFilters(of: request, in: knowledgeBase) }
         switch output.resolved {
         case .json:
             printOut(QueryOutput.encodeJSON(lines))

@@ -65,6 +65,7 @@ struct QueryCommand: ParsableCommand {
         } else {
             let hits = try knowledgeBase.searchExpandingAbbreviations(request)
             printOut(QueryOutput.hits(hits, query: query, format: format, firstRank: offset + 1))
+            if hits.isEmpty { try noteUnmatchedFilters(of: request, in: knowledgeBase) }
         }
     }
 }

@@ -110,6 +110,14 @@ enum CSV {
     }
 }
 
+/// After a search without hits, a note on standard error for each document filter that matches no document
+/// (a misspelt `--doc` looks like a term the documents do not hold); the output itself stays as it was.
+func noteUnmatchedFilters(of request: SearchRequest, in knowledgeBase: any KnowledgeBase) throws {
+    for reason in try knowledgeBase.unmatchedDocumentFilters(of: request) {
+        FileHandle.standardError.write(Data("plankb: note: \(reason)\n".utf8))
+    }
+}
+
 /// Writes text to standard output.
 func printOut(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))

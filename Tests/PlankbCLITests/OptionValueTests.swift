@@ -56,6 +56,21 @@ struct OptionValueTests {
         }
     }
 
+    /// A document filter that matches no document says so beside "no hits", so that it is not taken for a term the
+    /// documents lack; a term absent from documents that exist gets no such note.
+    @Test func aFilterMatchingNoDocumentIsNamed() throws {
+        let database = try QueryCommandTests.indexedKnowledgeBase()
+        let misspelt = try CLI.run(["query", "发展", "--db", database, "--doc", "shenyang-ftz-plan-2012"])
+        #expect(misspelt.status == 0 && misspelt.stdout == "no hits\n")
+        #expect(misspelt.stderr == "plankb: note: no document's key, title or path contains “shenyang-ftz-plan-2012”\n", "\(misspelt.stderr)")
+        let issuer = try CLI.run(["kwic", "发展", "--db", database, "--issuer", "国务完", "--json"])
+        #expect(issuer.stderr.contains("no document's issuer (发文机关) contains “国务完”"), "\(issuer.stderr)")
+        let absent = try CLI.run(["query", "量子纠缠", "--db", database, "--doc", "SHENYANG-FTZ-PLAN-2021"])
+        #expect(absent.stdout == "no hits\n" && absent.stderr.isEmpty, "\(absent.stderr)")
+        let found = try CLI.run(["query", "发展", "--db", database, "--doc", "SHENYANG-FTZ-PLAN-2021", "--limit", "1"])
+        #expect(found.stdout.contains("shenyang-ftz-plan-2021") && found.stderr.isEmpty, "\(found.stdout)")
+    }
+
     @Test func convertAndRecordsRejectUnknownValues() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("plankb-options-\(UUID().uuidString)").path
         try expectRejected(["convert", "corpus/govcn-2019/01.html", "--out", out, "--to", "json,jsonlines"],
