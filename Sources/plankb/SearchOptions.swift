@@ -118,9 +118,20 @@ func noteUnmatchedFilters(of request: SearchRequest, in knowledgeBase: any Knowl
     }
 }
 
-/// Writes text to standard output.
+/// Writes text to standard output: its UTF-8 bytes as they are, without copying them into `Data` (whose
+/// generic initialiser cost each query command a scan of the runtime's protocol conformances), and without
+/// trapping when the reader has gone (`plankb query … | head`).
 func printOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    var text = text
+    text.withUTF8 { bytes in
+        var rest = UnsafeRawBufferPointer(bytes)
+        while !rest.isEmpty {
+            let written = write(1, rest.baseAddress, rest.count)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            rest = UnsafeRawBufferPointer(rebasing: rest[written...])
+        }
+    }
 }
 
 /// Whether standard output is a terminal (for marking matches with reverse video instead of «»).
