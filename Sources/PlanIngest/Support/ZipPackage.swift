@@ -78,8 +78,11 @@ public final class ZipPackage {
     private static func open(_ data: Data) throws -> Archive {
         let name = "plankb-zip-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         let folders = (sharedMemory ? [URL(fileURLWithPath: "/dev/shm")] : []) + [FileManager.default.temporaryDirectory]
-        // A full /dev/shm is no reason to call the archive damaged: the temporary folder is tried next.
-        guard let url = folders.lazy.map({ $0.appendingPathComponent(name) }).first(where: { (try? data.write(to: $0)) != nil }) else {
+        // Readable by this user alone. A full /dev/shm is no reason to call the archive damaged: the temporary
+        // folder is tried next.
+        guard let url = folders.lazy.map({ $0.appendingPathComponent(name) }).first(where: {
+            FileManager.default.createFile(atPath: $0.path, contents: data, attributes: [.posixPermissions: 0o600])
+        }) else {
             throw IngestError.unreadable("cannot write a temporary copy of the archive in \(folders.map(\.path).joined(separator: " or "))")
         }
         defer { try? FileManager.default.removeItem(at: url) }
