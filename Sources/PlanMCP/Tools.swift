@@ -71,18 +71,18 @@ enum PlanKBTools {
         return SearchRequest(
             query: query, document: try arguments.string("document"), recordType: try recordType(arguments),
             recordYears: years, issuer: try arguments.string("issuer"),
-            publishedAfter: try date(arguments, "published_after")?.lowerBound,
-            publishedBefore: try date(arguments, "published_before")?.upperBound,
+            publishedAfter: try date(arguments, "published_after"),
+            publishedBefore: try date(arguments, "published_before"),
             kinds: kinds, limit: limit, offset: offset)
     }
 
-    /// The `type` filter, refused when it names no record type (it found nothing, as if there were no hits).
-    static func recordType(_ arguments: ToolArguments) throws -> String? {
+    /// The `type` filter of search and records, refused when it names no record type.
+    static func recordType(_ arguments: ToolArguments) throws -> Record.RecordType? {
         guard let name = try arguments.string("type") else { return nil }
-        guard Record.RecordType(rawValue: name) != nil else {
+        guard let type = Record.RecordType(rawValue: name) else {
             throw ToolError("unknown type '\(name)'; one of: " + Record.RecordType.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        return name
+        return type
     }
 
     static func date(_ arguments: ToolArguments, _ name: String) throws -> PublicationDate? {
@@ -328,10 +328,7 @@ struct RecordsTool: PlanKBTool {
 
     static func call(_ arguments: ToolArguments, library: Library) throws -> ToolOutput {
         let limit = try arguments.integer("limit", default: 30, in: 1...200)
-        let type = try arguments.string("type")
-        if let type, Record.RecordType(rawValue: type) == nil {
-            throw ToolError("unknown type '\(type)'; one of: " + Record.RecordType.allCases.map(\.rawValue).joined(separator: ", "))
-        }
+        let type = try PlanKBTools.recordType(arguments)?.rawValue
         let year = try arguments.integer("year"), from = try arguments.integer("from"), to = try arguments.integer("to")
         func yearMatches(_ record: Record) -> Bool {
             guard year != nil || from != nil || to != nil else { return true }

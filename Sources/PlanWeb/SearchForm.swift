@@ -58,9 +58,9 @@ struct SearchForm: Sendable {
         var years: ClosedRange<Int>?
         if fromYear != nil || toYear != nil { years = (fromYear ?? Int.min)...(toYear ?? Int.max) }
         return SearchRequest(
-            query: parsed, document: document, recordType: recordType, recordYears: years, issuer: issuer,
-            publishedAfter: publishedAfter.flatMap(PublicationDate.init)?.lowerBound,
-            publishedBefore: publishedBefore.flatMap(PublicationDate.init)?.upperBound,
+            query: parsed, document: document, recordType: recordType.flatMap(Record.RecordType.init(rawValue:)), recordYears: years, issuer: issuer,
+            publishedAfter: publishedAfter.flatMap(PublicationDate.init),
+            publishedBefore: publishedBefore.flatMap(PublicationDate.init),
             kinds: kind.flatMap(NodeKind.init(rawValue:)).map { [$0] } ?? [],
             limit: pageSize, offset: (page - 1) * pageSize)
     }

@@ -340,7 +340,7 @@ enum BenchmarkQueries {
 
         func request() throws -> SearchRequest {
             SearchRequest(query: try SearchQuery(parsing: text), document: document, issuer: issuer,
-                          publishedAfter: publishedAfter, kinds: kinds.compactMap { NodeKind(rawValue: $0) }, limit: 20)
+                          publishedAfter: publishedAfter.flatMap(PublicationDate.init), kinds: kinds.compactMap { NodeKind(rawValue: $0) }, limit: 20)
         }
     }
 

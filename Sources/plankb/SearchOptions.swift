@@ -55,9 +55,9 @@ struct SearchFilterOptions: ParsableArguments {
         if let year { years = year...year }
         if from != nil || to != nil { years = (from ?? Int.min)...(to ?? Int.max) }
         return SearchRequest(
-            query: query, document: doc, recordType: type?.rawValue, recordYears: years, issuer: issuer,
-            publishedAfter: publishedAfter.flatMap(PublicationDate.init)?.lowerBound,
-            publishedBefore: publishedBefore.flatMap(PublicationDate.init)?.upperBound,
+            query: query, document: doc, recordType: type, recordYears: years, issuer: issuer,
+            publishedAfter: publishedAfter.flatMap(PublicationDate.init),
+            publishedBefore: publishedBefore.flatMap(PublicationDate.init),
             kinds: kinds, limit: limit, offset: offset)
     }
 

@@ -79,11 +79,11 @@ import PlanKit
             result.append(SearchRequest(query: query, limit: 10, offset: 25))
             result.append(SearchRequest(query: query, kinds: [.article], limit: 20))
             result.append(SearchRequest(query: query, issuer: "国务院", limit: 20))
-            result.append(SearchRequest(query: query, publishedAfter: "2021-01-01", publishedBefore: "2023-12-31", limit: 20))
+            result.append(SearchRequest(query: query, publishedAfter: PublicationDate("2021-01-01"), publishedBefore: PublicationDate("2023-12-31"), limit: 20))
             result.append(SearchRequest(query: query, document: "company", limit: 20))
-            result.append(SearchRequest(query: query, recordType: "target", recordYears: 2021...2025, limit: 20))
-            result.append(SearchRequest(query: query, recordType: "measure", limit: 20))
-            result.append(SearchRequest(query: query, recordType: "milestone", recordYears: 2025...Int.max, limit: 20))
+            result.append(SearchRequest(query: query, recordType: .target, recordYears: 2021...2025, limit: 20))
+            result.append(SearchRequest(query: query, recordType: .measure, limit: 20))
+            result.append(SearchRequest(query: query, recordType: .milestone, recordYears: 2025...Int.max, limit: 20))
         }
         return result
     }

@@ -80,7 +80,7 @@ struct RecordStorageTests {
         // A hit that passes a record filter shows a record that passes it.
         var filtered = 0
         for term in ["2025", "发展"] {
-            for hit in try knowledgeBase.search(SearchRequest(query: .term(term), recordType: "target", recordYears: 2021...2025, limit: 60)) {
+            for hit in try knowledgeBase.search(SearchRequest(query: .term(term), recordType: .target, recordYears: 2021...2025, limit: 60)) {
                 #expect(hit.records.contains { $0.type == "target" && (2021...2025).contains($0.year ?? 0) }, "\(term): \(hit.documentKey) \(hit.nodeID)")
                 filtered += 1
             }
@@ -111,7 +111,7 @@ struct RecordStorageTests {
         }
         var hitCounts: [Int] = []
         for filter in filters {
-            let request = SearchRequest(query: try SearchQuery(parsing: "发展 OR 建设 OR 推进 OR 年"), recordType: filter.type, recordYears: filter.years, limit: 20)
+            let request = SearchRequest(query: try SearchQuery(parsing: "发展 OR 建设 OR 推进 OR 年"), recordType: filter.type.flatMap(Record.RecordType.init(rawValue:)), recordYears: filter.years, limit: 20)
             let nodes = knowledgeBase.nodeFilter(request)
             let plan = try knowledgeBase.connections.read { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT 1 FROM nodes n WHERE n.row_id = ? AND "
@@ -137,7 +137,7 @@ struct RecordStorageTests {
         let documents = sources.flatMap(\.documents)
         let rare = filters.map { filter in documents.flatMap(\.records).count { passes($0, filter) } <= documents.count }
         let collected = try knowledgeBase.connections.read { db in
-            try filters.map { try knowledgeBase.documents(allowedBy: SearchRequest(query: .term("发展"), recordType: $0.type, recordYears: $0.years, limit: 20), in: db) != nil }
+            try filters.map { try knowledgeBase.documents(allowedBy: SearchRequest(query: .term("发展"), recordType: $0.type.flatMap(Record.RecordType.init(rawValue:)), recordYears: $0.years, limit: 20), in: db) != nil }
         }
         #expect(collected == rare)
         #expect(zip(rare, hitCounts).filter { $0.0 && $0.1 > 0 }.count >= 3, "rare filters with hits: \(rare) \(hitCounts)")

@@ -85,7 +85,7 @@ import PlanKit
         filtered.issuer = "国务院"
         #expect(try knowledgeBase.search(filtered).count == expectedB)
         filtered.issuer = nil
-        filtered.publishedAfter = "2020-01-01"
+        filtered.publishedAfter = PublicationDate("2020-01-01")
         #expect(try knowledgeBase.search(filtered).count == expectedA)
         filtered.document = "B"
         #expect(try knowledgeBase.search(filtered).isEmpty)
@@ -102,7 +102,7 @@ import PlanKit
             IndexedDocument(key: "a", document: Fixtures.paragraphDocument(title: "A", lines: lines), records: [record]),
         ])
         var request = try Fixtures.request("金融")
-        request.recordType = "target"
+        request.recordType = .target
         let hits = try knowledgeBase.search(request)
         #expect(hits.map(\.nodeID) == [nodeID])
         #expect(hits.first?.records == [record])

@@ -152,8 +152,8 @@ struct PostgresFilters {
         if parts.contains(.documents), let issuer = request.issuer {
             documents.append("d.issuer ILIKE \(bind(.text(likePattern(containing: issuer)))) ESCAPE '\\'")
         }
-        if parts.contains(.documents), let after = request.publishedAfter { documents.append("d.date >= \(bind(.text(after)))") }
-        if parts.contains(.documents), let before = request.publishedBefore { documents.append("d.date <= \(bind(.text(before)))") }
+        if parts.contains(.documents), let after = request.publishedAfter { documents.append("d.date >= \(bind(.text(after.lowerBound)))") }
+        if parts.contains(.documents), let before = request.publishedBefore { documents.append("d.date <= \(bind(.text(before.upperBound)))") }
         if !documents.isEmpty {
             documentCondition = documents.joined(separator: " AND ")
             if parts.contains(.nodes) {
@@ -172,7 +172,7 @@ struct PostgresFilters {
         }
         if request.recordType != nil || request.recordYears != nil {
             var records = ["r.doc_id = n.doc_id", OwnRecords.condition(record: "r.node_id", node: "n.node_id")]
-            if let type = request.recordType { records.append("r.type = \(bind(.text(type)))") }
+            if let type = request.recordType { records.append("r.type = \(bind(.text(type.rawValue)))") }
             if let years = request.recordYears {
                 records.append("r.year BETWEEN \(bind(.integer(years.lowerBound))) AND \(bind(.integer(years.upperBound)))")
             }

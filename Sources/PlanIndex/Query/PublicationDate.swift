@@ -15,9 +15,8 @@ public struct PublicationDate: Sendable, Hashable, CustomStringConvertible {
     public static let forms = "YYYY, YYYY-MM or YYYY-MM-DD"
 
     public init?(_ given: String) {
-        let parts = given.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
-            .flatMap { $0.split(separator: "/", omittingEmptySubsequences: false) }
-            .flatMap { $0.split(separator: ".", omittingEmptySubsequences: false) }
+        let parts = given.trimmingCharacters(in: .whitespaces)
+            .split(omittingEmptySubsequences: false, whereSeparator: { "-/.".contains($0) })
         guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
               parts[0].count == 4, parts.dropFirst().allSatisfy({ $0.count <= 2 }) else { return nil }
         let numbers = parts.compactMap { Int($0) }

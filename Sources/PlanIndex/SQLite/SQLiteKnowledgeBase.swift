@@ -333,11 +333,11 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         }
         if let after = request.publishedAfter {
             conditions.append("d.date >= ?")
-            arguments += [after]
+            arguments += [after.lowerBound]
         }
         if let before = request.publishedBefore {
             conditions.append("d.date <= ?")
-            arguments += [before]
+            arguments += [before.upperBound]
         }
         return conditions.isEmpty ? nil : (conditions.joined(separator: " AND "), arguments)
     }
@@ -377,7 +377,7 @@ public final class SQLiteKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         var arguments: StatementArguments = []
         if let type = request.recordType {
             conditions.append("\(prefix)r.type = ?")
-            arguments += [type]
+            arguments += [type.rawValue]
         }
         if let years = request.recordYears {
             conditions.append("\(prefix)r.year BETWEEN ? AND ?")

@@ -252,22 +252,23 @@ public struct SearchRequest: Sendable {
     /// Document key, or a part of its title or source path.
     public var document: String?
     /// Only nodes holding a record of this type (target, measure, achievement…).
-    public var recordType: String?
+    public var recordType: Record.RecordType?
     /// Only nodes holding a record of this year, or in this range of years (inclusive).
     public var recordYears: ClosedRange<Int>?
     /// Part of the issuing organ's name (发文机关).
     public var issuer: String?
-    /// Publication dates, ISO 8601, inclusive.
-    public var publishedAfter: String?
-    public var publishedBefore: String?
+    /// Publication dates, inclusive: a backend compares the stored dates with `publishedAfter.lowerBound` and
+    /// `publishedBefore.upperBound` (the end of the year or month a bound names).
+    public var publishedAfter: PublicationDate?
+    public var publishedBefore: PublicationDate?
     /// Only nodes of these kinds or inside one (a paragraph of an article); empty means all.
     public var kinds: [NodeKind]
     public var limit: Int
     public var offset: Int
 
-    public init(query: SearchQuery, document: String? = nil, recordType: String? = nil,
-                recordYears: ClosedRange<Int>? = nil, issuer: String? = nil, publishedAfter: String? = nil,
-                publishedBefore: String? = nil, kinds: [NodeKind] = [], limit: Int = 20, offset: Int = 0) {
+    public init(query: SearchQuery, document: String? = nil, recordType: Record.RecordType? = nil,
+                recordYears: ClosedRange<Int>? = nil, issuer: String? = nil, publishedAfter: PublicationDate? = nil,
+                publishedBefore: PublicationDate? = nil, kinds: [NodeKind] = [], limit: Int = 20, offset: Int = 0) {
         self.query = query
         self.document = document
         self.recordType = recordType
