@@ -12,7 +12,7 @@ struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
     /// The element types the knowledge base's tables use (named as in SQL), with their built-in type and array
     /// type ids.
     enum Element: String, Sendable {
-        case int2, int4, int8, bool, text, tsvector
+        case int2, int4, int8, bool, text, tsvector, bytea
 
         var type: PostgresDataType {
             switch self {
@@ -22,6 +22,7 @@ struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
             case .bool: .bool
             case .text: .text
             case .tsvector: .tsvector
+            case .bytea: .bytea
             }
         }
 
@@ -33,6 +34,7 @@ struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
             case .bool: .boolArray
             case .text: .textArray
             case .tsvector: .tsvectorArray
+            case .bytea: .byteaArray
             }
         }
     }
@@ -87,7 +89,7 @@ struct BinaryColumn: PostgresDynamicTypeEncodable, Sendable {
         case .int8:
             elements.writeInteger(Int32(8))
             elements.writeInteger(Int64(value))
-        case .bool, .text, .tsvector:
+        case .bool, .text, .tsvector, .bytea:
             preconditionFailure("an integer in a \(element) column")
         }
         count += 1

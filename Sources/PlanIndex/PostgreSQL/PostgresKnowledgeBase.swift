@@ -21,7 +21,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     let indexing: IdeographIndexing
     /// Rows matching each query leaf, by `kb_counts.version`: the idf of a common term costs a count over the
     /// index, and only a write changes it.
-    private let phraseRowCache = PhraseRowCache()
+    let phraseRowCache = PhraseRowCache()
     /// Sources written by this instance during a rebuild (`KnowledgeBaseAccess.rebuilding`); the others are
     /// removed when the run finishes. Nil when not rebuilding.
     private var rebuildWritten: Set<String>?
@@ -145,7 +145,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         let indexing = indexing
         let parameters = try pool.withSession { try Self.termTopParameters(in: $0) }
         return DocumentPreparer { rows in
-            Prepared(vectors: Self.vectors(of: rows, indexing: indexing), digest: TermDigest(rows: rows, parameters: parameters))
+            Prepared(vectors: Self.vectors(of: rows, indexing: indexing),
+                     digest: TermDigest(rows: rows, parameters: parameters, keepingFrequencies: true))
         }
     }
 
@@ -177,6 +178,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                 var uncounted: [String: Int] = [:]
                 var written: [String] = []
                 var count = 0
+                var segment = PostingsSegment(ordinalBits: Self.ordinalBits)
+                var parameters: TermTopParameters?
                 let now = ISO8601DateFormatter().string(from: Date())
                 for source in sources {
                     // Another writer may have stored this very content while this one was loading it.
@@ -197,12 +200,23 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                                                indexedAt: now, in: session)
                         delta.rows += added.rows
                         delta.tokens += added.tokens
-                        if let digest = entry.prepared?.digest { digests.append((added.documentID, digest)) }
+                        let digest = entry.prepared?.digest
+                        if let digest { digests.append((added.documentID, digest)) }
+                        if let digest, digest.keepsFrequencies {
+                            segment.add(digest, documentID: added.documentID)
+                        } else {
+                            // A document prepared without this backend's preparer: its postings made here.
+                            if parameters == nil { parameters = try Self.termTopParameters(in: session) }
+                            segment.add(TermDigest(rows: entry.prepared?.rows ?? NodeRow.rows(of: entry.document),
+                                                   parameters: parameters!, keepingFrequencies: true),
+                                        documentID: added.documentID)
+                        }
                         try afterEachDocument(count)
                         count += 1
                     }
                     written.append(source.source)
                 }
+                try writePostings(segment, in: session)
                 try writeUncounted(uncounted, in: session)
                 try updateCounts(rows: delta.rows, tokens: delta.tokens, in: session)
                 return written
@@ -276,7 +290,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         termTopStaging.clear()
         try pool.withSession { session in
             try session.transaction {
-                try session.query("TRUNCATE records, nodes, term_top_pending, documents, term_top, term_top_uncounted RESTART IDENTITY")
+                try session.query("TRUNCATE records, nodes, term_top_pending, documents, term_top, term_top_uncounted, postings, postings_dead, postings_missing RESTART IDENTITY")
                 try session.query("DELETE FROM kb_info WHERE key LIKE 'term\\_top\\_%'")
                 try session.query("UPDATE kb_counts SET searchable_rows = 0, tokens = 0, version = version + 1 WHERE id = 1")
             }
@@ -314,7 +328,9 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             WITH gone AS (SELECT id FROM documents WHERE source = $1),
             dropped_records AS (DELETE FROM records WHERE doc_id IN (SELECT id FROM gone)),
             dropped_nodes AS (DELETE FROM nodes WHERE doc_id IN (SELECT id FROM gone) RETURNING searchable, token_count),
-            dropped_documents AS (DELETE FROM documents WHERE id IN (SELECT id FROM gone))
+            dropped_documents AS (DELETE FROM documents WHERE id IN (SELECT id FROM gone)),
+            dead_postings AS (INSERT INTO postings_dead (doc_id) SELECT id FROM gone),
+            no_longer_missing AS (DELETE FROM postings_missing WHERE doc_id IN (SELECT id FROM gone))
             SELECT count(*) FILTER (WHERE searchable > 0), coalesce(sum(token_count) FILTER (WHERE searchable > 0), 0)::bigint
             FROM dropped_nodes
             """, [.text(source)]).first
@@ -387,6 +403,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         guard request.offset + request.limit > 0 else { return [] }
         return try read { session in
             if let page = try topListPage(request, in: session) { return try hits(page, request: request, in: session) }
+            if let page = try postingsPage(request, in: session) { return try hits(page, request: request, in: session) }
             let scored = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
                 .sorted { ($0.score, $1.documentID, $1.ordinal) > ($1.score, $0.documentID, $0.ordinal) }
             let page = Array(scored.dropFirst(request.offset).prefix(request.limit))

@@ -135,6 +135,26 @@ enum PostgresSchema {
             ALTER TABLE nodes DROP CONSTRAINT IF EXISTS nodes_doc_id_fkey;
             ALTER TABLE records DROP CONSTRAINT IF EXISTS records_doc_id_fkey
             """),
+        // Postings with frequencies and row lengths apart from the rows (see `Postings`): one segment per write
+        // transaction. Their bytes are varints, which do not compress: stored out of line without trying.
+        // Documents stored before are listed as missing their postings until they are written again.
+        (8, "postings", """
+            CREATE TABLE postings (
+                token text COLLATE "C" NOT NULL,
+                segment bigint NOT NULL,
+                entries bytea NOT NULL,
+                PRIMARY KEY (token, segment)
+            );
+            ALTER TABLE postings ALTER COLUMN entries SET STORAGE EXTERNAL;
+            CREATE SEQUENCE postings_segments;
+            CREATE TABLE postings_dead (
+                doc_id bigint PRIMARY KEY
+            );
+            CREATE TABLE postings_missing (
+                doc_id bigint PRIMARY KEY
+            );
+            INSERT INTO postings_missing (doc_id) SELECT id FROM documents
+            """),
     ]
 
     /// Any number that no other application's advisory locks use (ASCII "plankbmg").

@@ -84,7 +84,7 @@ struct PostgresSearch {
     }
 
     /// Rows of the whole table that hold the leaf (its phrase anywhere), as FTS5 counts a phrase for its idf.
-    private func rowsHolding(_ leaf: RowMatcher.Leaf, version: Int, in session: PostgresSession) throws -> Int {
+    func rowsHolding(_ leaf: RowMatcher.Leaf, version: Int, in session: PostgresSession) throws -> Int {
         if let known = cache.rows(for: leaf.text, version: version) { return known }
         let tokenizer = IndexTokenizer(indexing: indexing)
         let tokens = tokenizer.tokens(of: leaf.text, forQuery: true)

@@ -164,6 +164,12 @@ struct RowMatcher {
     func matches(frequencies: [Double]) -> Bool {
         var stack: [Bool] = []
         stack.reserveCapacity(program.count)
+        return matches(frequencies: frequencies, stack: &stack)
+    }
+
+    /// `matches(frequencies:)` with the caller's stack, which a loop over many rows allocates once.
+    func matches(frequencies: [Double], stack: inout [Bool]) -> Bool {
+        stack.removeAll(keepingCapacity: true)
         for step in program {
             switch step {
             case .leaf(let index):

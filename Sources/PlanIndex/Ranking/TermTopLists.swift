@@ -131,23 +131,32 @@ public struct TermDigest: Sendable {
     /// document (the writer adds the document id).
     private(set) var offsets: [Int32] = []
     private(set) var entries: [UInt64] = []
+    /// With `keepingFrequencies`: per entry, the token's weighted frequency in the row (heading 8, lead 3, text 1,
+    /// a whole number), and per row ordinal its length as BM25 counts it — what the PostgreSQL backend's postings
+    /// store (`PostgresPostings`). Empty otherwise.
+    private(set) var frequencies: [Int32] = []
+    private(set) var lengths: [Int32] = []
+    private(set) var keepsFrequencies = false
 
     /// The digest of a document's searchable rows, tokenized as the index is given them (`NodeRow.searchText`).
-    init(rows: [NodeRow], parameters: TermTopParameters) {
+    init(rows: [NodeRow], parameters: TermTopParameters, keepingFrequencies: Bool = false) {
         let searchable = rows.lazy.filter { $0.searchable != .none }.map { row in
             (ordinal: row.ordinal, columns: [row.heading, row.searchLead, row.searchText])
         }
-        self.init(rows: searchable, parameters: parameters)
+        self.init(rows: searchable, parameters: parameters, keepingFrequencies: keepingFrequencies)
     }
 
-    init(rows: some Sequence<(ordinal: Int, columns: [String?])>, parameters: TermTopParameters) {
+    init(rows: some Sequence<(ordinal: Int, columns: [String?])>, parameters: TermTopParameters,
+         keepingFrequencies: Bool = false) {
         let tokenizer = IndexTokenizer(indexing: parameters.indexing)
         let bm25 = BM25(averageLength: parameters.averageLength)
+        keepsFrequencies = keepingFrequencies
         var tokenIndex = KeyTable()
         var rowTokens = KeyTable()
         var rowFrequencies: [Double] = []
         var pairTokens: [Int32] = []
         var pairEntries: [UInt64] = []
+        var pairFrequencies: [Int32] = []
         for row in rows {
             rowTokens.removeAll()
             rowFrequencies.removeAll(keepingCapacity: true)
@@ -175,6 +184,11 @@ public struct TermDigest: Sendable {
                 pairEntries.append(TermTopEntry.pack(
                     impact: bm25.impact(weightedFrequency: rowFrequencies[Int(slot)], rowLength: length),
                     row: Int64(row.ordinal)))
+                if keepingFrequencies { pairFrequencies.append(Int32(rowFrequencies[Int(slot)])) }
+            }
+            if keepingFrequencies {
+                if lengths.count <= row.ordinal { lengths.append(contentsOf: repeatElement(0, count: row.ordinal + 1 - lengths.count)) }
+                lengths[row.ordinal] = Int32(length)
             }
         }
         // Group the entries by token (a counting sort).
@@ -183,8 +197,11 @@ public struct TermDigest: Sendable {
         for index in tokens.indices { offsets[index + 1] += offsets[index] }
         var next = offsets
         entries = [UInt64](repeating: 0, count: pairEntries.count)
-        for (token, entry) in zip(pairTokens, pairEntries) {
-            entries[Int(next[Int(token)])] = entry
+        if keepingFrequencies { frequencies = [Int32](repeating: 0, count: pairEntries.count) }
+        for (pair, token) in pairTokens.enumerated() {
+            let slot = Int(next[Int(token)])
+            entries[slot] = pairEntries[pair]
+            if keepingFrequencies { frequencies[slot] = pairFrequencies[pair] }
             next[Int(token)] += 1
         }
     }

@@ -2,15 +2,11 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A set of document ids as bits, for the ranker's per-row check.
-struct DocumentSet: Sendable {
-    private var words: [UInt64] = []
-
-    init() {}
-
+extension DocumentSet {
     /// The ids in the first column of a statement's rows. Stepped through SQLite's C API: a filter can allow
     /// tens of thousands of documents, and a GRDB cursor costs several times SQLite's own step per row.
     init(_ statement: Statement, arguments: StatementArguments) throws {
+        self.init()
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
@@ -22,24 +18,6 @@ struct DocumentSet: Sendable {
             }
             insert(sqlite3_column_int64(handle, 0))
         }
-    }
-
-    mutating func insert(_ id: Int64) {
-        guard id >= 0 else { return }
-        let word = Int(id >> 6)
-        if word >= words.count { words.append(contentsOf: repeatElement(0, count: word + 1 - words.count)) }
-        words[word] |= 1 << UInt64(id & 63)
-    }
-
-    func intersection(_ other: DocumentSet) -> DocumentSet {
-        var result = DocumentSet()
-        result.words = zip(words, other.words).map { $0 & $1 }
-        return result
-    }
-
-    func contains(_ id: Int64) -> Bool {
-        let word = Int(id >> 6)
-        return id >= 0 && word < words.count && words[word] & (1 << UInt64(id & 63)) != 0
     }
 }
 
