@@ -87,6 +87,46 @@ struct PostgresPostingsTests {
         #expect(try Self.page(postgres, ("公司", nil, nil, 0)).allSatisfy { !$0.hasPrefix(removed) })
     }
 
+    @Test func compactionLeavesOneSegmentPerTokenAndTheSamePages() throws {
+        let sqlite = try TermTopListTests().indexedCorpus()
+        let (postgres, location) = try PostgresTermTopTests().scratch()
+        defer { try? postgres.close() }
+        // One transaction per source: four segments, and the replaced source's old document dead.
+        try PostgresTermTopTests.write(postgres, Self.sources[...])
+        let replaced = Self.sources[1]
+        try sqlite.replaceDocuments(fromSource: replaced, contentHash: "h2", with: try PostgresTermTopTests.documents(replaced, preparer: nil))
+        try PostgresTermTopTests.write(postgres, [replaced], hash: "h2")
+        let pool = try PostgresPool(location: try PostgresLocation(location), maximum: 1)
+        defer { pool.close() }
+        func state() throws -> (rows: Int, tokens: Int, dead: Int) {
+            try pool.withSession { session in
+                let row = try session.query("""
+                    SELECT count(*), count(DISTINCT token), (SELECT count(*) FROM postings_dead) FROM postings
+                    """).first!
+                return (try row.integer(0)!, try row.integer(1)!, try row.integer(2)!)
+            }
+        }
+        let before = try state()
+        #expect(before.rows > before.tokens && before.dead == 1)
+        // One dead document beside eight live ones is not worth a rewrite; forced, it is done.
+        #expect(try !postgres.compactPostings())
+        #expect(try postgres.compactPostings(force: true))
+        let after = try state()
+        #expect(after.rows == after.tokens && after.dead == 0)
+        #expect(after.tokens <= before.tokens)
+        for entry in Self.requests {
+            #expect(try postgres.answersFromPostings(try PostgresTermTopTests.request(entry)), "\(entry)")
+            #expect(try Self.page(postgres, entry) == (try Self.page(sqlite, entry)), "\(entry)")
+        }
+        // Writing after a compaction adds segments beside the compacted one, and the pages stay SQLite's.
+        try sqlite.replaceDocuments(fromSource: replaced, contentHash: "h3", with: try PostgresTermTopTests.documents(replaced, preparer: nil))
+        try PostgresTermTopTests.write(postgres, [replaced], hash: "h3")
+        #expect(try state().rows > after.rows)
+        for entry in Self.requests {
+            #expect(try Self.page(postgres, entry) == (try Self.page(sqlite, entry)), "\(entry)")
+        }
+    }
+
     @Test func twoWritersGiveTheSamePages() throws {
         let sqlite = try TermTopListTests().indexedCorpus()
         let (first, location) = try PostgresTermTopTests().scratch()

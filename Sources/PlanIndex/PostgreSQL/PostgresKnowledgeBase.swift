@@ -258,7 +258,10 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func finishIndexRun(changedDocuments: Bool) throws {
         guard let written = lock.withLock({ rebuildWritten }) else {
             try refreshTermTopLists()
-            if changedDocuments { try settle() }
+            if changedDocuments {
+                try compactPostings()
+                try settle()
+            }
             return
         }
         let stale = try pool.withSession { session in
@@ -268,6 +271,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
             try removeDocuments(fromSources: Array(stale[start..<min(start + 256, stale.count)]))
         }
         try refreshTermTopLists()
+        try compactPostings()
         try settle()
     }
 
@@ -291,7 +295,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         try pool.withSession { session in
             try session.transaction {
                 try session.query("TRUNCATE records, nodes, term_top_pending, documents, term_top, term_top_uncounted, postings, postings_dead, postings_missing RESTART IDENTITY")
-                try session.query("DELETE FROM kb_info WHERE key LIKE 'term\\_top\\_%'")
+                try session.query("DELETE FROM kb_info WHERE key LIKE 'term\\_top\\_%' OR key = 'postings_compacted_segment'")
+                try session.query("ALTER SEQUENCE postings_segments RESTART")
                 try session.query("UPDATE kb_counts SET searchable_rows = 0, tokens = 0, version = version + 1 WHERE id = 1")
             }
         }

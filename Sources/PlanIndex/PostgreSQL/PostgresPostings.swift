@@ -84,6 +84,23 @@ struct PostingsSegment {
 
     var isEmpty: Bool { tokens.isEmpty }
 
+    /// A token's entries in row order, all at once (compaction; a token not added before).
+    mutating func add(token: String, entries: [Postings.Entry]) {
+        guard !entries.isEmpty else { return }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(entries.count * 4)
+        var last: Int64 = 0
+        for entry in entries {
+            Postings.appendVarint(UInt64(entry.row - last), to: &buffer)
+            Postings.appendVarint(UInt64(entry.frequency), to: &buffer)
+            Postings.appendVarint(UInt64(entry.length), to: &buffer)
+            last = entry.row
+        }
+        tokens.append(token)
+        buffers.append(buffer)
+        lastRows.append(last)
+    }
+
     mutating func add(_ digest: TermDigest, documentID: Int64) {
         precondition(digest.keepsFrequencies, "a digest without frequencies")
         for (index, key) in digest.tokens.enumerated() {
@@ -117,14 +134,16 @@ struct PostingsSegment {
 
 extension PostgresKnowledgeBase {
     /// Stores a write transaction's segment (one statement; the segment number from `postings_segments`).
-    func writePostings(_ segment: PostingsSegment, in session: PostgresSession) throws {
+    /// (`segment`: the number to store it under; a new one from the sequence when nil).
+    func writePostings(_ segment: PostingsSegment, segment number: Int? = nil, in session: PostgresSession) throws {
         guard !segment.isEmpty else { return }
         var entries = BinaryColumn(.bytea, capacity: segment.tokens.count)
         for buffer in segment.buffers { entries.append(bytes: buffer) }
         try session.query("""
             INSERT INTO postings (token, segment, entries)
-            SELECT u.t, s.n, u.e FROM unnest($1::text[], $2::bytea[]) AS u(t, e), (SELECT nextval('postings_segments') AS n) AS s
-            """, [.texts(segment.tokens), .column(entries)])
+            SELECT u.t, coalesce($3, s.n), u.e FROM unnest($1::text[], $2::bytea[]) AS u(t, e),
+                   (SELECT CASE WHEN $3::bigint IS NULL THEN nextval('postings_segments') END AS n) AS s
+            """, [.texts(segment.tokens), .column(entries), .integer(number)])
     }
 
     /// The ranked page from the postings, or nil when they cannot give it (documents without postings, a token
@@ -137,6 +156,81 @@ extension PostgresKnowledgeBase {
     /// Whether `search` answers this request from the postings (when the term top lists do not).
     func answersFromPostings(_ request: SearchRequest) throws -> Bool {
         try read { session in try topListPage(request, in: session) == nil && postingsPage(request, in: session) != nil }
+    }
+}
+
+extension PostgresKnowledgeBase {
+    /// Any number that no other application's advisory locks use (ASCII "plankbpc").
+    static let postingsCompactionLock = 0x706C_616E_6B62_7063
+    /// Segments written since the last compaction that make the next run's end compact (one per write
+    /// transaction: 128 for a gigabyte indexed at once).
+    static let postingsCompactionSegments = 256
+
+    /// Rewrites the postings as one segment per token without the entries of deleted documents, when those
+    /// documents are a quarter of the stored ones or more, or `postingsCompactionSegments` segments were written
+    /// since the last compaction (or always, with `force`). One transaction: readers see the postings before or
+    /// after, never between. Writers go on meanwhile: only the segments read are replaced, and documents
+    /// deleted meanwhile stay listed as dead. Returns whether it compacted.
+    @discardableResult
+    func compactPostings(force: Bool = false) throws -> Bool {
+        try pool.withSession { session in
+            try session.transaction {
+                try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(Self.postingsCompactionLock)])
+                guard let state = try session.query("""
+                    SELECT (SELECT count(*) FROM postings_dead), (SELECT count(*) FROM documents),
+                           (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM postings_segments),
+                           coalesce((SELECT value::bigint FROM kb_info WHERE key = 'postings_compacted_segment'), 0)
+                    """).first else { return false }
+                let dead = try state.integer(0) ?? 0, documents = try state.integer(1) ?? 0
+                let segments = (try state.integer(2) ?? 0) - (try state.integer(3) ?? 0)
+                guard force || (dead > 0 && dead * 4 >= documents + dead) || segments >= Self.postingsCompactionSegments
+                else { return false }
+                try session.query(Self.writerMemory)
+                let deadIDs = Set(try session.query("SELECT doc_id FROM postings_dead").compactMap { try $0.integer(0) }.map(Int64.init))
+                let segment = try session.query("SELECT nextval('postings_segments')").first?.integer(0) ?? 0
+                var after = ""
+                while true {
+                    var rows = try session.query("""
+                        SELECT token, segment, entries FROM postings WHERE token > $1 AND segment <> $2 ORDER BY token, segment LIMIT 4096
+                        """, [.text(after), .integer(segment)]).map { (token: try $0.string(0)!, segment: try $0.integer(1)!, entries: try $0.data(2)!) }
+                    guard let lastToken = rows.last?.token else { break }
+                    if rows.count == 4096 {
+                        if rows.first!.token == lastToken {
+                            // One token with more segments than a batch: all of its own.
+                            rows = try session.query("SELECT token, segment, entries FROM postings WHERE token = $1 AND segment <> $2",
+                                                     [.text(lastToken), .integer(segment)])
+                                .map { (token: try $0.string(0)!, segment: try $0.integer(1)!, entries: try $0.data(2)!) }
+                        } else {
+                            rows.removeAll { $0.token == lastToken }
+                        }
+                    }
+                    after = rows.last!.token
+                    var merged = PostingsSegment(ordinalBits: Self.ordinalBits)
+                    var start = 0
+                    while start < rows.count {
+                        var end = start
+                        var entries: [Postings.Entry] = []
+                        while end < rows.count, rows[end].token == rows[start].token {
+                            guard Postings.decode(rows[end].entries, into: &entries, ordinalBits: Self.ordinalBits,
+                                                  isDead: { deadIDs.contains($0) }) else {
+                                throw PostgresStoreError(location: pool.location, reason: "damaged postings for “\(rows[start].token)”")
+                            }
+                            end += 1
+                        }
+                        entries.sort { $0.row < $1.row }
+                        merged.add(token: rows[start].token, entries: entries)
+                        start = end
+                    }
+                    try session.query("""
+                        DELETE FROM postings p USING unnest($1::text[], $2::bigint[]) AS u(t, s) WHERE p.token = u.t AND p.segment = u.s
+                        """, [.texts(rows.map(\.token)), .integers(rows.map(\.segment))])
+                    try writePostings(merged, segment: segment, in: session)
+                }
+                try session.query("DELETE FROM postings_dead WHERE doc_id = ANY($1::bigint[])", [.integers(deadIDs.map { Int($0) })])
+                try Self.setInfo("postings_compacted_segment", String(segment), in: session)
+                return true
+            }
+        }
     }
 }
 
