@@ -20,7 +20,7 @@ struct PostgresPostingsTests {
         ("公司 NOT 股东", nil, nil, 0), ("公司 NOT \"股东会\"", nil, nil, 0), ("\"自由贸易港\"", nil, nil, 0),
         ("数字 经济 发展", nil, nil, 5), ("跨境电商 OR 跨境", nil, nil, 0), ("海关 监管", "article", nil, 3),
         ("股东会 OR 董事会", "chapter", nil, 0), ("冷链", nil, "沈阳", 0), ("的", nil, nil, 120),
-        ("就业 NOT (失业 OR 创业)", nil, nil, 0), ("税收", "section", nil, 0),
+        ("就业 NOT (失业 OR 创业)", nil, nil, 0), ("税收", "section", nil, 0), ("港 OR 港", nil, nil, 0),
     ]
 
     static func page(_ knowledgeBase: any KnowledgeBase, _ entry: (query: String, kind: String?, issuer: String?, offset: Int),
@@ -143,6 +143,38 @@ struct PostgresPostingsTests {
             // Document ids follow the order of writing, so keys and scores are compared, not row order ties.
             let scores = try second.search(try PostgresTermTopTests.request(entry)).map(\.score)
             #expect(scores == (try sqlite.search(try PostgresTermTopTests.request(entry)).map(\.score)), "\(entry)")
+        }
+    }
+
+    @Test func segmentsOfOverlappingTransactionsAreMergedInRowOrder() throws {
+        let sqlite = try TermTopListTests().indexedCorpus()
+        let (first, location) = try PostgresTermTopTests().scratch()
+        defer { try? first.close() }
+        let second = try PostgresTermTopTests.open(location)
+        defer { try? second.close() }
+        // The second writer commits inside the first one's transaction, after its first document: its segment
+        // is numbered first but holds later document ids than the first writer's opening one.
+        let reports = Self.sources[3], preparer = try first.documentPreparer()
+        try PostgresTermTopTests.write(first, Self.sources[1..<3])
+        var interleaved = false
+        try first.replaceDocuments([SourceDocuments(source: reports, contentHash: "h",
+                                                    documents: try PostgresTermTopTests.documents(reports, preparer: preparer))],
+                                   afterEachDocument: { index in
+            guard index == 0 else { return }
+            try PostgresTermTopTests.write(second, Self.sources[0..<1])
+            interleaved = true
+        })
+        #expect(interleaved)
+        let pool = try PostgresPool(location: try PostgresLocation(location), maximum: 1)
+        defer { pool.close() }
+        let order = try pool.withSession { session in
+            try session.query("SELECT segment FROM postings WHERE token = '发展' ORDER BY segment").count
+        }
+        #expect(order == 4)
+        for entry in Self.requests {
+            let request = try PostgresTermTopTests.request(entry)
+            #expect(try second.answersFromPostings(request), "\(entry)")
+            #expect(try second.search(request).map(\.score) == (try sqlite.search(request).map(\.score)), "\(entry)")
         }
     }
 

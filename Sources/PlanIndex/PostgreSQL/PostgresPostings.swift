@@ -291,8 +291,9 @@ struct PostingsRanking {
             else { return nil }
         }
         // Segments of concurrent writers interleave their document ids; each segment is in order, so sorting
-        // merges runs. A query of one token scores its entries in any order.
-        if distinct.count > 1 {
+        // merges runs. A query of one term of one token scores its entries in any order; leaves are merged and
+        // a phrase's tokens intersected in row order.
+        if leaves.count > 1 || leafTokens[0].count > 1 {
             for (token, entries) in postings where !zip(entries, entries.dropFirst()).allSatisfy({ $0.row < $1.row }) {
                 postings[token] = entries.sorted { $0.row < $1.row }
             }
