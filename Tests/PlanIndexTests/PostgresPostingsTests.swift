@@ -51,6 +51,23 @@ struct PostgresPostingsTests {
         #expect(fromPostings == Self.requests.count)
         #expect(nonEmpty >= Self.requests.count - 2)
 
+        // Counts and the sources matched, from the postings where they decide (no node filter, no phrase).
+        var countedFromPostings = 0
+        for entry in Self.requests {
+            var request = try PostgresTermTopTests.request(entry)
+            request.offset = 0
+            let decided = try postgres.read { session in
+                try PostingsRanking(request: request, indexing: .bigram, cache: PhraseRowCache(), ordinalBits: PostgresKnowledgeBase.ordinalBits)
+                    .everyMatch(in: session) != nil
+            }
+            if decided { countedFromPostings += 1 }
+            for dimension in CountDimension.allCases {
+                #expect(try postgres.count(request, by: dimension) == (try sqlite.count(request, by: dimension)), "\(entry) \(dimension)")
+            }
+            #expect(try postgres.matchingSources(request) == (try sqlite.matchingSources(request)), "\(entry)")
+        }
+        #expect(countedFromPostings >= 8)
+
         // With both backends' lists refreshed, what the lists cannot answer comes from the postings, the same.
         try sqlite.refreshTermTopLists()
         try postgres.finishIndexRun(changedDocuments: true)

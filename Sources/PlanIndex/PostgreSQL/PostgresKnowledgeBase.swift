@@ -446,8 +446,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func count(_ request: SearchRequest, by dimension: CountDimension) throws -> [CountRow] {
         try read { session in
-            let matches = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache)
-                .matches(in: session, chapters: dimension == .chapter)
+            let matches = try allMatches(request, chapters: dimension == .chapter, in: session)
             var hitsByDocument: [Int: Int] = [:]
             var chapters: [Int: [String?: Int]] = [:]
             for match in matches {
@@ -489,7 +488,7 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
 
     public func matchingSources(_ request: SearchRequest) throws -> Set<String> {
         try read { session in
-            let matches = try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session)
+            let matches = try allMatches(request, in: session)
             let ids = Set(matches.map(\.documentID))
             guard !ids.isEmpty else { return [] }
             return Set(try session.query("""

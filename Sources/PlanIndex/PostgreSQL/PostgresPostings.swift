@@ -153,6 +153,16 @@ extension PostgresKnowledgeBase {
             .page(in: session)
     }
 
+    /// Every row matching the request, from the postings when they decide it alone, otherwise through the GIN
+    /// index (`PostgresSearch`); with `chapters` (paths needed) always the latter.
+    func allMatches(_ request: SearchRequest, chapters: Bool = false, in session: PostgresSession) throws -> [PostgresSearch.Match] {
+        if !chapters, let matches = try PostingsRanking(request: request, indexing: indexing, cache: phraseRowCache,
+                                                         ordinalBits: Self.ordinalBits).everyMatch(in: session) {
+            return matches
+        }
+        return try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session, chapters: chapters)
+    }
+
     /// Whether `search` answers this request from the postings (when the term top lists do not).
     func answersFromPostings(_ request: SearchRequest) throws -> Bool {
         try read { session in try topListPage(request, in: session) == nil && postingsPage(request, in: session) != nil }
@@ -264,8 +274,18 @@ struct PostingsRanking {
     }
 
     func page(in session: PostgresSession) throws -> [PostgresSearch.Match]? {
+        try rank(in: session, every: false)
+    }
+
+    /// Every matching row, in no particular order, when the postings alone decide them (no node filters, no
+    /// phrase), for counts; nil otherwise.
+    func everyMatch(in session: PostgresSession) throws -> [PostgresSearch.Match]? {
+        try rank(in: session, every: true)
+    }
+
+    private func rank(in session: PostgresSession, every: Bool) throws -> [PostgresSearch.Match]? {
         let needed = request.offset + request.limit
-        guard needed > 0 else { return [] }
+        guard needed > 0 || every else { return [] }
         let matcher = RowMatcher(query: request.query, indexing: indexing)
         let leaves = matcher.leaves
         guard !leaves.isEmpty, leaves.contains(where: { !$0.isExcluded }), leaves.allSatisfy({ !$0.tokens.isEmpty })
@@ -374,6 +394,10 @@ struct PostingsRanking {
         let mask = (Int64(1) << ordinalBits) - 1
         func match(_ row: Int64, _ score: Double) -> PostgresSearch.Match {
             PostgresSearch.Match(documentID: Int(row >> ordinalBits), ordinal: Int(row & mask), score: score, chapter: nil)
+        }
+        if every {
+            guard !hasNodeFilters, candidates.allSatisfy(\.exact) else { return nil }
+            return candidates.map { match($0.row, $0.bound) }
         }
         if !hasNodeFilters, candidates.allSatisfy(\.exact) {
             return Self.best(needed, of: candidates, after: nil).dropFirst(request.offset).map { match($0.row, $0.bound) }
