@@ -60,8 +60,8 @@ struct PostgresBenchmark {
         var identical = 0
         var shares: [Double] = []
         var differing: [String] = []
-        var medians: [(label: String, milliseconds: Double, fromLists: Bool)] = []
-        var answeredFromLists = 0
+        var medians: [(label: String, milliseconds: Double, ranking: PostgresRanking)] = []
+        var rankings: [PostgresRanking: Int] = [:]
         for query in queries {
             let request = try query.request()
             let hits = try knowledgeBase.search(request)
@@ -79,9 +79,9 @@ struct PostgresBenchmark {
             var times: [Double] = []
             for _ in 0..<runs { times.append(try bench.time { _ = try knowledgeBase.search(request) }) }
             latencies += times
-            let fromLists = try knowledgeBase.answersFromTermTopLists(request)
-            if fromLists { answeredFromLists += 1 }
-            medians.append((query.label, Latency.percentile(times, 0.5), fromLists))
+            let ranking = try knowledgeBase.ranking(of: request)
+            rankings[ranking, default: 0] += 1
+            medians.append((query.label, Latency.percentile(times, 0.5), ranking))
         }
         report += String(format: "- queries (top 20 with snippets, %d × %d runs): p50 %.2f ms, p95 %.2f ms, max %.2f ms; SQLite in the same run: p50 %.2f ms, p95 %.2f ms\n",
                          queries.count, runs, Latency.percentile(latencies, 0.5), Latency.percentile(latencies, 0.95),
@@ -89,9 +89,10 @@ struct PostgresBenchmark {
         report += String(format: "- pages identical to SQLite's (hits, order, scores, snippets, records): %d of %d; agreement with FTS5's top 20: %.3f\n",
                          identical, queries.count, shares.reduce(0, +) / Double(max(shares.count, 1)))
         if !differing.isEmpty { report += "- pages that differ from SQLite's: " + differing.joined(separator: ", ") + "\n" }
-        report += "- answered from the term top lists: \(answeredFromLists) of \(queries.count); slowest (median): "
+        report += "- answered from the term top lists: \(rankings[.termTopLists] ?? 0) of \(queries.count), from the postings: "
+            + "\(rankings[.postings] ?? 0), from every GIN candidate: \(rankings[.candidates] ?? 0); slowest (median): "
             + medians.sorted { $0.milliseconds > $1.milliseconds }.prefix(8).map {
-                String(format: "%@ %.1f ms (%@)", $0.label, $0.milliseconds, $0.fromLists ? "top lists" : "GIN candidates")
+                String(format: "%@ %.1f ms (%@)", $0.label, $0.milliseconds, $0.ranking.rawValue)
             }.joined(separator: ", ") + "\n"
         try knowledgeBase.close()
         if let (twoSeconds, double) = twoWriters {

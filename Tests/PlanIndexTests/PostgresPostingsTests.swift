@@ -218,17 +218,23 @@ struct PostgresPostingsTests {
 
     @Test func entriesRoundTripAndDamageIsRefused() {
         var bytes: [UInt8] = []
-        let rows: [(Int64, Int32, Int32)] = [(1 << 20 | 3, 1, 40), (1 << 20 | 9, 8, 12), (7 << 20, 300, 70_000)]
+        let rows: [(Int64, Int32, Int32, UInt32)] = [(1 << 20 | 3, 1, 40, 1), (1 << 20 | 9, 8, 12, 0x90), (7 << 20, 300, 70_000, 5)]
         var previous: Int64 = 0
-        for (row, frequency, length) in rows {
+        for (row, frequency, length, kinds) in rows {
             Postings.appendVarint(UInt64(row - previous), to: &bytes)
             Postings.appendVarint(UInt64(frequency), to: &bytes)
             Postings.appendVarint(UInt64(length), to: &bytes)
+            Postings.appendVarint(UInt64(kinds), to: &bytes)
             previous = row
         }
         var entries: [Postings.Entry] = []
         #expect(Postings.decode(Data(bytes), into: &entries, ordinalBits: 20, isDead: { $0 == 7 }))
-        #expect(entries.map { "\($0.row) \($0.frequency) \($0.length)" } == ["\(1 << 20 | 3) 1 40", "\(1 << 20 | 9) 8 12"])
+        #expect(entries.map { "\($0.row) \($0.frequency) \($0.length) \($0.kinds)" } == ["\(1 << 20 | 3) 1 40 1", "\(1 << 20 | 9) 8 12 144"])
+        // A paragraph of an article in a chapter is all three; a chapter heading is only a chapter.
+        let paragraph = Postings.KindMask.of(kind: .paragraph, nodeID: "chp_5__art_12__para_1")
+        #expect(paragraph == Postings.KindMask.of([.paragraph, .article, .chapter]))
+        #expect(Postings.KindMask.of(kind: .chapter, nodeID: "chp_5") & Postings.KindMask.of([.article, .paragraph]) == 0)
+        #expect(Postings.KindMask.order.count == NodeKind.allCases.count)
         entries = []
         #expect(!Postings.decode(Data(bytes.dropLast()), into: &entries, ordinalBits: 20, isDead: { _ in false }))
     }

@@ -22,6 +22,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// Rows matching each query leaf, by `kb_counts.version`: the idf of a common term costs a count over the
     /// index, and only a write changes it.
     let phraseRowCache = PhraseRowCache()
+    /// The documents each document filter allows, until the next write.
+    let documentSets = DocumentSetCache()
     /// Sources written by this instance during a rebuild (`KnowledgeBaseAccess.rebuilding`); the others are
     /// removed when the run finishes. Nil when not rebuilding.
     private var rebuildWritten: Set<String>?
@@ -146,7 +148,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         let parameters = try pool.withSession { try Self.termTopParameters(in: $0) }
         return DocumentPreparer { rows in
             Prepared(vectors: Self.vectors(of: rows, indexing: indexing),
-                     digest: TermDigest(rows: rows, parameters: parameters, keepingFrequencies: true))
+                     digest: TermDigest(rows: rows, parameters: parameters, keepingFrequencies: true),
+                     kinds: Postings.KindMask.of(rows: rows))
         }
     }
 
@@ -154,6 +157,8 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     struct Prepared: TermDigestCarrier {
         var vectors: [SearchVector?]
         var digest: TermDigest?
+        /// Per ordinal, the row's kinds for the postings (`Postings.KindMask`).
+        var kinds: [UInt32]
     }
 
     static func vectors(of rows: [NodeRow], indexing: IdeographIndexing) -> [SearchVector?] {
@@ -202,14 +207,14 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                         delta.tokens += added.tokens
                         let digest = entry.prepared?.digest
                         if let digest { digests.append((added.documentID, digest)) }
-                        if let digest, digest.keepsFrequencies {
-                            segment.add(digest, documentID: added.documentID)
+                        if let digest, digest.keepsFrequencies, let prepared = entry.prepared?.payload as? Prepared {
+                            segment.add(digest, kinds: prepared.kinds, documentID: added.documentID)
                         } else {
                             // A document prepared without this backend's preparer: its postings made here.
                             if parameters == nil { parameters = try Self.termTopParameters(in: session) }
-                            segment.add(TermDigest(rows: entry.prepared?.rows ?? NodeRow.rows(of: entry.document),
-                                                   parameters: parameters!, keepingFrequencies: true),
-                                        documentID: added.documentID)
+                            let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
+                            segment.add(TermDigest(rows: rows, parameters: parameters!, keepingFrequencies: true),
+                                        kinds: Postings.KindMask.of(rows: rows), documentID: added.documentID)
                         }
                         try afterEachDocument(count)
                         count += 1
@@ -615,9 +620,11 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     /// Bytes the knowledge base's tables and indexes take on the server.
     public func storedBytes() throws -> Int {
         try read { session in
+            // Every table of the knowledge base with its indexes and TOAST, the postings and term top lists included.
             try session.query("""
-                SELECT (pg_total_relation_size('documents') + pg_total_relation_size('nodes')
-                        + pg_total_relation_size('records'))::bigint
+                SELECT sum(pg_total_relation_size(t))::bigint FROM unnest(ARRAY['documents', 'nodes', 'records', 'term_top',
+                    'term_top_pending', 'term_top_uncounted', 'postings', 'postings_dead', 'postings_missing', 'kb_info',
+                    'kb_counts']) AS t
                 """).first?.integer(0) ?? 0
         }
     }

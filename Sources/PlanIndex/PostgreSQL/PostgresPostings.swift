@@ -12,9 +12,10 @@ import PlanKit
 /// change the page (`PostingsRanking`).
 ///
 /// Each write transaction adds one segment: a row of `postings` per token it brought (`token`, `segment`,
-/// `entries`), so concurrent writers never touch the same rows. Entries are varints, three per row: the row id
+/// `entries`), so concurrent writers never touch the same rows. Entries are varints, four per row: the row id
 /// (`doc_id << 20 | ordinal`) as the difference from the previous entry's, the weighted frequency (heading 8,
-/// lead 3, text 1: a whole number) and the row's length as BM25 counts it. A deleted document's entries stay
+/// lead 3, text 1: a whole number), the row's length as BM25 counts it, and the kinds it is or is inside
+/// (`KindMask`), which `--kind` filters by. A deleted document's entries stay
 /// where they are and its id joins `postings_dead`, which readers skip; documents stored before the postings
 /// existed are listed in `postings_missing`, and while any is, searches rank without postings.
 enum Postings {
@@ -26,6 +27,38 @@ enum Postings {
         var row: Int64
         var frequency: Int32
         var length: Int32
+        /// The row's kinds (`KindMask`): its own and those of the nodes it is inside.
+        var kinds: UInt32
+    }
+
+    /// Which kinds a row is or is inside, one bit a kind, so that `--kind` filters the entries without reading
+    /// a row: the SQL condition's rule (`PostgresFilters`), a node of the kind or one whose id has the kind's
+    /// alias as a step. The commonest kinds have the lowest bits, so that most masks are one varint byte.
+    enum KindMask {
+        static let order: [NodeKind] = [.paragraph, .clause, .lead, .article, .chapter, .section, .division, .item,
+                                        .subitem, .point, .subpoint, .part, .subpart, .preface, .preamble, .toc, .box,
+                                        .attachment, .listEntry, .figure, .closing, .document]
+        private static let steps = order.map { "__" + $0.idAlias + "_" }
+
+        static func of(kind: NodeKind, nodeID: String) -> UInt32 {
+            let wrapped = "__" + nodeID + "_"
+            var mask: UInt32 = 0
+            for (bit, candidate) in order.enumerated() where candidate == kind || wrapped.contains(steps[bit]) {
+                mask |= 1 << UInt32(bit)
+            }
+            return mask
+        }
+
+        static func of(_ kinds: [NodeKind]) -> UInt32 {
+            kinds.reduce(0) { $0 | 1 << UInt32(order.firstIndex(of: $1)!) }
+        }
+
+        /// Per ordinal, the mask of each row (0 for ordinals without a row).
+        static func of(rows: [NodeRow]) -> [UInt32] {
+            var masks = [UInt32](repeating: 0, count: (rows.map(\.ordinal).max() ?? -1) + 1)
+            for row in rows where row.searchable != .none { masks[row.ordinal] = of(kind: row.kind, nodeID: row.nodeID) }
+            return masks
+        }
     }
 
     static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
@@ -58,11 +91,12 @@ enum Postings {
             }
             var row: Int64 = 0
             while offset < bytes.count {
-                guard let delta = varint(), let frequency = varint(), let length = varint() else { return false }
+                guard let delta = varint(), let frequency = varint(), let length = varint(), let kinds = varint()
+                else { return false }
                 row &+= Int64(bitPattern: delta)
                 if !isDead(row >> ordinalBits) {
                     entries.append(Entry(row: row, frequency: Int32(truncatingIfNeeded: frequency),
-                                         length: Int32(truncatingIfNeeded: length)))
+                                         length: Int32(truncatingIfNeeded: length), kinds: UInt32(truncatingIfNeeded: kinds)))
                 }
             }
             return true
@@ -94,6 +128,7 @@ struct PostingsSegment {
             Postings.appendVarint(UInt64(entry.row - last), to: &buffer)
             Postings.appendVarint(UInt64(entry.frequency), to: &buffer)
             Postings.appendVarint(UInt64(entry.length), to: &buffer)
+            Postings.appendVarint(UInt64(entry.kinds), to: &buffer)
             last = entry.row
         }
         tokens.append(token)
@@ -101,7 +136,8 @@ struct PostingsSegment {
         lastRows.append(last)
     }
 
-    mutating func add(_ digest: TermDigest, documentID: Int64) {
+    /// A document's entries; `kinds` per ordinal (`Postings.KindMask.of(rows:)`).
+    mutating func add(_ digest: TermDigest, kinds: [UInt32], documentID: Int64) {
         precondition(digest.keepsFrequencies, "a digest without frequencies")
         for (index, key) in digest.tokens.enumerated() {
             let slot: Int
@@ -126,6 +162,7 @@ struct PostingsSegment {
                 Postings.appendVarint(UInt64(row - lastRows[slot]), to: &buffers[slot])
                 Postings.appendVarint(UInt64(digest.frequencies[entry]), to: &buffers[slot])
                 Postings.appendVarint(UInt64(digest.lengths[Int(ordinal)]), to: &buffers[slot])
+                Postings.appendVarint(UInt64(Int(ordinal) < kinds.count ? kinds[Int(ordinal)] : 0), to: &buffers[slot])
                 lastRows[slot] = row
             }
         }
@@ -149,15 +186,16 @@ extension PostgresKnowledgeBase {
     /// The ranked page from the postings, or nil when they cannot give it (documents without postings, a token
     /// too long to have any, a query of exclusions only).
     func postingsPage(_ request: SearchRequest, in session: PostgresSession) throws -> [PostgresSearch.Match]? {
-        try PostingsRanking(request: request, indexing: indexing, cache: phraseRowCache, ordinalBits: Self.ordinalBits)
-            .page(in: session)
+        try PostingsRanking(request: request, indexing: indexing, cache: phraseRowCache, documentSets: documentSets,
+                            ordinalBits: Self.ordinalBits).page(in: session)
     }
 
     /// Every row matching the request, from the postings when they decide it alone, otherwise through the GIN
     /// index (`PostgresSearch`); with `chapters` (paths needed) always the latter.
     func allMatches(_ request: SearchRequest, chapters: Bool = false, in session: PostgresSession) throws -> [PostgresSearch.Match] {
         if !chapters, let matches = try PostingsRanking(request: request, indexing: indexing, cache: phraseRowCache,
-                                                         ordinalBits: Self.ordinalBits).everyMatch(in: session) {
+                                                         documentSets: documentSets, ordinalBits: Self.ordinalBits)
+            .everyMatch(in: session) {
             return matches
         }
         return try PostgresSearch(request: request, indexing: indexing, cache: phraseRowCache).matches(in: session, chapters: chapters)
@@ -165,8 +203,26 @@ extension PostgresKnowledgeBase {
 
     /// Whether `search` answers this request from the postings (when the term top lists do not).
     func answersFromPostings(_ request: SearchRequest) throws -> Bool {
-        try read { session in try topListPage(request, in: session) == nil && postingsPage(request, in: session) != nil }
+        try ranking(of: request) == .postings
     }
+
+    /// How `search` ranks this request's page, for benchmarks and tests.
+    public func ranking(of request: SearchRequest) throws -> PostgresRanking {
+        try read { session in
+            if try topListPage(request, in: session) != nil { return .termTopLists }
+            return try postingsPage(request, in: session) != nil ? .postings : .candidates
+        }
+    }
+}
+
+/// Where a PostgreSQL page comes from: the term top lists, the postings, or every candidate the GIN index gives.
+public enum PostgresRanking: String, Sendable {
+    case termTopLists = "top lists"
+    case postings
+    case candidates = "GIN candidates"
+}
+
+extension PostgresKnowledgeBase {
 }
 
 extension PostgresKnowledgeBase {
@@ -259,6 +315,8 @@ struct PostingsRanking {
     let request: SearchRequest
     let indexing: IdeographIndexing
     let cache: PhraseRowCache
+    /// The documents each document filter allows, by version (see `DocumentSetCache`).
+    var documentSets = DocumentSetCache()
     let ordinalBits: Int64
 
     /// A candidate row: its best possible score (its score when `exact`), as the order of checking.
@@ -342,15 +400,22 @@ struct PostingsRanking {
         var parameters: [SQLValue] = []
         let documentFilter = PostgresFilters(request: request, parameters: &parameters, parts: .documents)
         if let condition = documentFilter.documentCondition {
-            allowed = DocumentSet(try session.query("SELECT d.id FROM documents d WHERE " + condition, parameters)
-                .compactMap { try $0.integer(0) })
+            // Kept until the next write, as SQLite keeps its filters: --issuer reads every document (21 ms at 1 GB).
+            let sql = "SELECT d.id FROM documents d WHERE " + condition
+            allowed = try documentSets.set(for: sql + "\u{1F}" + parameters.map { "\($0)" }.joined(separator: "\u{1F}"),
+                                           version: String(version)) {
+                DocumentSet(try session.query(sql, parameters).compactMap { try $0.integer(0) })
+            }
         }
+
+        let kindFilter = request.kinds.isEmpty ? nil : Postings.KindMask.of(request.kinds)
 
         // The candidates: every row of a positive leaf, its frequencies merged across leaves in row order.
         var candidates: [Candidate] = []
         var frequencies = [Double](repeating: 0, count: leaves.count)
         var stack: [Bool] = []
-        func consider(row: Int64, length: Int32) {
+        func consider(row: Int64, length: Int32, kinds: UInt32) {
+            if let kindFilter, kinds & kindFilter == 0 { return }
             if let allowed, !allowed.contains(row >> ordinalBits) { return }
             var exact = true
             for index in leaves.indices where phraseLeaves[index] && frequencies[index] > 0 { exact = false }
@@ -359,12 +424,15 @@ struct PostingsRanking {
             for index in leaves.indices {
                 score += idf[index] * bm25.impact(weightedFrequency: frequencies[index], rowLength: Int(length))
             }
-            candidates.append(Candidate(row: row, bound: exact ? score : score * (1 + 1e-9), exact: exact))
+            // A bound is the same sum with frequencies no lower: equal where the frequency is the row's own (the
+            // same operations on the same doubles), and above it by far more than rounding where it is higher
+            // (a whole occurrence more), so a checked row never scores above its bound.
+            candidates.append(Candidate(row: row, bound: score, exact: exact))
         }
         if leaves.count == 1 {
             for entry in leafRows[0] {
                 frequencies[0] = Double(entry.frequency)
-                consider(row: entry.row, length: entry.length)
+                consider(row: entry.row, length: entry.length, kinds: entry.kinds)
             }
         } else {
             var next = [Int](repeating: 0, count: leaves.count)
@@ -374,23 +442,25 @@ struct PostingsRanking {
                     row = min(row, leafRows[index][next[index]].row)
                 }
                 guard row != .max else { break }
-                var length: Int32 = 0
+                var length: Int32 = 0, kinds: UInt32 = 0
                 for index in leaves.indices {
                     if next[index] < leafRows[index].count, leafRows[index][next[index]].row == row {
                         let entry = leafRows[index][next[index]]
                         frequencies[index] = Double(entry.frequency)
                         length = entry.length
+                        kinds = entry.kinds
                         next[index] += 1
                     } else {
                         frequencies[index] = 0
                     }
                 }
-                consider(row: row, length: length)
+                consider(row: row, length: length, kinds: kinds)
             }
         }
 
         var unused: [SQLValue] = []
-        let hasNodeFilters = !PostgresFilters(request: request, parameters: &unused, parts: .nodes).conditions.isEmpty
+        // Kinds are in the entries; records are checked in SQL.
+        let hasNodeFilters = !PostgresFilters(request: request, parameters: &unused, parts: .records).conditions.isEmpty
         let mask = (Int64(1) << ordinalBits) - 1
         func match(_ row: Int64, _ score: Double) -> PostgresSearch.Match {
             PostgresSearch.Match(documentID: Int(row >> ordinalBits), ordinal: Int(row & mask), score: score, chapter: nil)
@@ -477,7 +547,7 @@ struct PostingsRanking {
         for candidate in batch { byRow[candidate.row] = candidate }
         var values: [SQLValue] = [.integers(batch.map { Int($0.row >> ordinalBits) }), .integers(batch.map { Int($0.row & mask) }),
                                   .booleans(batch.map { !$0.exact })]
-        let conditions = PostgresFilters(request: request, parameters: &values, parts: .nodes).conditions
+        let conditions = PostgresFilters(request: request, parameters: &values, parts: .records).conditions
         let rows = try session.query("""
             SELECT n.doc_id, n.ordinal, c.v, CASE WHEN c.v THEN n.heading END, CASE WHEN c.v AND n.searchable = 1 THEN n.lead END,
                    CASE WHEN c.v THEN (CASE n.searchable WHEN 1 THEN n.text ELSE \(NodeRow.titleTextSQL) END) END
@@ -503,7 +573,8 @@ struct PostingsRanking {
             for entry in result {
                 while other < list.count, list[other].row < entry.row { other += 1 }
                 guard other < list.count, list[other].row == entry.row else { continue }
-                kept.append(Postings.Entry(row: entry.row, frequency: min(entry.frequency, list[other].frequency), length: entry.length))
+                kept.append(Postings.Entry(row: entry.row, frequency: min(entry.frequency, list[other].frequency),
+                                           length: entry.length, kinds: entry.kinds))
             }
             result = kept
         }

@@ -128,8 +128,12 @@ struct PostgresFilters {
         let rawValue: Int
         /// Document filters (document, issuer, dates).
         static let documents = Parts(rawValue: 1)
+        /// Node kinds (a node of the kind or inside one).
+        static let kinds = Parts(rawValue: 2)
+        /// Records (type, years).
+        static let records = Parts(rawValue: 4)
         /// Node filters (kinds, records).
-        static let nodes = Parts(rawValue: 2)
+        static let nodes: Parts = [.kinds, .records]
         static let all: Parts = [.documents, .nodes]
     }
 
@@ -156,12 +160,11 @@ struct PostgresFilters {
         if parts.contains(.documents), let before = request.publishedBefore { documents.append("d.date <= \(bind(.text(before.upperBound)))") }
         if !documents.isEmpty {
             documentCondition = documents.joined(separator: " AND ")
-            if parts.contains(.nodes) {
+            if !parts.isDisjoint(with: .nodes) {
                 conditions.append("n.doc_id IN (SELECT d.id FROM documents d WHERE " + documentCondition! + ")")
             }
         }
-        guard parts.contains(.nodes) else { return }
-        if !request.kinds.isEmpty {
+        if parts.contains(.kinds), !request.kinds.isEmpty {
             // A node of the kind, or one inside such a node: its id has the kind's alias as a step.
             var kinds: [String] = []
             for kind in request.kinds {
@@ -170,7 +173,7 @@ struct PostgresFilters {
             }
             conditions.append("(" + kinds.joined(separator: " OR ") + ")")
         }
-        if request.recordType != nil || request.recordYears != nil {
+        if parts.contains(.records), request.recordType != nil || request.recordYears != nil {
             var records = ["r.doc_id = n.doc_id", OwnRecords.condition(record: "r.node_id", node: "n.node_id")]
             if let type = request.recordType { records.append("r.type = \(bind(.text(type.rawValue)))") }
             if let years = request.recordYears {

@@ -21,34 +21,10 @@ extension DocumentSet {
     }
 }
 
-/// The documents each document filter allows, kept across searches while the documents stay the same (like a
-/// search engine's filter cache): researchers filter by the same issuer or kind query after query, and the
-/// filter reads every document. Keyed by the filter's SQL and arguments and by `documents_version`, which every
-/// write of documents changes; a few dozen sets of a few kilobytes each.
-final class DocumentSetCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var version = ""
-    private var sets: [String: DocumentSet] = [:]
-    private static let capacity = 64
-
+extension DocumentSetCache {
+    /// Keyed by an SQLite statement's SQL and arguments.
     func set(for sql: String, _ arguments: StatementArguments, version: String,
              compute: () throws -> DocumentSet) throws -> DocumentSet {
-        let key = sql + "\u{1F}" + arguments.description
-        lock.lock()
-        if self.version != version {
-            self.version = version
-            sets = [:]
-        }
-        let cached = sets[key]
-        lock.unlock()
-        if let cached { return cached }
-        let computed = try compute()
-        lock.lock()
-        defer { lock.unlock() }
-        if self.version == version {
-            if sets.count >= Self.capacity { sets = [:] }
-            sets[key] = computed
-        }
-        return computed
+        try set(for: sql + "\u{1F}" + arguments.description, version: version, compute: compute)
     }
 }
