@@ -170,8 +170,7 @@ struct PostingsSegment {
 }
 
 extension PostgresKnowledgeBase {
-    /// Stores a write transaction's segment (one statement; the segment number from `postings_segments`).
-    /// (`segment`: the number to store it under; a new one from the sequence when nil).
+    /// Stores a segment in one statement, under `number` (compaction) or a new number from `postings_segments`.
     func writePostings(_ segment: PostingsSegment, segment number: Int? = nil, in session: PostgresSession) throws {
         guard !segment.isEmpty else { return }
         var entries = BinaryColumn(.bytea, capacity: segment.tokens.count)
