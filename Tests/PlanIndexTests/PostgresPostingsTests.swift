@@ -147,12 +147,16 @@ struct PostgresPostingsTests {
         }
     }
 
-    @Test func twoWritersGiveTheSamePages() throws {
+    /// Two writers on one new database, and SQLite over the same sources.
+    func twoWriters() throws -> (sqlite: SQLiteKnowledgeBase, first: PostgresKnowledgeBase, second: PostgresKnowledgeBase, location: String) {
         let sqlite = try TermTopListTests().indexedCorpus()
         let (first, location) = try PostgresTermTopTests().scratch()
-        defer { try? first.close() }
-        let second = try PostgresTermTopTests.open(location)
-        defer { try? second.close() }
+        return (sqlite, first, try PostgresTermTopTests.open(location), location)
+    }
+
+    @Test func twoWritersGiveTheSamePages() throws {
+        let (sqlite, first, second, _) = try twoWriters()
+        defer { try? first.close(); try? second.close() }
         // Interleaved, and the second writer's documents without its preparer (postings made by the writer).
         try PostgresTermTopTests.write(first, Self.sources[0..<1])
         try PostgresTermTopTests.write(second, Self.sources[2..<3], digests: false)
@@ -167,11 +171,8 @@ struct PostgresPostingsTests {
     }
 
     @Test func segmentsOfOverlappingTransactionsAreMergedInRowOrder() throws {
-        let sqlite = try TermTopListTests().indexedCorpus()
-        let (first, location) = try PostgresTermTopTests().scratch()
-        defer { try? first.close() }
-        let second = try PostgresTermTopTests.open(location)
-        defer { try? second.close() }
+        let (sqlite, first, second, location) = try twoWriters()
+        defer { try? first.close(); try? second.close() }
         // The second writer commits inside the first one's transaction, after its first document: its segment
         // is numbered first but holds later document ids than the first writer's opening one.
         let reports = Self.sources[3], preparer = try first.documentPreparer()

@@ -146,11 +146,14 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
     public func documentPreparer() throws -> DocumentPreparer {
         let indexing = indexing
         let parameters = try pool.withSession { try Self.termTopParameters(in: $0) }
-        return DocumentPreparer { rows in
-            Prepared(vectors: Self.vectors(of: rows, indexing: indexing),
-                     digest: TermDigest(rows: rows, parameters: parameters, keepingFrequencies: true),
-                     kinds: Postings.KindMask.of(rows: rows))
-        }
+        return DocumentPreparer { rows in Self.prepare(rows, indexing: indexing, parameters: parameters) }
+    }
+
+    /// A document's search vectors, term digest (with the frequencies its postings need) and rows' kinds.
+    static func prepare(_ rows: [NodeRow], indexing: IdeographIndexing, parameters: TermTopParameters) -> Prepared {
+        Prepared(vectors: vectors(of: rows, indexing: indexing),
+                 digest: TermDigest(rows: rows, parameters: parameters, keepingFrequencies: true),
+                 kinds: Postings.KindMask.of(rows: rows))
     }
 
     /// What the loading threads make of a document for this backend: its rows' search vectors and term digest.
@@ -201,21 +204,20 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
                         delta.tokens -= removed.tokens
                     }
                     for entry in source.documents {
-                        let added = try insert(entry, source: source.source, contentHash: source.contentHash,
-                                               indexedAt: now, in: session)
+                        // A document not prepared by this backend's preparer is prepared here, the same way.
+                        let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
+                        var prepared = entry.prepared?.payload as? Prepared
+                        if prepared == nil {
+                            if parameters == nil { parameters = try Self.termTopParameters(in: session) }
+                            prepared = Self.prepare(rows, indexing: indexing, parameters: parameters!)
+                        }
+                        let added = try insert(entry, rows: rows, vectors: prepared!.vectors, source: source.source,
+                                               contentHash: source.contentHash, indexedAt: now, in: session)
                         delta.rows += added.rows
                         delta.tokens += added.tokens
-                        let digest = entry.prepared?.digest
-                        if let digest { digests.append((added.documentID, digest)) }
-                        if let digest, digest.keepsFrequencies, let prepared = entry.prepared?.payload as? Prepared {
-                            segment.add(digest, kinds: prepared.kinds, documentID: added.documentID)
-                        } else {
-                            // A document prepared without this backend's preparer: its postings made here.
-                            if parameters == nil { parameters = try Self.termTopParameters(in: session) }
-                            let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
-                            segment.add(TermDigest(rows: rows, parameters: parameters!, keepingFrequencies: true),
-                                        kinds: Postings.KindMask.of(rows: rows), documentID: added.documentID)
-                        }
+                        // The lists' staging takes the loader's digests only (the others are read back at the refresh).
+                        if let digest = entry.prepared?.digest { digests.append((added.documentID, digest)) }
+                        segment.add(prepared!.digest!, kinds: prepared!.kinds, documentID: added.documentID)
                         try afterEachDocument(count)
                         count += 1
                     }
@@ -347,15 +349,13 @@ public final class PostgresKnowledgeBase: KnowledgeBase, @unchecked Sendable {
         return (try row?.integer(0) ?? 0, try row?.integer(1) ?? 0)
     }
 
-    private func insert(_ entry: IndexedDocument, source: String, contentHash: String, indexedAt: String,
-                        in session: PostgresSession) throws -> (documentID: Int64, rows: Int, tokens: Int) {
+    private func insert(_ entry: IndexedDocument, rows: [NodeRow], vectors: [SearchVector?], source: String, contentHash: String,
+                        indexedAt: String, in session: PostgresSession) throws -> (documentID: Int64, rows: Int, tokens: Int) {
         let metadata = entry.document.metadata
         let metadataJSON = try SortedJSONEncoder().encodeToString(metadata)
-        let rows = entry.prepared?.rows ?? NodeRow.rows(of: entry.document)
         guard rows.count < 1 << Self.ordinalBits else {
             throw PostgresStoreError(location: pool.location, reason: "\(entry.key) has \(rows.count) nodes, more than a document can hold")
         }
-        let vectors = (entry.prepared?.payload as? Prepared)?.vectors ?? Self.vectors(of: rows, indexing: indexing)
         var added = (documentID: Int64(0), rows: 0, tokens: 0)
         for vector in vectors {
             guard let vector else { continue }

@@ -61,6 +61,14 @@ enum Postings {
         }
     }
 
+    /// One entry's four varints, its row as the difference from `previous` (the entry before it, 0 for the first).
+    static func append(_ entry: Entry, after previous: Int64, to bytes: inout [UInt8]) {
+        appendVarint(UInt64(entry.row - previous), to: &bytes)
+        appendVarint(UInt64(entry.frequency), to: &bytes)
+        appendVarint(UInt64(entry.length), to: &bytes)
+        appendVarint(UInt64(entry.kinds), to: &bytes)
+    }
+
     static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var rest = value
         while rest >= 0x80 {
@@ -125,10 +133,7 @@ struct PostingsSegment {
         buffer.reserveCapacity(entries.count * 4)
         var last: Int64 = 0
         for entry in entries {
-            Postings.appendVarint(UInt64(entry.row - last), to: &buffer)
-            Postings.appendVarint(UInt64(entry.frequency), to: &buffer)
-            Postings.appendVarint(UInt64(entry.length), to: &buffer)
-            Postings.appendVarint(UInt64(entry.kinds), to: &buffer)
+            Postings.append(entry, after: last, to: &buffer)
             last = entry.row
         }
         tokens.append(token)
@@ -157,12 +162,11 @@ struct PostingsSegment {
                 }
             }
             for entry in Int(digest.offsets[index])..<Int(digest.offsets[index + 1]) {
-                let ordinal = TermTopEntry.row(digest.entries[entry])
-                let row = documentID << ordinalBits | ordinal
-                Postings.appendVarint(UInt64(row - lastRows[slot]), to: &buffers[slot])
-                Postings.appendVarint(UInt64(digest.frequencies[entry]), to: &buffers[slot])
-                Postings.appendVarint(UInt64(digest.lengths[Int(ordinal)]), to: &buffers[slot])
-                Postings.appendVarint(UInt64(Int(ordinal) < kinds.count ? kinds[Int(ordinal)] : 0), to: &buffers[slot])
+                let ordinal = Int(TermTopEntry.row(digest.entries[entry]))
+                let row = documentID << ordinalBits | Int64(ordinal)
+                Postings.append(Postings.Entry(row: row, frequency: digest.frequencies[entry], length: digest.lengths[ordinal],
+                                               kinds: ordinal < kinds.count ? kinds[ordinal] : 0),
+                                after: lastRows[slot], to: &buffers[slot])
                 lastRows[slot] = row
             }
         }
@@ -222,9 +226,6 @@ public enum PostgresRanking: String, Sendable {
 }
 
 extension PostgresKnowledgeBase {
-}
-
-extension PostgresKnowledgeBase {
     /// Any number that no other application's advisory locks use (ASCII "plankbpc").
     static let postingsCompactionLock = 0x706C_616E_6B62_7063
     /// Segments written since the last compaction that make the next run's end compact (one per write
@@ -253,18 +254,20 @@ extension PostgresKnowledgeBase {
                 try session.query(Self.writerMemory)
                 let deadIDs = Set(try session.query("SELECT doc_id FROM postings_dead").compactMap { try $0.integer(0) }.map(Int64.init))
                 let segment = try session.query("SELECT nextval('postings_segments')").first?.integer(0) ?? 0
+                // Stored segments other than the one being written, in token order.
+                func stored(_ condition: String, _ token: String) throws -> [(token: String, segment: Int, entries: Data)] {
+                    try session.query("SELECT token, segment, entries FROM postings WHERE segment <> $1 AND " + condition,
+                                      [.integer(segment), .text(token)])
+                        .map { (token: try $0.string(0)!, segment: try $0.integer(1)!, entries: try $0.data(2)!) }
+                }
                 var after = ""
                 while true {
-                    var rows = try session.query("""
-                        SELECT token, segment, entries FROM postings WHERE token > $1 AND segment <> $2 ORDER BY token, segment LIMIT 4096
-                        """, [.text(after), .integer(segment)]).map { (token: try $0.string(0)!, segment: try $0.integer(1)!, entries: try $0.data(2)!) }
+                    var rows = try stored("token > $2 ORDER BY token, segment LIMIT 4096", after)
                     guard let lastToken = rows.last?.token else { break }
                     if rows.count == 4096 {
                         if rows.first!.token == lastToken {
                             // One token with more segments than a batch: all of its own.
-                            rows = try session.query("SELECT token, segment, entries FROM postings WHERE token = $1 AND segment <> $2",
-                                                     [.text(lastToken), .integer(segment)])
-                                .map { (token: try $0.string(0)!, segment: try $0.integer(1)!, entries: try $0.data(2)!) }
+                            rows = try stored("token = $2", lastToken)
                         } else {
                             rows.removeAll { $0.token == lastToken }
                         }
